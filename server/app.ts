@@ -1,0 +1,70 @@
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { RegionIndex } from '../shared/region.ts'
+import type { Config } from './config.ts'
+import storePlugin from './plugins/store.ts'
+import metricsPlugin from './plugins/metrics.ts'
+import overdueTick from './plugins/overdue-tick.ts'
+import eventsRoutes from './routes/events.ts'
+import readRoutes from './routes/reads.ts'
+
+export interface AppOptions {
+  config: Config
+  region: RegionIndex
+  redisUrl: string
+  clock?: () => number
+  keyVariant?: string
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Builds the app; never listens (server/main.ts does, tests inject). */
+export async function buildApp(opts: AppOptions) {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.config.bodyLimit,
+    // The route schemas' ajv: reject unknown query fields instead of dropping them silently.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err.validation) {
+      const where = err.validationContext ?? 'request'
+      return reply.code(400).send({
+        error: `invalid ${where}`,
+        details: err.validation.map((v) => ({
+          path: `/${where}${v.instancePath}${v.params && 'missingProperty' in v.params ? `/${v.params.missingProperty}` : ''}`,
+          message: v.message ?? 'is invalid',
+        })),
+      })
+    }
+    if (err.statusCode === 413) {
+      return reply.code(413).send({ error: `body too large: at most ${opts.config.bodyLimit} bytes` })
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: err.message })
+    }
+    if (app.store && app.store.redis.status !== 'ready') {
+      req.log.warn({ err }, 'storage unavailable')
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send({ error: 'storage unavailable: retry with the same event ids (a retry is never counted twice)' })
+    }
+    req.log.error({ err }, 'request failed')
+    return reply.code(500).send({ error: 'internal error' })
+  })
+
+  await app.register(metricsPlugin)
+  await app.register(storePlugin, {
+    config: opts.config,
+    region: opts.region,
+    redisUrl: opts.redisUrl,
+    clock: opts.clock,
+    keyVariant: opts.keyVariant,
+  })
+  await app.register(overdueTick)
+  await app.register(eventsRoutes)
+  await app.register(readRoutes)
+  return app
+}
+export type App = Awaited<ReturnType<typeof buildApp>>

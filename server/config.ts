@@ -1,0 +1,86 @@
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+// Configuration: read from the environment once, validated against this schema, then passed around
+// as one typed object. Nothing else in the server reads process.env.
+
+export const ConfigSchema = Type.Object({
+  /** HTTP port. */
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  /** Interface to listen on. */
+  host: Type.String({ minLength: 1 }),
+  /** Redis to use; when absent, 127.0.0.1:6379 if it answers, else an embedded redis-server. */
+  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Region code: server/regions/<code>.json holds its towns, domains and thresholds. */
+  region: Type.String({ pattern: '^[0-9]{6}$' }),
+  /** A region file elsewhere (another city's), instead of server/regions/<region>.json. */
+  regionFile: Type.Optional(Type.String({ minLength: 1 })),
+  /** Overrides the region file's time zone (IANA name). */
+  timeZone: Type.Optional(Type.String({ minLength: 1 })),
+  /** How long an event id is remembered for dedupe, in days. */
+  dedupeDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+  /** Most events in one POST. */
+  batchLimit: Type.Integer({ minimum: 1, maximum: 5000 }),
+  /** Largest request body, in bytes. */
+  bodyLimit: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+  /** How often each node runs the overdue tick, in ms. */
+  tickMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  /** Where the embedded redis-server keeps its data. */
+  dataDir: Type.String({ minLength: 1 }),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+})
+export type Config = Static<typeof ConfigSchema>
+
+export const DEFAULTS: Config = {
+  port: 3000,
+  host: '0.0.0.0',
+  region: '321283',
+  dedupeDays: 30,
+  batchLimit: 500,
+  bodyLimit: 1024 * 1024,
+  tickMs: 1000,
+  dataDir: './data',
+  logLevel: 'info',
+}
+
+/** Environment variable → config field, and how to read it. */
+const ENV: Record<string, [keyof Config, 'int' | 'string']> = {
+  PORT: ['port', 'int'],
+  HOST: ['host', 'string'],
+  REDIS_URL: ['redisUrl', 'string'],
+  REGION: ['region', 'string'],
+  REGION_FILE: ['regionFile', 'string'],
+  TIME_ZONE: ['timeZone', 'string'],
+  DEDUPE_DAYS: ['dedupeDays', 'int'],
+  BATCH_LIMIT: ['batchLimit', 'int'],
+  BODY_LIMIT: ['bodyLimit', 'int'],
+  TICK_MS: ['tickMs', 'int'],
+  DATA_DIR: ['dataDir', 'string'],
+  LOG_LEVEL: ['logLevel', 'string'],
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and checks the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = { ...DEFAULTS }
+  const problems: string[] = []
+  for (const [name, [field, kind]] of Object.entries(ENV)) {
+    const text = env[name]
+    if (text === undefined || text === '') continue
+    if (kind === 'int') {
+      if (!/^-?\d+$/.test(text.trim())) problems.push(`${name} must be a whole number (got "${text}")`)
+      raw[field] = Number(text)
+    } else raw[field] = text
+  }
+  Object.assign(raw, overrides)
+  if (!problems.length && !Value.Check(ConfigSchema, raw)) {
+    const envName = (field: string) => Object.keys(ENV).find((k) => ENV[k][0] === field) ?? field
+    for (const e of Value.Errors(ConfigSchema, raw)) {
+      const field = e.instancePath.slice(1)
+      problems.push(`${envName(field)} ${e.message} (got ${JSON.stringify(raw[field])})`)
+    }
+  }
+  if (problems.length) throw new ConfigError(`Bad configuration: ${problems.join('; ')}`)
+  return raw as Config
+}

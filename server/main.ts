@@ -1,0 +1,44 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig, type Config } from './config.ts'
+import { loadRegion } from './region.ts'
+import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
+
+/** Starts a production node: config, Redis (embedded default), app, listen, graceful close. */
+export async function startServer(overrides: Partial<Config> = {}) {
+  let config: Config
+  let region
+  try {
+    config = loadConfig(process.env, overrides)
+    region = loadRegion(config)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
+  let redis
+  try {
+    redis = await resolveRedis(config)
+  } catch (err) {
+    if (err instanceof NoRedisError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
+  const app = await buildApp({ config, region, redisUrl: redis.url, logger: { level: config.logLevel } })
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'closing after an error')
+    await app.close()
+    await redis.stop()
+  })
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info(`Lookout for ${region.region.region.name} (${region.region.region.code}) using Redis ${redis.url} (${redis.source})`)
+  return { app, config, redis }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await startServer()
+}

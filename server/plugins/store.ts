@@ -1,0 +1,63 @@
+import fp from 'fastify-plugin'
+import { Redis } from 'ioredis'
+import type { RegionIndex } from '../../shared/region.ts'
+import { regionDay } from '../../shared/time.ts'
+import type { Config } from '../config.ts'
+import { regionPrefix } from '../store/keys.ts'
+import { RegionStore, defineScripts } from '../store/store.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    region: RegionIndex
+    store: RegionStore
+    /** The region's clock: tests replace it to cross midnight. */
+    clock: () => number
+    /** The region's calendar day now. */
+    today: () => string
+    redisUrl: string
+  }
+}
+
+export interface StoreOptions {
+  config: Config
+  region: RegionIndex
+  redisUrl: string
+  clock?: () => number
+  /** Key prefix variant (tests and the rebuild check use their own key spaces). */
+  keyVariant?: string
+}
+
+/** Redis connection options for command connections: fail fast when Redis is down (answered 503). */
+export const COMMAND_CONNECTION = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (times: number) => Math.min(times * 100, 2000),
+  lazyConnect: true,
+} as const
+
+export default fp<StoreOptions>(
+  async (app, opts) => {
+    const redis = new Redis(opts.redisUrl, COMMAND_CONNECTION)
+    redis.on('error', (err) => app.log.debug({ err }, 'redis connection error'))
+    await redis.connect()
+    defineScripts(redis)
+    const clock = opts.clock ?? Date.now
+    const tz = opts.region.region.timeZone
+    app.decorate('config', opts.config)
+    app.decorate('region', opts.region)
+    app.decorate('redisUrl', opts.redisUrl)
+    app.decorate('clock', clock)
+    app.decorate('today', () => regionDay(clock(), tz))
+    app.decorate(
+      'store',
+      new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
+        dedupeSeconds: opts.config.dedupeDays * 86_400,
+      }),
+    )
+    app.addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect())
+    })
+  },
+  { name: 'store' },
+)

@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { checkEvents } from '../../shared/events.ts'
+import { prepareEvent } from '../ingest/prepare.ts'
+import { ErrorReply, IngestReply } from './schemas.ts'
+
+const events: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/events',
+    {
+      schema: {
+        description: 'Push one event, or { events: [...] }. Checked whole, applied atomically and exactly once.',
+        // Checked by checkEvents (shared with the entry form), for one error per field with its path.
+        body: Type.Unknown(),
+        response: { 200: IngestReply, 400: ErrorReply, 409: ErrorReply, 413: ErrorReply, 503: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const now = app.clock()
+      const checked = checkEvents(req.body, { region: app.region, batchMax: app.config.batchLimit, now })
+      if (!checked.ok) return reply.code(400).send({ error: 'invalid event', details: checked.details })
+      const tz = app.region.region.timeZone
+      const outcome = await app.store.ingest(
+        checked.events.map((e) => prepareEvent(e, tz)),
+        now,
+      )
+      if (!outcome.ok) {
+        const base = req.body !== null && typeof req.body === 'object' && 'events' in req.body ? `/events/${outcome.index}` : ''
+        return reply.code(409).send({ error: 'conflict', details: [{ path: `${base}/${outcome.field}`, message: outcome.reason }] })
+      }
+      app.metrics.eventsApplied.inc(outcome.applied.length)
+      return { applied: outcome.applied, duplicates: outcome.duplicates, seq: outcome.seq }
+    },
+  )
+
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        description: 'The event log, oldest first: every accepted event (and overdue ticks) with its seq.',
+        querystring: Type.Object(
+          {
+            after: Type.Integer({ minimum: 0, default: 0 }),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            entries: Type.Array(Type.Object({ seq: Type.Integer(), event: Type.Record(Type.String(), Type.Unknown()) })),
+            next: Type.Union([Type.Integer(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const entries = await app.store.readLog(req.query.after, req.query.limit)
+      const next = entries.length === req.query.limit ? entries[entries.length - 1].seq : null
+      return { entries, next }
+    },
+  )
+}
+
+export default events

@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from '../../shared/enums.ts'
+import { buildSnapshot } from '../../shared/summary.ts'
+
+const reads: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/snapshot',
+    {
+      schema: {
+        description: 'Every number the wall shows, at one seq.',
+        response: {
+          200: Type.Object(
+            { seq: Type.Integer(), region: Type.String(), day: Type.String(), asOf: Type.Number() },
+            { additionalProperties: true },
+          ),
+        },
+      },
+    },
+    async () => {
+      const state = await app.store.readState(app.today(), app.clock())
+      return buildSnapshot(state, app.region.region)
+    },
+  )
+
+  // Static for the life of the process: built once.
+  const { region } = app.region
+  const enums = { HazardGrade, HazardStatus, RiskLevel, AccidentGrade, WorkState, HazardSource }
+  const regions = {
+    region: region.region,
+    timeZone: region.timeZone,
+    thresholds: region.thresholds,
+    towns: region.towns,
+    domains: region.domains,
+    enums: Object.fromEntries(Object.entries(enums).map(([k, v]) => [k, v.entries])),
+  }
+  app.get(
+    '/api/regions',
+    {
+      schema: {
+        description: 'Towns, domains with their industries, thresholds and enumerations: what forms and labels are built from.',
+        response: { 200: Type.Object({ region: Type.Object({ code: Type.String() }, { additionalProperties: true }) }, { additionalProperties: true }) },
+      },
+    },
+    async () => regions,
+  )
+
+  app.get('/healthz', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }))
+
+  app.get(
+    '/readyz',
+    { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), 503: Type.Object({ ok: Type.Boolean(), error: Type.String() }) } } },
+    async (_req, reply) => {
+      try {
+        await app.store.redis.ping()
+        return { ok: true }
+      } catch {
+        return reply.code(503).send({ ok: false, error: 'Redis does not answer' })
+      }
+    },
+  )
+}
+
+export default reads

@@ -1,0 +1,16 @@
+// Redis keys of a region (DESIGN.md "Redis layout"). The `{code}` hash tag keeps all of them in one
+// Redis Cluster slot, so the Lua scripts stay atomic there. `variant` makes a parallel key space
+// (the rebuild check replays the log into `lk:{code}:rebuild:`).
+export function regionPrefix(regionCode: string, variant = ''): string {
+  return `lk:{${regionCode}}:${variant ? `${variant}:` : ''}`
+}
+
+export function regionKeys(prefix: string) {
+  return {
+    prefix,
+    seq: `${prefix}seq`,
+    log: `${prefix}log`,
+    updates: `${prefix}updates`,
+    hazard: (id: string) => `${prefix}hz:${id}`,
+  }
+}

@@ -1,0 +1,115 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { createServer, createConnection } from 'node:net'
+import { resolve } from 'node:path'
+
+// Starting a private redis-server: the embedded default of `npm start`, and every test run's own Redis.
+
+export interface RedisProcess {
+  port: number
+  url: string
+  /** Graceful stop (SHUTDOWN-like SIGTERM: AOF flushed). */
+  stop(): Promise<void>
+  /** Hard kill, as a crash would: only what AOF already has survives. */
+  kill(): Promise<void>
+  /** Starts it again on the same port and data folder (after stop or kill). */
+  restart(): Promise<void>
+}
+
+export function redisServerAvailable(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
+}
+
+export const INSTALL_HINT =
+  'redis-server is not on PATH and no Redis answers on 127.0.0.1:6379. Install it (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis) or set REDIS_URL=redis://host:port'
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolvePort(port))
+    })
+  })
+}
+
+/** True when something answers PING with PONG at host:port within `timeoutMs`. */
+export function redisAnswers(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ port, host })
+    const finish = (ok: boolean) => {
+      socket.destroy()
+      done(ok)
+    }
+    socket.setTimeout(timeoutMs, () => finish(false))
+    socket.on('error', () => finish(false))
+    socket.on('connect', () => socket.write('PING\r\n'))
+    socket.on('data', (d) => finish(d.toString().startsWith('+PONG')))
+  })
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`Timed out waiting for ${what}`)
+}
+
+export interface StartRedisOptions {
+  dir: string
+  port?: number
+  /** `always` for tests that kill Redis and count what survived; `everysec` for normal runs. */
+  appendfsync?: 'always' | 'everysec'
+}
+
+export async function startRedisServer(opts: StartRedisOptions): Promise<RedisProcess> {
+  const dir = resolve(opts.dir)
+  mkdirSync(dir, { recursive: true })
+  const port = opts.port ?? (await freePort())
+  let child: ChildProcess | undefined
+
+  const launch = async () => {
+    child = spawn(
+      'redis-server',
+      [
+        '--port', String(port),
+        '--bind', '127.0.0.1',
+        '--dir', dir,
+        '--appendonly', 'yes',
+        '--appendfsync', opts.appendfsync ?? 'everysec',
+        '--save', '',
+        '--protected-mode', 'yes',
+        '--loglevel', 'warning',
+      ],
+      { stdio: 'ignore' },
+    )
+    const exited = new Promise<void>((r) => child!.once('exit', () => r()))
+    await Promise.race([
+      waitUntil(() => redisAnswers(port), `redis-server on port ${port}`),
+      exited.then(() => {
+        throw new Error(`redis-server exited at start (is port ${port} taken?)`)
+      }),
+    ])
+  }
+
+  const end = async (signal: NodeJS.Signals) => {
+    const c = child
+    if (!c || c.exitCode !== null || c.signalCode !== null) return
+    const exited = new Promise<void>((r) => c.once('exit', () => r()))
+    c.kill(signal)
+    await exited
+  }
+
+  await launch()
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    restart: launch,
+  }
+}

@@ -1,0 +1,234 @@
+import { Type, type Static, type TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from './enums.ts'
+import { LIMITS } from './limits.ts'
+import { accidentGrade } from './accident.ts'
+import type { RegionIndex } from './region.ts'
+
+// API contract v1: the events data-entry clients push. Defined once; the server validates with it,
+// the entry form validates with it, and the types below come from it.
+
+const Id = Type.String({ minLength: LIMITS.eventIdMin, maxLength: LIMITS.eventIdMax, pattern: LIMITS.idPattern })
+const EntityId = Type.String({ minLength: 1, maxLength: LIMITS.entityIdMax, pattern: LIMITS.idPattern })
+const Code = Type.String({ minLength: 1, maxLength: 32 })
+const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 })
+const Enum = <V extends string>(values: readonly V[]) => Type.Union(values.map((v) => Type.Literal(v)))
+const DATE_OR_DATETIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$'
+
+function event<T extends string, P extends Record<string, TSchema>>(type: T, props: P) {
+  return Type.Object(
+    {
+      id: Id,
+      type: Type.Literal(type),
+      /** When it happened (ISO 8601 with offset); the server fills in "now" when absent. */
+      at: Type.Optional(Type.String({ format: 'date-time' })),
+      ...props,
+    },
+    { additionalProperties: false },
+  )
+}
+
+export const HazardReported = event('hazard.reported', {
+  hazardId: EntityId,
+  town: Code,
+  domain: Code,
+  industry: Type.Optional(Code),
+  grade: Enum(HazardGrade.values),
+  title: Type.String({ minLength: 1, maxLength: LIMITS.titleMax }),
+  deadline: Type.String({ pattern: DATE_OR_DATETIME }),
+  enterprise: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.enterpriseMax })),
+  source: Type.Optional(Enum(HazardSource.values)),
+})
+
+export const HazardStatusChanged = event('hazard.status', {
+  hazardId: EntityId,
+  status: Enum(HazardStatus.values.filter((s) => s !== 'reported')),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+})
+
+export const InspectionCompleted = event('inspection.completed', {
+  inspectionId: EntityId,
+  town: Code,
+  domain: Code,
+  industry: Type.Optional(Code),
+  enterprise: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.enterpriseMax })),
+  hazardsFound: Count,
+})
+
+export const AccidentReported = event('accident.reported', {
+  accidentId: EntityId,
+  town: Code,
+  domain: Code,
+  industry: Type.Optional(Code),
+  deaths: Count,
+  seriousInjuries: Count,
+  directLossYuan: Type.Integer({ minimum: 0, maximum: 1e13 }),
+  grade: Type.Optional(Enum(AccidentGrade.values)),
+  title: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.titleMax })),
+})
+
+export const EnterpriseRegistered = event('enterprise.registered', {
+  enterpriseId: EntityId,
+  name: Type.String({ minLength: 1, maxLength: LIMITS.nameMax }),
+  town: Code,
+  domain: Code,
+  industry: Type.Optional(Code),
+  riskLevel: Enum(RiskLevel.values),
+})
+
+export const EnterpriseWork = event('enterprise.work', {
+  enterpriseId: EntityId,
+  state: Enum(WorkState.values),
+  preCheckDone: Type.Boolean(),
+})
+
+export const EVENT_SCHEMAS = {
+  'hazard.reported': HazardReported,
+  'hazard.status': HazardStatusChanged,
+  'inspection.completed': InspectionCompleted,
+  'accident.reported': AccidentReported,
+  'enterprise.registered': EnterpriseRegistered,
+  'enterprise.work': EnterpriseWork,
+} as const
+
+export type EventType = keyof typeof EVENT_SCHEMAS
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[]
+
+export type HazardReported = Static<typeof HazardReported>
+export type HazardStatusChanged = Static<typeof HazardStatusChanged>
+export type InspectionCompleted = Static<typeof InspectionCompleted>
+export type AccidentReported = Static<typeof AccidentReported>
+export type EnterpriseRegistered = Static<typeof EnterpriseRegistered>
+export type EnterpriseWork = Static<typeof EnterpriseWork>
+export type LookoutEvent =
+  | HazardReported
+  | HazardStatusChanged
+  | InspectionCompleted
+  | AccidentReported
+  | EnterpriseRegistered
+  | EnterpriseWork
+/** An event as accepted: `at` always present. */
+export type AcceptedEvent = LookoutEvent & { at: string }
+
+export interface ErrorDetail {
+  /** JSON pointer into the request body, e.g. `/events/3/town`. */
+  path: string
+  message: string
+}
+
+export type CheckResult = { ok: true; events: AcceptedEvent[] } | { ok: false; details: ErrorDetail[] }
+
+export interface CheckOptions {
+  region: RegionIndex
+  batchMax?: number
+  /** The instant to fill in for a missing `at`, and to judge "in the future" against. */
+  now: number
+  /** How far ahead of `now` an `at` may be (clock skew of data-entry devices). */
+  maxFutureMs?: number
+}
+
+/** The schema errors of one event, with paths under `base`. Stops at the first few per event. */
+export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [{ path: base || '/', message: 'must be an object' }]
+  }
+  const type = (value as { type?: unknown }).type
+  const schema = EVENT_SCHEMAS[type as EventType]
+  if (!schema) {
+    return [{ path: `${base}/type`, message: `must be one of ${EVENT_TYPES.join(', ')}` }]
+  }
+  if (Value.Check(schema, value)) return []
+  const details: ErrorDetail[] = []
+  for (const e of Value.Errors(schema, value)) {
+    if (e.keyword === 'boolean') continue // reported again below as "additional property"
+    if (e.keyword === 'additionalProperties') {
+      const extra = Object.keys(value).filter((k) => !(k in schema.properties))
+      for (const k of extra) details.push({ path: `${base}/${k}`, message: 'is not a known field' })
+      continue
+    }
+    if (e.keyword === 'required') {
+      const missing = (e.params as { requiredProperties?: string[] }).requiredProperties ?? []
+      for (const k of missing) details.push({ path: `${base}/${k}`, message: 'is required' })
+      continue
+    }
+    details.push({ path: `${base}${e.instancePath}`, message: friendly(e.keyword, e.message, e.instancePath) })
+  }
+  return details.slice(0, 10)
+}
+
+function friendly(keyword: string, message: string, path: string): string {
+  if (keyword === 'pattern' && /\/(id|\w+Id)$/.test(path)) {
+    return `must be ${LIMITS.eventIdMin}–${LIMITS.eventIdMax} characters of A-Z a-z 0-9 _ - : .`
+  }
+  if (keyword === 'pattern' && path.endsWith('/deadline')) return 'must be an ISO date or date-time'
+  if (keyword === 'format') return 'must be an ISO 8601 date-time with offset'
+  return message
+}
+
+/** Region rules: the town, domain and industry must be the region's, the accident grade must agree. */
+export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''): ErrorDetail[] {
+  const details: ErrorDetail[] = []
+  if ('town' in ev && !region.town.has(ev.town)) {
+    details.push({ path: `${base}/town`, message: `unknown town "${ev.town}"` })
+  }
+  if ('domain' in ev) {
+    const domain = region.domain.get(ev.domain)
+    if (!domain) details.push({ path: `${base}/domain`, message: `unknown domain "${ev.domain}"` })
+    else if ('industry' in ev && ev.industry !== undefined && !domain.industries.some((i) => i.id === ev.industry)) {
+      details.push({ path: `${base}/industry`, message: `"${ev.industry}" is not an industry of domain ${ev.domain}` })
+    }
+  }
+  if (ev.type === 'hazard.reported' && Number.isNaN(Date.parse(ev.deadline))) {
+    details.push({ path: `${base}/deadline`, message: 'is not a real date' })
+  }
+  if (ev.type === 'accident.reported' && ev.grade !== undefined) {
+    const derived = accidentGrade(ev)
+    if (derived !== ev.grade) {
+      details.push({
+        path: `${base}/grade`,
+        message: `disagrees with the figures: Decree 493 grades them "${derived}"`,
+      })
+    }
+  }
+  return details
+}
+
+/**
+ * Checks a request body (one event, or `{ events: [...] }`) whole. Either every event is good and
+ * comes back with `at` filled in, or nothing is accepted and every problem found is listed.
+ */
+export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
+  const batchMax = opts.batchMax ?? LIMITS.batchMax
+  const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body
+  let items: unknown[]
+  if (isBatch) {
+    const extra = Object.keys(body).filter((k) => k !== 'events')
+    if (extra.length) return { ok: false, details: extra.map((k) => ({ path: `/${k}`, message: 'is not a known field' })) }
+    const events = (body as { events: unknown }).events
+    if (!Array.isArray(events)) return { ok: false, details: [{ path: '/events', message: 'must be an array' }] }
+    if (events.length === 0) return { ok: false, details: [{ path: '/events', message: 'must not be empty' }] }
+    if (events.length > batchMax) {
+      return { ok: false, details: [{ path: '/events', message: `must hold at most ${batchMax} events` }] }
+    }
+    items = events
+  } else {
+    items = [body]
+  }
+  const details: ErrorDetail[] = []
+  const accepted: AcceptedEvent[] = []
+  const maxAt = opts.now + (opts.maxFutureMs ?? 10 * 60_000)
+  items.forEach((item, i) => {
+    const base = isBatch ? `/events/${i}` : ''
+    const schemaErrors = eventSchemaErrors(item, base)
+    if (schemaErrors.length) return void details.push(...schemaErrors)
+    const ev = item as LookoutEvent
+    const ruleErrors = eventRuleErrors(ev, opts.region, base)
+    if (ev.at !== undefined && Date.parse(ev.at) > maxAt) {
+      ruleErrors.push({ path: `${base}/at`, message: 'is in the future' })
+    }
+    if (ruleErrors.length) return void details.push(...ruleErrors)
+    accepted.push({ ...ev, at: ev.at ?? new Date(opts.now).toISOString() })
+  })
+  if (details.length) return { ok: false, details: details.slice(0, 100) }
+  return { ok: true, events: accepted }
+}

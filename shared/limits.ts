@@ -1,0 +1,20 @@
+// Limits both the server's validation and the entry form's inputs use.
+export const LIMITS = {
+  eventIdMin: 8,
+  eventIdMax: 64,
+  /** Client-made ids: letters, digits and `_-:.`. */
+  idPattern: '^[A-Za-z0-9_:.\\-]+$',
+  entityIdMax: 64,
+  titleMax: 200,
+  noteMax: 500,
+  nameMax: 100,
+  enterpriseMax: 100,
+  /** Default batch limit; the server's BATCH_LIMIT can change it. */
+  batchMax: 500,
+  /** Newest events the ticker keeps. */
+  feedLength: 30,
+  /** Oldest overdue hazards the wall lists. */
+  overdueListLength: 20,
+  /** Days in the found-vs-closed trend. */
+  trendDays: 30,
+} as const

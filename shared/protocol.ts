@@ -1,0 +1,91 @@
+import { Type, type Static } from 'typebox'
+
+// What the server sends: the snapshot (HTTP and websocket), deltas, digests and status messages.
+// DESIGN.md "Wire protocol"; the README documents every field.
+
+const Cells = Type.Record(Type.String(), Type.Number())
+
+/** One line of the live ticker, built by the ingest script from the event (and the hazard it names). */
+export const FeedItemSchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  type: Type.String(),
+  town: Type.Optional(Type.String()),
+  domain: Type.Optional(Type.String()),
+  grade: Type.Optional(Type.String()),
+  title: Type.Optional(Type.String()),
+  hazardId: Type.Optional(Type.String()),
+  status: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  riskLevel: Type.Optional(Type.String()),
+  state: Type.Optional(Type.String()),
+  preCheckDone: Type.Optional(Type.Boolean()),
+  deaths: Type.Optional(Type.Integer()),
+  seriousInjuries: Type.Optional(Type.Integer()),
+  hazardsFound: Type.Optional(Type.Integer()),
+})
+export type FeedItem = Static<typeof FeedItemSchema>
+
+/** An overdue hazard as the overdue list shows it; `deadline` in ms since the epoch. */
+export const OverdueItemSchema = Type.Object({
+  hazardId: Type.String(),
+  title: Type.String(),
+  town: Type.String(),
+  domain: Type.String(),
+  grade: Type.String(),
+  status: Type.String(),
+  deadline: Type.Number(),
+})
+export type OverdueItem = Static<typeof OverdueItemSchema>
+
+/**
+ * The raw state every view is derived from, at sequence number `seq`:
+ * `now` gauges, `today` and `year` counters (region time), `daily` totals for the trend windows,
+ * the newest feed items (newest first) and the oldest overdue hazards (oldest first).
+ */
+export const WallStateSchema = Type.Object({
+  seq: Type.Integer(),
+  day: Type.String(),
+  asOf: Type.Number(),
+  now: Cells,
+  today: Cells,
+  year: Cells,
+  daily: Cells,
+  feed: Type.Array(FeedItemSchema),
+  overdue: Type.Array(OverdueItemSchema),
+})
+export type WallState = Static<typeof WallStateSchema>
+
+/** Changes between `from` and `seq`, as absolute values: applying one twice is harmless. */
+export const DeltaSchema = Type.Object({
+  type: Type.Literal('delta'),
+  from: Type.Integer(),
+  seq: Type.Integer(),
+  asOf: Type.Number(),
+  now: Type.Optional(Cells),
+  today: Type.Optional(Cells),
+  year: Type.Optional(Cells),
+  daily: Type.Optional(Cells),
+  /** New feed items, newest first. */
+  feed: Type.Optional(Type.Array(FeedItemSchema)),
+  /** The whole overdue list, when it changed. */
+  overdue: Type.Optional(Type.Array(OverdueItemSchema)),
+  /** Headline numbers that changed (derived from the cells; for clients without the roll-up code). */
+  kpis: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]))),
+})
+export type Delta = Static<typeof DeltaSchema>
+
+export type FeedState = 'live' | 'degraded'
+
+export type ServerMessage =
+  | ({ type: 'snapshot' } & Record<string, unknown> & WallState)
+  | Delta
+  | { type: 'digest'; seq: number; hash: string }
+  | { type: 'status'; state: FeedState; reason?: string }
+  | { type: 'pong'; t: number }
+
+export type ClientMessage =
+  | { type: 'resync' }
+  | { type: 'ping'; t: number }
+  | { type: 'auth'; token: string }
+  | { type: 'health'; heapMb?: number; fps?: number; seq?: number; reconnects?: number }

@@ -1,0 +1,90 @@
+import { Type, type Static } from 'typebox'
+
+// A region's configuration: the one file another city edits to run Lookout (server/regions/<code>.json).
+
+const Named = {
+  name: Type.String({ minLength: 1 }),
+  nameEn: Type.String({ minLength: 1 }),
+}
+
+export const TownSchema = Type.Object(
+  {
+    code: Type.String({ pattern: '^[0-9A-Za-z]{6,12}$' }),
+    ...Named,
+    /** Position [column, row] on the wall's schematic tile map. */
+    tile: Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })]),
+  },
+  { additionalProperties: false },
+)
+
+export const IndustrySchema = Type.Object(
+  { id: Type.String({ pattern: '^[a-z0-9_]+$' }), ...Named },
+  { additionalProperties: false },
+)
+
+export const DomainSchema = Type.Object(
+  { id: Type.String({ pattern: '^[a-z0-9_]+$' }), ...Named, industries: Type.Array(IndustrySchema) },
+  { additionalProperties: false },
+)
+
+export const RegionSchema = Type.Object(
+  {
+    region: Type.Object(
+      {
+        code: Type.String({ pattern: '^[0-9]{6}$' }),
+        ...Named,
+        province: Type.String(),
+        provinceEn: Type.String(),
+      },
+      { additionalProperties: false },
+    ),
+    timeZone: Type.String({ minLength: 1 }),
+    thresholds: Type.Object(
+      { dueSoonDays: Type.Integer({ minimum: 0, maximum: 60 }) },
+      { additionalProperties: false },
+    ),
+    towns: Type.Array(TownSchema, { minItems: 1 }),
+    domains: Type.Array(DomainSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+)
+
+export type Region = Static<typeof RegionSchema>
+export type Town = Static<typeof TownSchema>
+export type Domain = Static<typeof DomainSchema>
+
+/** Lookups the validator and the wall need; built once per region. */
+export interface RegionIndex {
+  region: Region
+  town: Map<string, Town>
+  domain: Map<string, Domain>
+}
+
+export function indexRegion(region: Region): RegionIndex {
+  return {
+    region,
+    town: new Map(region.towns.map((t) => [t.code, t])),
+    domain: new Map(region.domains.map((d) => [d.id, d])),
+  }
+}
+
+/** Checks a region file beyond its schema: unique codes and ids. Returns the problems found. */
+export function regionProblems(region: Region): string[] {
+  const problems: string[] = []
+  const dup = (list: string[], what: string) => {
+    const seen = new Set<string>()
+    for (const x of list) {
+      if (seen.has(x)) problems.push(`${what} "${x}" appears twice`)
+      seen.add(x)
+    }
+  }
+  dup(region.towns.map((t) => t.code), 'town code')
+  dup(region.domains.map((d) => d.id), 'domain id')
+  for (const d of region.domains) dup(d.industries.map((i) => i.id), `industry id in domain ${d.id}`)
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: region.timeZone })
+  } catch {
+    problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
+  }
+  return problems
+}

@@ -1,0 +1,153 @@
+import { AccidentGrade, HazardGrade, HazardStatus, RiskLevel } from './enums.ts'
+import { DAILY, METRIC, OPEN_STATUS_METRICS, dailyKey, rollup, sumCells, type Cells } from './cells.ts'
+import { daysEnding, lastYearSamePeriod } from './time.ts'
+import { LIMITS } from './limits.ts'
+import type { Region } from './region.ts'
+import type { WallState } from './protocol.ts'
+
+// Every number the wall shows, derived from the raw state by pure functions.
+// Server (GET /api/snapshot) and wall call the same code: to find where a number comes from, start here.
+
+const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null)
+
+function dailySum(daily: Cells, days: string[], name: string): number {
+  let total = 0
+  for (const d of days) total += daily[dailyKey(d, name)] ?? 0
+  return total
+}
+
+export function computeKpis(s: WallState) {
+  const foundYtd = sumCells(s.year, METRIC.hazardFound)
+  const closedYtd = sumCells(s.year, METRIC.hazardClosed)
+  const lastYear = lastYearSamePeriod(s.day)
+  return {
+    hazardsFoundToday: sumCells(s.today, METRIC.hazardFound),
+    hazardsClosedToday: sumCells(s.today, METRIC.hazardClosed),
+    hazardsOpen: sumCells(s.now, OPEN_STATUS_METRICS),
+    hazardsOverdue: sumCells(s.now, METRIC.hazardOverdue),
+    majorHazardsOpen: sumCells(s.now, OPEN_STATUS_METRICS, { grade: 'major' }),
+    majorHazardsOverdue: sumCells(s.now, METRIC.hazardOverdue, { grade: 'major' }),
+    hazardsFoundYtd: foundYtd,
+    hazardsClosedYtd: closedYtd,
+    /** 整改率: closed ÷ found this year (null before anything is found). */
+    rectificationRateYtd: ratio(closedYtd, foundYtd),
+    majorRectificationRateYtd: ratio(
+      sumCells(s.year, METRIC.hazardClosed, { grade: 'major' }),
+      sumCells(s.year, METRIC.hazardFound, { grade: 'major' }),
+    ),
+    inspectionsToday: sumCells(s.today, METRIC.inspection),
+    inspectionsYtd: sumCells(s.year, METRIC.inspection),
+    accidentsYtd: sumCells(s.year, METRIC.accident),
+    accidentDeathsYtd: sumCells(s.year, METRIC.accidentDeaths),
+    accidentInjuriesYtd: sumCells(s.year, METRIC.accidentInjuries),
+    accidentLossYtd: sumCells(s.year, METRIC.accidentLoss),
+    /** 较大及以上 this year: the campaign's goal is 0. */
+    significantAccidentsYtd: sumCells(s.year, METRIC.accident) - sumCells(s.year, METRIC.accident, { grade: 'general' }),
+    accidentsLastYearToDate: dailySum(s.daily, lastYear, DAILY.accidents),
+    accidentDeathsLastYearToDate: dailySum(s.daily, lastYear, DAILY.deaths),
+    enterprisesRegistered: sumCells(s.now, METRIC.enterpriseRisk),
+    redRiskEnterprises: sumCells(s.now, METRIC.enterpriseRisk, { grade: 'major' }),
+    enterprisesStopped: sumCells(s.now, METRIC.enterpriseStopped),
+    enterprisesResumed: sumCells(s.now, METRIC.enterpriseResumed),
+    enterprisesResumedWithoutCheck: sumCells(s.now, METRIC.enterpriseResumedNoCheck),
+  }
+}
+export type Kpis = ReturnType<typeof computeKpis>
+
+export function townRanking(s: WallState, region: Region) {
+  const open = rollup(s.now, OPEN_STATUS_METRICS, 'town')
+  const overdue = rollup(s.now, METRIC.hazardOverdue, 'town')
+  const found = rollup(s.year, METRIC.hazardFound, 'town')
+  const closed = rollup(s.year, METRIC.hazardClosed, 'town')
+  const foundToday = rollup(s.today, METRIC.hazardFound, 'town')
+  const majorOpen: Record<string, number> = {}
+  for (const t of region.towns) majorOpen[t.code] = sumCells(s.now, OPEN_STATUS_METRICS, { town: t.code, grade: 'major' })
+  return region.towns
+    .map((t) => ({
+      town: t.code,
+      open: open[t.code] ?? 0,
+      overdue: overdue[t.code] ?? 0,
+      majorOpen: majorOpen[t.code],
+      foundToday: foundToday[t.code] ?? 0,
+      foundYtd: found[t.code] ?? 0,
+      closedYtd: closed[t.code] ?? 0,
+      rectificationRateYtd: ratio(closed[t.code] ?? 0, found[t.code] ?? 0),
+    }))
+    .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.town.localeCompare(b.town))
+}
+
+export function openByDomain(s: WallState, region: Region) {
+  return region.domains.map((d) => {
+    const row: Record<string, number | string> = { domain: d.id }
+    for (const g of HazardGrade.values) row[g] = sumCells(s.now, OPEN_STATUS_METRICS, { domain: d.id, grade: g })
+    row.overdue = sumCells(s.now, METRIC.hazardOverdue, { domain: d.id })
+    return row as { domain: string; major: number; general: number; overdue: number }
+  })
+}
+
+export function riskDistribution(s: WallState, region: Region) {
+  const total = rollup(s.now, METRIC.enterpriseRisk, 'grade')
+  const byTown = region.towns.map((t) => {
+    const row: Record<string, number | string> = { town: t.code }
+    for (const level of RiskLevel.values) row[level] = sumCells(s.now, METRIC.enterpriseRisk, { town: t.code, grade: level })
+    return row as { town: string } & Record<(typeof RiskLevel.values)[number], number>
+  })
+  return {
+    total: Object.fromEntries(RiskLevel.values.map((l) => [l, total[l] ?? 0])) as Record<(typeof RiskLevel.values)[number], number>,
+    byTown,
+  }
+}
+
+/** Open hazards in each status now, and closed this year: the rectification funnel. */
+export function statusFunnel(s: WallState) {
+  return HazardStatus.values.map((status) => ({
+    status,
+    count: status === 'closed' ? sumCells(s.year, METRIC.hazardClosed) : sumCells(s.now, `hz.${status}`),
+  }))
+}
+
+export function trend(s: WallState) {
+  const days = daysEnding(s.day, LIMITS.trendDays)
+  return {
+    days,
+    found: days.map((d) => s.daily[dailyKey(d, DAILY.found)] ?? 0),
+    closed: days.map((d) => s.daily[dailyKey(d, DAILY.closed)] ?? 0),
+  }
+}
+
+export function accidentsByGrade(s: WallState) {
+  return AccidentGrade.values.map((grade) => ({
+    grade,
+    count: sumCells(s.year, METRIC.accident, { grade }),
+    deaths: sumCells(s.year, METRIC.accidentDeaths, { grade }),
+    injuries: sumCells(s.year, METRIC.accidentInjuries, { grade }),
+  }))
+}
+
+/** The `daily` fields a state for `day` holds: the trend window and last year's same period. */
+export function dailyWindow(day: string): string[] {
+  const fields: string[] = []
+  for (const d of daysEnding(day, LIMITS.trendDays)) fields.push(dailyKey(d, DAILY.found), dailyKey(d, DAILY.closed))
+  for (const d of lastYearSamePeriod(day)) fields.push(dailyKey(d, DAILY.accidents), dailyKey(d, DAILY.deaths))
+  return fields
+}
+
+/** Everything the wall shows, derived from `s`. */
+export function summarize(s: WallState, region: Region) {
+  return {
+    kpis: computeKpis(s),
+    byTown: townRanking(s, region),
+    byDomain: openByDomain(s, region),
+    risk: riskDistribution(s, region),
+    funnel: statusFunnel(s),
+    trend: trend(s),
+    accidents: accidentsByGrade(s),
+  }
+}
+export type Summary = ReturnType<typeof summarize>
+
+/** The snapshot as `GET /api/snapshot` and the websocket's first message carry it: raw state plus every view. */
+export function buildSnapshot(s: WallState, region: Region) {
+  return { ...s, region: region.region.code, ...summarize(s, region) }
+}
+export type Snapshot = ReturnType<typeof buildSnapshot>

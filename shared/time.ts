@@ -1,0 +1,75 @@
+// Region time: "today", "this year" and day buckets follow the region's zone, never the process's.
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    formatters.set(timeZone, f)
+  }
+  return f
+}
+
+/** The region's calendar date (YYYY-MM-DD) at instant `ms`. */
+export function regionDay(ms: number, timeZone: string): string {
+  return formatter(timeZone).format(ms)
+}
+
+/** Offset of `timeZone` from UTC at instant `ms`, in ms (Asia/Shanghai: +8 h). */
+function zoneOffsetMs(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(ms)
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+  return asUtc - Math.floor(ms / 1000) * 1000
+}
+
+/** The instant the region's day `YYYY-MM-DD` starts. */
+export function dayStartMs(day: string, timeZone: string): number {
+  const [y, m, d] = day.split('-').map(Number)
+  const guess = Date.UTC(y, m - 1, d)
+  return guess - zoneOffsetMs(guess - zoneOffsetMs(guess, timeZone), timeZone)
+}
+
+/** `day` moved by `n` calendar days. */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10)
+}
+
+/** The `n` days ending with `lastDay`, oldest first. */
+export function daysEnding(lastDay: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => addDays(lastDay, i - n + 1))
+}
+
+/** Whole days from `fromDay` to `toDay` (positive when toDay is later). */
+export function daysBetween(fromDay: string, toDay: string): number {
+  return Math.round((Date.parse(toDay) - Date.parse(fromDay)) / 86_400_000)
+}
+
+/**
+ * A deadline given as a date means "by the end of that day" in region time;
+ * a date-time is taken as it is. Returns the instant after which the hazard is overdue.
+ */
+export function deadlineMs(deadline: string, timeZone: string): number {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(deadline)) return dayStartMs(addDays(deadline, 1), timeZone)
+  return Date.parse(deadline)
+}
+
+/** Year to date of last year: the days of last year up to the same month-day as `today`. */
+export function lastYearSamePeriod(today: string): string[] {
+  const lastYear = Number(today.slice(0, 4)) - 1
+  let end = `${lastYear}${today.slice(4)}`
+  if (end.endsWith('-02-29')) end = `${lastYear}-02-28`
+  const start = `${lastYear}-01-01`
+  return daysEnding(end, daysBetween(start, end) + 1)
+}

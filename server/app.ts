@@ -5,6 +5,10 @@ import type { Config } from './config.ts'
 import storePlugin from './plugins/store.ts'
 import metricsPlugin from './plugins/metrics.ts'
 import overdueTick from './plugins/overdue-tick.ts'
+import websocket from '@fastify/websocket'
+import feedPlugin from './plugins/feed.ts'
+import type { HubOptions } from './feed/hub.ts'
+import wsRoutes from './routes/ws.ts'
 import eventsRoutes from './routes/events.ts'
 import readRoutes from './routes/reads.ts'
 
@@ -14,6 +18,8 @@ export interface AppOptions {
   redisUrl: string
   clock?: () => number
   keyVariant?: string
+  /** Live feed tuning (tests shorten the timers). */
+  hub?: Partial<HubOptions>
   logger?: FastifyServerOptions['logger']
 }
 
@@ -63,6 +69,9 @@ export async function buildApp(opts: AppOptions) {
     keyVariant: opts.keyVariant,
   })
   await app.register(overdueTick)
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  await app.register(feedPlugin, { hub: opts.hub })
+  await app.register(wsRoutes)
   await app.register(eventsRoutes)
   await app.register(readRoutes)
   return app

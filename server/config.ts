@@ -27,7 +27,7 @@ export const ConfigSchema = Type.Object({
   tickMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
   /** Where the embedded redis-server keeps its data. */
   dataDir: Type.String({ minLength: 1 }),
-  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 })
 export type Config = Static<typeof ConfigSchema>
 

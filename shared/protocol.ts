@@ -88,4 +88,4 @@ export type ClientMessage =
   | { type: 'resync' }
   | { type: 'ping'; t: number }
   | { type: 'auth'; token: string }
-  | { type: 'health'; heapMb?: number; fps?: number; seq?: number; reconnects?: number }
+  | { type: 'health'; screen?: string; heapMb?: number; fps?: number; seq?: number; reconnects?: number }

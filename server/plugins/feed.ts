@@ -1,0 +1,29 @@
+import fp from 'fastify-plugin'
+import { FeedHub, HUB_DEFAULTS, type HubOptions } from '../feed/hub.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    feedHub: FeedHub
+  }
+}
+
+/** This node's live feed: subscribes to the region's updates and serves /ws viewers. */
+export default fp<{ hub?: Partial<HubOptions> }>(
+  async (app, opts) => {
+    const hub = new FeedHub(
+      {
+        store: app.store,
+        region: app.region.region,
+        redisUrl: app.redisUrl,
+        clock: app.clock,
+        log: app.log,
+        metrics: app.metrics,
+      },
+      { ...HUB_DEFAULTS, ...opts.hub },
+    )
+    await hub.start()
+    app.decorate('feedHub', hub)
+    app.addHook('preClose', async () => hub.stop())
+  },
+  { name: 'feed', dependencies: ['store', 'metrics'] },
+)

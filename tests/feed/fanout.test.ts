@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { privateRedis } from '../helpers/redis.ts'
+import { testApp, freshSpace, region, eid } from '../helpers/app.ts'
+import { listen, viewer, eventually, rawState } from '../helpers/viewers.ts'
+import type { App } from '../../server/app.ts'
+import type { FeedClient } from '../../client/feed/feed-client.ts'
+
+let redis: Awaited<ReturnType<typeof privateRedis>>
+const apps: App[] = []
+const viewers: FeedClient[] = []
+beforeAll(async () => {
+  redis = await privateRedis()
+})
+afterAll(async () => {
+  for (const v of viewers) v.stop()
+  for (const a of apps) await a.close()
+  await redis.cleanup()
+})
+
+const towns = region.region.towns.map((t) => t.code)
+const domains = ['production', 'traffic', 'public', 'fire', 'social', 'natural']
+
+function mixedEvent(i: number) {
+  const town = towns[i % towns.length]
+  const domain = domains[i % domains.length]
+  if (i % 3 === 0) return { id: eid('insp'), type: 'inspection.completed', inspectionId: `I${i}`, town, domain, hazardsFound: i % 4 }
+  return { id: eid('hz'), type: 'hazard.reported', hazardId: `H${i}`, town, domain, grade: i % 7 === 0 ? 'major' : 'general', title: `隐患 ${i}`, deadline: '2099-01-01' }
+}
+
+test('an event posted to either of two nodes reaches all 50 viewers on both, and every viewer ends equal to the snapshot', async () => {
+  const space = freshSpace()
+  const nodeA = await testApp({ redisUrl: redis.url, keyVariant: space })
+  const nodeB = await testApp({ redisUrl: redis.url, keyVariant: space })
+  apps.push(nodeA, nodeB)
+  const [urlA, urlB] = [await listen(nodeA), await listen(nodeB)]
+  for (let i = 0; i < 50; i++) viewers.push(viewer(i % 2 ? urlA : urlB))
+  await eventually(() => viewers.every((v) => v.status === 'live'), 'all viewers live')
+
+  // 1,000 events in bursts of 100 (as batches and as single posts), alternating nodes.
+  let n = 0
+  for (let burst = 0; burst < 10; burst++) {
+    const node = burst % 2 ? nodeA : nodeB
+    if (burst % 3 === 0) {
+      const posts = Array.from({ length: 100 }, () => node.inject({ method: 'POST', url: '/api/events', payload: mixedEvent(n++) }))
+      for (const r of await Promise.all(posts)) expect(r.statusCode).toBe(200)
+    } else {
+      const events = Array.from({ length: 100 }, () => mixedEvent(n++))
+      const r = await node.inject({ method: 'POST', url: '/api/events', payload: { events } })
+      expect(r.statusCode).toBe(200)
+    }
+  }
+  const snapshot = (await nodeA.inject('/api/snapshot')).json()
+  expect(snapshot.seq).toBe(1000)
+  await eventually(() => viewers.every((v) => v.state?.seq === 1000), 'every viewer at seq 1000')
+  const expected = rawState(snapshot)
+  for (const v of viewers) expect(rawState(v.state as never)).toEqual(expected)
+  // The headline number a leader sees, derived on the client, is the server's.
+  expect(snapshot.kpis.inspectionsToday).toBe(334)
+})

@@ -139,8 +139,19 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
   }
   if (Value.Check(schema, value)) return []
   const details: ErrorDetail[] = []
+  // An enumeration is a union of literals: one "must be equal to constant" per literal, then "anyOf".
+  // Collect the literals and say once which values are allowed.
+  const allowed = new Map<string, unknown[]>()
   for (const e of Value.Errors(schema, value)) {
     if (e.keyword === 'boolean') continue // reported again below as "additional property"
+    if (e.keyword === 'const' && e.schemaPath.includes('/anyOf/')) {
+      allowed.set(e.instancePath, [...(allowed.get(e.instancePath) ?? []), (e.params as { allowedValue: unknown }).allowedValue])
+      continue
+    }
+    if (e.keyword === 'anyOf' && allowed.has(e.instancePath)) {
+      details.push({ path: `${base}${e.instancePath}`, message: `must be one of ${allowed.get(e.instancePath)!.join(', ')}` })
+      continue
+    }
     if (e.keyword === 'additionalProperties') {
       const extra = Object.keys(value).filter((k) => !(k in schema.properties))
       for (const k of extra) details.push({ path: `${base}/${k}`, message: 'is not a known field' })
@@ -151,18 +162,27 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
       for (const k of missing) details.push({ path: `${base}/${k}`, message: 'is required' })
       continue
     }
-    details.push({ path: `${base}${e.instancePath}`, message: friendly(e.keyword, e.message, e.instancePath) })
+    details.push({ path: `${base}${e.instancePath}`, message: friendly(e.keyword, e.message, e.instancePath, e.params) })
   }
   return details.slice(0, 10)
 }
 
-function friendly(keyword: string, message: string, path: string): string {
-  if (keyword === 'pattern' && /\/(id|\w+Id)$/.test(path)) {
+function friendly(keyword: string, message: string, path: string, params: unknown): string {
+  if (keyword === 'pattern' && path.endsWith('/id')) {
     return `must be ${LIMITS.eventIdMin}–${LIMITS.eventIdMax} characters of A-Z a-z 0-9 _ - : .`
   }
+  if (keyword === 'pattern' && /Id$/.test(path)) return `must be 1–${LIMITS.entityIdMax} characters of A-Z a-z 0-9 _ - : .`
   if (keyword === 'pattern' && path.endsWith('/deadline')) return 'must be an ISO date or date-time'
   if (keyword === 'format') return 'must be an ISO 8601 date-time with offset'
+  if (keyword === 'enum') return `must be one of ${(params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
   return message
+}
+
+/** True when the date part names a day that exists (Date.parse reads 2025-02-30 as March 2). */
+function isRealDate(text: string): boolean {
+  const day = text.slice(0, 10)
+  const ms = Date.parse(`${day}T00:00:00Z`)
+  return !Number.isNaN(ms) && !Number.isNaN(Date.parse(text)) && new Date(ms).toISOString().slice(0, 10) === day
 }
 
 /** Region rules: the town, domain and industry must be the region's, the accident grade must agree. */
@@ -178,7 +198,7 @@ export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''
       details.push({ path: `${base}/industry`, message: `"${ev.industry}" is not an industry of domain ${ev.domain}` })
     }
   }
-  if (ev.type === 'hazard.reported' && Number.isNaN(Date.parse(ev.deadline))) {
+  if (ev.type === 'hazard.reported' && !isRealDate(ev.deadline)) {
     details.push({ path: `${base}/deadline`, message: 'is not a real date' })
   }
   if (ev.type === 'accident.reported' && ev.grade !== undefined) {

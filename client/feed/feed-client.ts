@@ -49,6 +49,8 @@ export class FeedClient {
   lastUpdate = 0
   reconnects = 0
   resyncs = 0
+  /** Why the last connection ended (4008: too slow a reader; 4401: token refused...). */
+  lastClose: { code: number; reason: string } | null = null
   private socket: SocketLike | null = null
   private serverState: FeedState = 'live'
   private attempt = 0
@@ -121,8 +123,9 @@ export class FeedClient {
       if (this.opts.dropMessage?.(msg)) return
       this.handle(msg)
     }
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (socket !== this.socket) return
+      this.lastClose = { code: ev.code, reason: ev.reason }
       this.socket = null
       this.scheduleReconnect()
     }

@@ -16,6 +16,8 @@ export class FeedConnection {
   sentSeq = -1
   /** Changes held back while the socket is backed up, merged into one delta: bounded by the cell count. */
   held: Delta | null = null
+  /** Owed a snapshot that waits until the socket drains (a resync while backed up). */
+  owedSnapshot = false
   backedUpSince = 0
   alive = true
   screen: string

@@ -111,18 +111,19 @@ export class FeedHub {
     this.deps.metrics.wsClients.set(this.clients.size)
     socket.on('message', (data) => this.onClientMessage(conn, String(data)))
     socket.on('pong', () => (conn.alive = true))
-    socket.on('close', () => {
-      this.clients.delete(conn)
-      this.deps.metrics.wsClients.set(this.clients.size)
-      for (const g of [this.deps.metrics.wallHeapMb, this.deps.metrics.wallFps, this.deps.metrics.wallSeq, this.deps.metrics.wallReconnects]) {
-        g.remove(conn.screen)
-      }
-    })
+    socket.on('close', () => this.detach(conn))
     if (this.view && !this.loading) {
       this.sendSnapshot(conn)
       if (this.degraded) this.send(conn, JSON.stringify({ type: 'status', state: 'degraded', reason: 'redis unavailable' }), 'status')
     }
     return conn
+  }
+
+  private detach(conn: FeedConnection): void {
+    if (!this.clients.delete(conn)) return
+    const m = this.deps.metrics
+    m.wsClients.set(this.clients.size)
+    for (const g of [m.wallHeapMb, m.wallFps, m.wallSeq, m.wallReconnects]) g.remove(conn.screen)
   }
 
   /** For tests and /metrics: where each viewer stands. */
@@ -135,6 +136,8 @@ export class FeedHub {
         id: c.id,
         sentSeq: c.sentSeq,
         buffered: c.buffered,
+        owed: c.owedSnapshot,
+        since: c.backedUpSince,
         heldCells: c.held ? Object.keys({ ...c.held.now, ...c.held.today, ...c.held.year, ...c.held.daily }).length : 0,
       })),
     }
@@ -233,7 +236,7 @@ export class FeedHub {
   }
 
   private deliver(c: FeedConnection, delta: Delta, json: string): void {
-    if (c.sentSeq < 0 || delta.seq <= c.sentSeq) return // no snapshot yet, or the snapshot already had it
+    if (c.sentSeq < 0 || delta.seq <= c.sentSeq || c.owedSnapshot) return // the (owed) snapshot carries it
     if (c.held || c.buffered > this.opts.highWaterBytes) {
       c.hold(delta)
       if (!c.backedUpSince) c.backedUpSince = Date.now()
@@ -247,30 +250,37 @@ export class FeedHub {
   /** Backed-up viewers: send their merged changes once they drain; close them if they never do. */
   private serviceBackedUp(): void {
     for (const c of this.clients) {
-      if (!c.held) continue
+      if (!c.held && !c.owedSnapshot) continue
       if (c.buffered <= this.opts.highWaterBytes / 2) {
         const held = c.held
         c.held = null
         c.backedUpSince = 0
-        if (held.from === c.sentSeq + 1) {
+        if (held && !c.owedSnapshot && held.from === c.sentSeq + 1) {
           this.send(c, JSON.stringify(held), 'delta')
           c.sentSeq = held.seq
         } else this.sendSnapshot(c)
       } else if (Date.now() - c.backedUpSince > this.opts.slowCloseMs) {
         this.deps.metrics.slowDrops.inc()
-        c.held = null
+        this.detach(c)
         c.socket.close(CLOSE.slowConsumer, 'slow consumer: reconnect for a snapshot')
       }
     }
   }
 
+  /** A snapshot now, or, while the socket is backed up, once it drains: never more than one queued. */
   private sendSnapshot(c: FeedConnection): void {
     const view = this.view
     if (!view) return
+    c.held = null
+    if (c.buffered > this.opts.highWaterBytes) {
+      c.owedSnapshot = true
+      if (!c.backedUpSince) c.backedUpSince = Date.now()
+      return
+    }
     if (this.snapshotJson?.seq !== view.seq) {
       this.snapshotJson = { seq: view.seq, json: JSON.stringify({ type: 'snapshot', ...buildSnapshot(view, this.deps.region) }) }
     }
-    c.held = null
+    c.owedSnapshot = false
     c.backedUpSince = 0
     this.send(c, this.snapshotJson.json, 'snapshot')
     c.sentSeq = view.seq
@@ -288,7 +298,7 @@ export class FeedHub {
     if (!view || this.loading) return
     this.flush()
     const json = JSON.stringify({ type: 'digest', seq: view.seq, hash: stateDigest(view) })
-    for (const c of this.clients) if (c.sentSeq === view.seq && !c.held) this.send(c, json, 'digest')
+    for (const c of this.clients) if (c.sentSeq === view.seq && !c.held && !c.owedSnapshot) this.send(c, json, 'digest')
     await this.checkCaughtUp(view.seq)
   }
 

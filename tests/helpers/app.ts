@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { buildApp, type App } from '../../server/app.ts'
 import { DEFAULTS, type Config } from '../../server/config.ts'
 import { loadRegion } from '../../server/region.ts'
+import type { HubOptions } from '../../server/feed/hub.ts'
 
 export const region = loadRegion({ region: '321283' })
 export const TOWN = region.region.towns[0].code
@@ -35,6 +36,8 @@ export interface TestAppOptions {
   config?: Partial<Config>
   /** Apps that share a key space act as nodes of one deployment. */
   keyVariant?: string
+  /** Live feed tuning: tests shorten its timers and limits. */
+  hub?: Partial<HubOptions>
 }
 
 export async function testApp(opts: TestAppOptions): Promise<App> {
@@ -44,6 +47,7 @@ export async function testApp(opts: TestAppOptions): Promise<App> {
     redisUrl: opts.redisUrl,
     clock: opts.clock,
     keyVariant: opts.keyVariant,
+    hub: opts.hub,
   })
   await app.ready()
   return app

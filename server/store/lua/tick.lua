@@ -2,7 +2,8 @@
 -- a hazard leaves `due` in the same atomic step, so only one tick moves it.
 -- ARGV[1]: now in ms; ARGV[2]: JSON config { overdueLength }; ARGV[3]: now as ISO text (for the log)
 local cfg = cjson.decode(ARGV[2])
-local ids = redis.call('ZRANGEBYSCORE', key('due'), '-inf', ARGV[1], 'LIMIT', 0, 1000)
+-- Overdue once the deadline has passed (score < now): at the deadline instant itself it is not late yet.
+local ids = redis.call('ZRANGEBYSCORE', key('due'), '-inf', '(' .. ARGV[1], 'LIMIT', 0, 1000)
 if #ids == 0 then return 0 end
 for _, id in ipairs(ids) do
   local hk = key('hz:' .. id)

@@ -11,6 +11,8 @@ import type { HubOptions } from './feed/hub.ts'
 import wsRoutes from './routes/ws.ts'
 import eventsRoutes from './routes/events.ts'
 import readRoutes from './routes/reads.ts'
+import { storageUnavailable } from './store/unavailable.ts'
+import hazardRoutes from './routes/hazards.ts'
 
 export interface AppOptions {
   config: Config
@@ -29,7 +31,7 @@ export async function buildApp(opts: AppOptions) {
     logger: opts.logger ?? false,
     bodyLimit: opts.config.bodyLimit,
     // The route schemas' ajv: reject unknown query fields instead of dropping them silently.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -49,7 +51,7 @@ export async function buildApp(opts: AppOptions) {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.message })
     }
-    if (app.store && app.store.redis.status !== 'ready') {
+    if (app.store && storageUnavailable(err, app.store.redis)) {
       req.log.warn({ err }, 'storage unavailable')
       return reply
         .code(503)
@@ -74,6 +76,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(wsRoutes)
   await app.register(eventsRoutes)
   await app.register(readRoutes)
+  await app.register(hazardRoutes)
   return app
 }
 export type App = Awaited<ReturnType<typeof buildApp>>

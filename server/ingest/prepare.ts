@@ -8,6 +8,8 @@ export interface PreparedEvent {
   e: AcceptedEvent
   /** The event exactly as logged. */
   raw: string
+  /** `at` in ms (orders the open-hazards index). */
+  atMs: string
   /** Region-time day and year of `at`: the day and year buckets it counts in. */
   day: string
   year: string
@@ -37,8 +39,9 @@ function feedItem(e: AcceptedEvent): Omit<FeedItem, 'seq'> {
 }
 
 export function prepareEvent(e: AcceptedEvent, timeZone: string): PreparedEvent {
-  const day = regionDay(Date.parse(e.at), timeZone)
-  const prepared: PreparedEvent = { e, raw: JSON.stringify(e), day, year: day.slice(0, 4), feed: feedItem(e) }
+  const atMs = Date.parse(e.at)
+  const day = regionDay(atMs, timeZone)
+  const prepared: PreparedEvent = { e, raw: JSON.stringify(e), atMs: String(atMs), day, year: day.slice(0, 4), feed: feedItem(e) }
   if (e.type === 'hazard.reported') prepared.deadlineMs = String(deadlineMs(e.deadline, timeZone))
   if (e.type === 'accident.reported') {
     const grade = accidentGrade(e)

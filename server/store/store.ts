@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { Type, type Static } from 'typebox'
 import type { Redis, Result } from 'ioredis'
 import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
@@ -37,6 +38,24 @@ export function defineScripts(redis: Redis): void {
 export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
   | { ok: false; index: number; field: string; reason: string }
+
+const OPEN_HAZARD_FIELDS = ['title', 'town', 'domain', 'industry', 'grade', 'status', 'deadline', 'reportedAt', 'enterprise', 'overdue']
+
+export const OpenHazardSchema = Type.Object({
+  hazardId: Type.String(),
+  title: Type.String(),
+  town: Type.String(),
+  domain: Type.String(),
+  industry: Type.Optional(Type.String()),
+  grade: Type.String(),
+  status: Type.String(),
+  /** Overdue after this instant (ms). */
+  deadline: Type.Number(),
+  reportedAt: Type.String(),
+  enterprise: Type.Optional(Type.String()),
+  overdue: Type.Boolean(),
+})
+export type OpenHazard = Static<typeof OpenHazardSchema>
 
 export interface LogEntry {
   seq: number
@@ -97,6 +116,40 @@ export class RegionStore {
 
   async currentSeq(): Promise<number> {
     return Number((await this.redis.get(this.keys.seq)) ?? 0)
+  }
+
+  /**
+   * Open hazards, newest first, optionally only of some towns and matching a search text
+   * (id, title or enterprise). Scans at most `scanMax` of the newest.
+   */
+  async openHazards(opts: { towns?: string[]; q?: string; limit: number; scanMax?: number }): Promise<OpenHazard[]> {
+    const ids = await this.redis.zrevrange(`${this.keys.prefix}open`, 0, (opts.scanMax ?? 10_000) - 1)
+    const pipeline = this.redis.pipeline()
+    for (const id of ids) pipeline.hmget(this.keys.hazard(id), ...OPEN_HAZARD_FIELDS)
+    const rows = (await pipeline.exec()) ?? []
+    const q = opts.q?.trim().toLowerCase()
+    const found: OpenHazard[] = []
+    for (let i = 0; i < ids.length && found.length < opts.limit; i++) {
+      const [, values] = rows[i] as [Error | null, (string | null)[]]
+      const [title, town, domain, industry, grade, status, deadline, reportedAt, enterprise, overdue] = values
+      if (!town || (opts.towns && !opts.towns.includes(town))) continue
+      const h: OpenHazard = {
+        hazardId: ids[i],
+        title: title ?? '',
+        town,
+        domain: domain ?? '',
+        industry: industry || undefined,
+        grade: grade ?? '',
+        status: status ?? '',
+        deadline: Number(deadline),
+        reportedAt: reportedAt ?? '',
+        enterprise: enterprise || undefined,
+        overdue: overdue === '1',
+      }
+      if (q && ![h.hazardId, h.title, h.enterprise ?? ''].some((text) => text.toLowerCase().includes(q))) continue
+      found.push(h)
+    }
+    return found
   }
 
   /** Log entries after `after`, oldest first. */

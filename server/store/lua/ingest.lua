@@ -1,5 +1,5 @@
 -- Applies a checked batch atomically and exactly once (DESIGN.md guarantees 1 and 2).
--- ARGV[1]: JSON array of prepared items { e = event, raw = event JSON, day, year, deadlineMs?, grade?, significant? }
+-- ARGV[1]: JSON array of prepared items { e = event, raw = event JSON, atMs, day, year, deadlineMs?, grade?, significant? }
 -- ARGV[2]: JSON config { transitions, dedupeSeconds, feedKeep, overdueLength }
 -- ARGV[3]: the apply time in ms (asOf)
 -- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
@@ -72,6 +72,7 @@ appliers['hazard.reported'] = function(e, it, feed)
     'title', e.title, 'deadline', it.deadlineMs, 'reportedAt', e.at, 'overdue', '0',
     'industry', e.industry or '', 'enterprise', e.enterprise or '', 'source', e.source or '')
   redis.call('ZADD', key('due'), it.deadlineMs, e.hazardId)
+  redis.call('ZADD', key('open'), it.atMs, e.hazardId)
   bumpNow(cell('hz.reported', e.town, e.domain, e.grade), 1)
   count(it, cell('hz.found', e.town, e.domain, e.grade), 1)
   bumpDaily(it.day, 'found', 1)
@@ -103,6 +104,7 @@ appliers['hazard.status'] = function(e, it, feed)
     count(it, cell('hz.closed', town, domain, grade), 1)
     bumpDaily(it.day, 'closed', 1)
     redis.call('HSET', hk, 'closedAt', e.at)
+    redis.call('ZREM', key('open'), e.hazardId)
   end
   redis.call('HSET', hk, 'status', e.status)
 end

@@ -27,7 +27,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10
   throw new Error(`timed out waiting until ${what}`)
 }
 
-test('POST while Redis is down → 503; readyz → 503; the retry after restart is applied once', async () => {
+test('POST-right-after-Redis-dies-answered-500: POST while Redis is down → 503 even before the connection notices; readyz → 503; the retry after restart is applied once', async () => {
   const before = [hazard()]
   const res0 = await post(app, { events: before })
   expect(res0.statusCode).toBe(200)

@@ -4,7 +4,7 @@ import { INSTALL_HINT, redisAnswers, redisServerAvailable, startRedisServer } fr
 export interface ResolvedRedis {
   url: string
   /** What was chosen, for the start-up banner. */
-  source: 'REDIS_URL' | 'local 6379' | 'embedded'
+  source: string
   stop: () => Promise<void>
 }
 
@@ -14,9 +14,15 @@ export class NoRedisError extends Error {}
  * The embedded default: REDIS_URL if set; else Redis on 127.0.0.1:6379 if it answers;
  * else our own redis-server child (AOF on, loopback only, data under DATA_DIR), stopped on exit.
  */
-export async function resolveRedis(config: Pick<Config, 'redisUrl' | 'dataDir'>): Promise<ResolvedRedis> {
+export async function resolveRedis(
+  config: Pick<Config, 'redisUrl' | 'dataDir'>,
+  /** Where to look for a local Redis (tests point it at a free port). */
+  localPort = 6379,
+): Promise<ResolvedRedis> {
   if (config.redisUrl) return { url: config.redisUrl, source: 'REDIS_URL', stop: async () => {} }
-  if (await redisAnswers(6379)) return { url: 'redis://127.0.0.1:6379', source: 'local 6379', stop: async () => {} }
+  if (await redisAnswers(localPort)) {
+    return { url: `redis://127.0.0.1:${localPort}`, source: `local ${localPort}`, stop: async () => {} }
+  }
   if (!redisServerAvailable()) throw new NoRedisError(INSTALL_HINT)
   const child = await startRedisServer({ dir: config.dataDir })
   return { url: child.url, source: 'embedded', stop: child.stop }

@@ -1,0 +1,99 @@
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { loadConfig } from '../../server/config.ts'
+import { loadRegion } from '../../server/region.ts'
+import { resolveRedis, NoRedisError } from '../../server/store/resolve-redis.ts'
+import { freePort, redisAnswers } from '../../server/store/redis-process.ts'
+import { privateRedis } from '../helpers/redis.ts'
+
+const dirs: string[] = []
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'lookout-start-'))
+  dirs.push(d)
+  return d
+}
+let redis: Awaited<ReturnType<typeof privateRedis>>
+beforeAll(async () => {
+  redis = await privateRedis()
+})
+afterAll(async () => {
+  await redis.cleanup()
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+test('bad configuration stops the start with every bad variable named', () => {
+  expect(() => loadConfig({ PORT: 'eighty', BATCH_LIMIT: '0' })).toThrow(/PORT must be a whole number \(got "eighty"\)/)
+  expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(/BATCH_LIMIT must be >= 1 \(got 0\)/)
+  expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(/DEDUPE_DAYS must be >= 1 \(got -1\)/)
+  expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/)
+  expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
+  expect(loadConfig({ PORT: '8080' }).port).toBe(8080)
+  expect(() => loadRegion({ region: '999999' })).toThrow(/Cannot read region file/)
+  expect(() => loadRegion({ region: '321283', timeZone: 'Mars/Olympus' })).toThrow(/not a known IANA zone/)
+})
+
+test('with no Redis reachable and no redis-server on PATH, the start says how to get one', async () => {
+  const port = await freePort()
+  const oldPath = process.env.PATH
+  process.env.PATH = tempDir() // a PATH with nothing on it
+  try {
+    await expect(resolveRedis({ dataDir: tempDir() }, port)).rejects.toThrow(NoRedisError)
+    await expect(resolveRedis({ dataDir: tempDir() }, port)).rejects.toThrow(/apt-get install -y redis-server.*REDIS_URL/)
+  } finally {
+    process.env.PATH = oldPath
+  }
+})
+
+test('with no Redis reachable, the start runs its own redis-server with AOF under DATA_DIR and stops it on exit', async () => {
+  const dataDir = tempDir()
+  const resolved = await resolveRedis({ dataDir }, await freePort())
+  expect(resolved.source).toBe('embedded')
+  const port = Number(new URL(resolved.url).port)
+  expect(await redisAnswers(port)).toBe(true)
+  await resolved.stop()
+  expect(await redisAnswers(port)).toBe(false)
+  expect(readdirSync(dataDir).join(' ')).toMatch(/appendonly/)
+})
+
+test('a local Redis that answers is used as it is', async () => {
+  const resolved = await resolveRedis({ dataDir: tempDir() }, redis.port)
+  expect(resolved).toMatchObject({ url: redis.url, source: `local ${redis.port}` })
+})
+
+test('npm start serves the API, then closes gracefully on SIGTERM', async () => {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redis.url, AUTH: 'off', LOG_LEVEL: 'warn' },
+    stdio: 'pipe',
+  })
+  let output = ''
+  child.stderr.on('data', (d) => (output += d))
+  try {
+    const until = Date.now() + 20_000
+    let ready = false
+    while (!ready && Date.now() < until) {
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)
+      if (!ready) await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(ready, output).toBe(true)
+    const regions = await (await fetch(`http://127.0.0.1:${port}/api/regions`)).json()
+    expect(regions.region.code).toBe('321283')
+  } finally {
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  }
+})
+
+test('a bad PORT makes npm start exit 1 with a one-line reason', async () => {
+  const run = promisify(execFile)
+  const failure = await run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: 'x', REDIS_URL: redis.url },
+  }).catch((e: { code: number; stderr: string }) => e)
+  expect(failure).toMatchObject({ code: 1 })
+  expect((failure as { stderr: string }).stderr.trim()).toMatch(/^Bad configuration: PORT must be a whole number/)
+})

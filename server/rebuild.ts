@@ -1,0 +1,77 @@
+import { Redis } from 'ioredis'
+import { ConfigError, loadConfig } from './config.ts'
+import { loadRegion } from './region.ts'
+import { regionPrefix } from './store/keys.ts'
+import { rebuildCheck } from './store/rebuild.ts'
+import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
+import { defineScripts } from './store/store.ts'
+
+// `npm run rebuild -- --check`: replays the region's log into fresh keys and compares them with the
+// live aggregates. Exit 0: no difference; 1: differences (each printed) or no still moment to compare;
+// 2: wrong usage. Rebuilding the live aggregates in place is deliberately not offered.
+
+const USAGE = 'usage: npm run rebuild -- --check   (replay the event log into fresh keys and compare with the live aggregates)'
+
+async function main(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0] !== '--check') {
+    console.error(USAGE)
+    return 2
+  }
+  let config, region
+  try {
+    config = loadConfig(process.env)
+    region = loadRegion(config)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      return 2
+    }
+    throw err
+  }
+  let resolved
+  try {
+    resolved = await resolveRedis(config)
+  } catch (err) {
+    if (err instanceof NoRedisError) {
+      console.error(err.message)
+      return 2
+    }
+    throw err
+  }
+  const redis = new Redis(resolved.url, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  try {
+    await redis.connect()
+    defineScripts(redis)
+    const code = region.region.region.code
+    console.log(`Rebuild check of region ${code} (${regionPrefix(code)}) on ${resolved.url} (${resolved.source})`)
+    const report = await rebuildCheck({
+      redis,
+      region,
+      dedupeSeconds: config.dedupeDays * 86_400,
+      onAttempt: (attempt, seq) => {
+        if (attempt > 1) console.log(`live writes moved the seq; comparing again at seq ${seq} (attempt ${attempt})`)
+      },
+    })
+    for (const d of report.differences) {
+      console.log(`DIFF ${d.key} ${d.field === '' ? '' : `[${d.field}] `}live=${show(d.live)} rebuilt=${show(d.rebuilt)}`)
+    }
+    if (!report.settled) {
+      console.log(`live writes kept arriving through ${report.attempts} attempts: no still moment to compare; try again`)
+      return 1
+    }
+    const summary = `${report.replayed} log entries replayed, ${report.keys} keys compared at seq ${report.seq}`
+    if (report.differences.length) {
+      console.log(`${report.differences.length} difference(s); ${summary}`)
+      return 1
+    }
+    console.log(`no difference; ${summary}`)
+    return 0
+  } finally {
+    redis.disconnect()
+    await resolved.stop()
+  }
+}
+
+const show = (v: string | null) => (v === null ? '(none)' : JSON.stringify(v))
+
+process.exitCode = await main(process.argv.slice(2))

@@ -200,7 +200,7 @@ async function readKeys(redis: Redis, keys: string[]): Promise<{ type: string; c
     const t = types[i]
     if (t === 'string') pipeline.get(k)
     else if (t === 'hash') pipeline.hgetall(k)
-    else if (t === 'zset') pipeline.zrange(k, 0, -1, 'WITHSCORES')
+    else if (t === 'zset') pipeline.zrange(k, '0', '-1', 'WITHSCORES')
     else if (t === 'list') pipeline.lrange(k, 0, -1)
     else if (t === 'set') pipeline.smembers(k)
     else pipeline.exists(k) // none or stream: streams are read in pages below

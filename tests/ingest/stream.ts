@@ -69,7 +69,7 @@ export function eventStream(seed: number, startMs: number) {
     if (roll < 0.6) {
       const hazardId = r.pick([...open.keys()])
       const from = open.get(hazardId)!
-      const to = r.pick(HAZARD_TRANSITIONS[from])
+      const to = r.pick(HAZARD_TRANSITIONS[from].filter((x): x is Exclude<HazardStatus, 'reported'> => x !== 'reported'))
       if (to === 'closed') open.delete(hazardId)
       else open.set(hazardId, to)
       return { id: id('hs'), type: 'hazard.status', hazardId, status: to, ...at() }

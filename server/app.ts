@@ -11,6 +11,7 @@ import type { HubOptions } from './feed/hub.ts'
 import wsRoutes from './routes/ws.ts'
 import eventsRoutes from './routes/events.ts'
 import readRoutes from './routes/reads.ts'
+import staticPlugin from './plugins/static.ts'
 import { storageUnavailable } from './store/unavailable.ts'
 import hazardRoutes from './routes/hazards.ts'
 
@@ -77,6 +78,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(eventsRoutes)
   await app.register(readRoutes)
   await app.register(hazardRoutes)
+  await app.register(staticPlugin)
   return app
 }
 export type App = Awaited<ReturnType<typeof buildApp>>

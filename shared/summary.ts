@@ -151,3 +151,35 @@ export function buildSnapshot(s: WallState, region: Region) {
   return { ...s, region: region.region.code, ...summarize(s, region) }
 }
 export type Snapshot = ReturnType<typeof buildSnapshot>
+
+/** Enterprise resumption (停工复工): how far it has come, and resumptions without the pre-check (goal 0). */
+export function resumption(k: Kpis) {
+  return {
+    stopped: k.enterprisesStopped,
+    resumed: k.enterprisesResumed,
+    withoutCheck: k.enterprisesResumedWithoutCheck,
+    /** resumed ÷ (stopped + resumed); null while no enterprise has stopped or resumed. */
+    rate: ratio(k.enterprisesResumed, k.enterprisesStopped + k.enterprisesResumed),
+  }
+}
+
+/**
+ * Accidents this year against the same period last year. `lastYear` is null when last year's period
+ * holds no record at all: "none recorded", not a comparison with a zero that may only mean no data.
+ */
+export function accidentsYearOnYear(k: Kpis) {
+  const recorded = k.accidentsLastYearToDate > 0 || k.accidentDeathsLastYearToDate > 0
+  return {
+    accidents: k.accidentsYtd,
+    deaths: k.accidentDeathsYtd,
+    lastYear: recorded ? { accidents: k.accidentsLastYearToDate, deaths: k.accidentDeathsLastYearToDate } : null,
+    change: recorded ? k.accidentsYtd - k.accidentsLastYearToDate : null,
+  }
+}
+
+/** How long a hazard has been overdue at `nowMs` (0 before its deadline): whole days and the rest, for a ticking display. */
+export function overdueFor(deadlineMs: number, nowMs: number) {
+  const ms = Math.max(0, nowMs - deadlineMs)
+  const days = Math.floor(ms / 86_400_000)
+  return { ms, days, restMs: ms - days * 86_400_000 }
+}

@@ -1,0 +1,60 @@
+import { markRaw, onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue'
+import { CHART_BASE, init, type ChartOption, type ECharts } from '../charts/echarts.ts'
+import { useLayout } from './useScale.ts'
+
+/**
+ * One ECharts instance for `el`, for the life of the component: created on mount, updated in place
+ * with setOption whenever `option()` changes (the store publishes a few times a second at most),
+ * resized by a throttled ResizeObserver, disposed on unmount. Kept out of Vue's reactivity.
+ *
+ * The one exception to "created once": when the canvas scale or devicePixelRatio changes (a window
+ * resize, not a data update), the chart is re-created, because ECharts fixes its pixel ratio at init
+ * and a chart drawn at the old ratio would be blurred (see useScale.ts).
+ */
+export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption | null) {
+  const layout = useLayout()
+  const chart = shallowRef<ECharts | null>(null)
+  let observer: ResizeObserver | null = null
+  let resizeFrame = 0
+
+  function create(): void {
+    if (!el.value) return
+    chart.value?.dispose()
+    const instance = markRaw(init(el.value, null, { renderer: 'canvas', devicePixelRatio: layout.value.pixelRatio }))
+    instance.setOption(CHART_BASE)
+    const opt = option()
+    if (opt) instance.setOption(opt)
+    chart.value = instance
+  }
+
+  onMounted(() => {
+    create()
+    observer = new ResizeObserver(() => {
+      if (resizeFrame) return
+      resizeFrame = requestAnimationFrame(() => {
+        resizeFrame = 0
+        chart.value?.resize()
+      })
+    })
+    if (el.value) observer.observe(el.value)
+  })
+
+  watch(option, (opt) => {
+    if (opt) chart.value?.setOption(opt)
+  })
+
+  watch(
+    () => layout.value.pixelRatio,
+    () => create(),
+  )
+
+  onBeforeUnmount(() => {
+    observer?.disconnect()
+    observer = null
+    cancelAnimationFrame(resizeFrame)
+    chart.value?.dispose()
+    chart.value = null
+  })
+
+  return chart
+}

@@ -1,0 +1,113 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
+import { FeedClient, type FeedStatus } from '../../feed/feed-client.ts'
+import { summarize } from '../../../shared/summary.ts'
+import type { EnumEntry } from '../../../shared/enums.ts'
+import type { Region } from '../../../shared/region.ts'
+import type { ClientMessage, WallState } from '../../../shared/protocol.ts'
+
+// The one store every panel reads: the region (labels, towns, domains) and the live state from one
+// FeedClient over /ws. The state is held shallowly and re-published at most every UPDATE_EVERY_MS,
+// so a burst of deltas costs the panels and charts a few updates a second, not one per delta.
+
+/** What GET /api/regions answers. */
+export type RegionInfo = Region & { enums: Record<string, EnumEntry<string>[]> }
+
+const UPDATE_EVERY_MS = 250
+const REGION_RETRY_MAX_MS = 10_000
+
+function feedUrl(): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+  return `${scheme}://${location.host}/ws`
+}
+
+export const useWallStore = defineStore('wall', () => {
+  const region = shallowRef<RegionInfo | null>(null)
+  /** The FeedClient's state object; mutated in place by deltas, so published with triggerRef. */
+  const state = shallowRef<WallState | null>(null)
+  const status = ref<FeedStatus>('connecting')
+  /** When the data was last confirmed current (ms), as the FeedClient says. */
+  const lastUpdate = ref(0)
+  /** The wall clock, ticking once a second: drives the clock, data age and the overdue durations. */
+  const now = ref(Date.now())
+
+  const summary = computed(() => (state.value && region.value ? summarize(state.value, region.value) : null))
+  const townByCode = computed(() => new Map((region.value?.towns ?? []).map((t) => [t.code, t])))
+  const domainById = computed(() => new Map((region.value?.domains ?? []).map((d) => [d.id, d])))
+
+  let feed: FeedClient | null = null
+  let running = false
+  let clockTimer: ReturnType<typeof setInterval> | undefined
+  let publishTimer: ReturnType<typeof setTimeout> | undefined
+  let regionTimer: ReturnType<typeof setTimeout> | undefined
+  let lastPublish = 0
+
+  function publish(): void {
+    publishTimer = undefined
+    lastPublish = performance.now()
+    const next = feed?.state ?? null
+    if (next === state.value) triggerRef(state)
+    else state.value = next
+  }
+
+  /** At most one publish per UPDATE_EVERY_MS; the first change after a quiet spell goes out at once. */
+  function schedulePublish(): void {
+    if (publishTimer !== undefined) return
+    publishTimer = setTimeout(publish, Math.max(0, lastPublish + UPDATE_EVERY_MS - performance.now()))
+  }
+
+  function tick(): void {
+    now.value = Date.now()
+    if (feed) lastUpdate.value = feed.lastUpdate
+  }
+
+  async function loadRegion(attempt = 0): Promise<void> {
+    try {
+      const res = await fetch('/api/regions')
+      if (!res.ok) throw new Error(`GET /api/regions answered ${res.status}`)
+      region.value = (await res.json()) as RegionInfo
+    } catch {
+      // The server may be restarting: try again, backing off, for as long as the wall runs.
+      if (!running) return
+      const wait = Math.min(REGION_RETRY_MAX_MS, 500 * 2 ** attempt)
+      await new Promise<void>((resolve) => (regionTimer = setTimeout(resolve, wait)))
+      if (running) return loadRegion(attempt + 1)
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (running) return
+    running = true
+    clockTimer = setInterval(tick, 1000)
+    await loadRegion()
+    if (!running) return
+    feed = new FeedClient({
+      url: feedUrl(),
+      onState: schedulePublish,
+      onStatus: (s) => {
+        status.value = s
+        tick()
+      },
+    })
+    feed.start()
+  }
+
+  function stop(): void {
+    running = false
+    feed?.stop()
+    feed = null
+    clearInterval(clockTimer)
+    clearTimeout(publishTimer)
+    clearTimeout(regionTimer)
+    publishTimer = undefined
+  }
+
+  function send(msg: ClientMessage): void {
+    feed?.send(msg)
+  }
+
+  /** Reconnects since the page loaded (for the health report). */
+  const reconnects = () => feed?.reconnects ?? 0
+
+  return { region, state, status, lastUpdate, now, summary, townByCode, domainById, start, stop, send, reconnects }
+})

@@ -124,6 +124,9 @@ async function replay(
     const flush = async () => {
       if (!batch.length) return undefined
       const events = batch.map((e) => e.event as AcceptedEvent)
+      // Every logged event was applied. One logged twice was resent after its dedupe memory expired
+      // (DEDUPE_DAYS) and counted again live; forget it here too so the replay does the same.
+      await rebuilt.redis.unlink(...events.map((e) => `${rebuilt.keys.prefix}ev:${e.id}`))
       const outcome = await rebuilt.ingest(
         events.map((e) => prepareEvent(e, timeZone)),
         Date.parse(events[events.length - 1].at),
@@ -153,7 +156,8 @@ async function replay(
         }
         done = entry.seq
       } else {
-        if (entry.seq !== (batch.length ? batch[batch.length - 1].seq : done) + 1) {
+        const repeated = batch.some((e) => (e.event as AcceptedEvent).id === (entry.event as AcceptedEvent).id)
+        if (repeated || entry.seq !== (batch.length ? batch[batch.length - 1].seq : done) + 1) {
           const failure = await flush()
           if (failure) return { replayedTo: done, failure }
         }

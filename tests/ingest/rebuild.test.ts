@@ -10,7 +10,7 @@ import { regionPrefix } from '../../server/store/keys.ts'
 import { isSpaceKey, rebuildCheck, type RebuildCheckOptions } from '../../server/store/rebuild.ts'
 import { defineScripts } from '../../server/store/store.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
-import { hazard, inspection, logPage, post, postOk, snapshot } from './fixtures.ts'
+import { enterprise, hazard, inspection, logPage, post, postOk, snapshot, work } from './fixtures.ts'
 import { eventStream } from './stream.ts'
 
 // "The log is the truth" (DESIGN.md guarantee 4): replaying the log into fresh keys gives exactly the
@@ -178,6 +178,21 @@ describe('rebuild check', () => {
     expect(report.differences).toEqual([
       { key: `${p}log`, field: '2-1', live: 'applied', rebuilt: `refused: hazardId hazard ${h.hazardId} was already reported` },
     ])
+    await app.close()
+  })
+
+  test('rebuild-check-fails-forever-after-a-late-resend: an event resent after its dedupe memory expired', async () => {
+    const space = freshSpace()
+    const app = await testApp({ redisUrl: redis.url, keyVariant: space })
+    const e = enterprise()
+    const resumed = work(e.enterpriseId, 'resumed', false)
+    await postOk(app, { events: [e, resumed] })
+    // DEDUPE_DAYS later the id is forgotten (as the TTL would), and an offline device sends it again.
+    await client.del(`${regionPrefix(CODE, space)}ev:${resumed.id}`)
+    expect((await postOk(app, resumed)).applied).toEqual([resumed.id])
+    expect((await snapshot(app)).kpis).toMatchObject({ enterprisesResumed: 1, enterprisesResumedWithoutCheck: 1 })
+    // The log holds it twice, so the replay applies it twice: the rebuild agrees with the live numbers.
+    expect(await check(space)).toMatchObject({ differences: [], settled: true, replayed: 3 })
     await app.close()
   })
 

@@ -1,5 +1,5 @@
 import { AccidentGrade, HazardGrade, HazardStatus, RiskLevel } from './enums.ts'
-import { DAILY, METRIC, OPEN_STATUS_METRICS, dailyKey, rollup, sumCells, type Cells } from './cells.ts'
+import { DAILY, METRIC, OPEN_STATUS_METRICS, dailyKey, rollup, sumCells, withCellIndex, type Cells } from './cells.ts'
 import { daysEnding, lastYearSamePeriod } from './time.ts'
 import { LIMITS } from './limits.ts'
 import type { Region } from './region.ts'
@@ -134,7 +134,7 @@ export function dailyWindow(day: string): string[] {
 
 /** Everything the wall shows, derived from `s`. */
 export function summarize(s: WallState, region: Region) {
-  return {
+  return withCellIndex(() => ({
     kpis: computeKpis(s),
     byTown: townRanking(s, region),
     byDomain: openByDomain(s, region),
@@ -142,7 +142,7 @@ export function summarize(s: WallState, region: Region) {
     funnel: statusFunnel(s),
     trend: trend(s),
     accidents: accidentsByGrade(s),
-  }
+  }))
 }
 export type Summary = ReturnType<typeof summarize>
 

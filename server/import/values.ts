@@ -1,0 +1,152 @@
+import { HazardGrade, HazardSource, HazardStatus, type EnumEntry } from '../../shared/enums.ts'
+import type { Domain, RegionIndex, Town } from '../../shared/region.ts'
+import { dayStartMs } from '../../shared/time.ts'
+import type { CellValue } from './read.ts'
+
+// Reading one cell as the value an event field needs: names or codes to ids, dates in region time.
+// Each reader returns the value, or why the cell cannot be read (in Chinese and English).
+
+export type Read<T> = { ok: true; value: T } | { ok: false; reason: string; reasonEn: string }
+const ok = <T>(value: T): Read<T> => ({ ok: true, value })
+const bad = (reason: string, reasonEn: string): Read<never> => ({ ok: false, reason, reasonEn })
+
+/** A cell as text, the way the user sees it (a date cell as its date). */
+export function cellText(cell: CellValue): string {
+  if (cell === null) return ''
+  if (cell instanceof Date) return cell.toISOString().replace(/T00:00:00\.000Z$/, '').replace(/\.000Z$/, '').replace('T', ' ')
+  return String(cell)
+}
+
+const key = (text: string) => text.replace(/\s+/g, '').toLowerCase()
+
+/** Town by code, Chinese name, English name, or name without its 镇/街道/乡 (when that is unambiguous). */
+export function townLookup(region: RegionIndex): (cell: CellValue) => Read<Town> {
+  const byName = new Map<string, Town>()
+  const short = new Map<string, Town[]>()
+  for (const t of region.region.towns) {
+    for (const name of [t.code, t.name, t.nameEn]) byName.set(key(name), t)
+    const stem = t.name.replace(/(街道|镇|乡)$/, '')
+    if (stem !== t.name) short.set(stem, [...(short.get(stem) ?? []), t])
+  }
+  return (cell) => {
+    const text = key(cellText(cell))
+    const town = byName.get(text) ?? (short.get(text)?.length === 1 ? short.get(text)![0] : undefined)
+    if (town) return ok(town)
+    return bad(`不是本市的镇街：「${cellText(cell)}」`, `not a town of this region: "${cellText(cell)}"`)
+  }
+}
+
+/** Domain by id, Chinese name or English name. */
+export function domainLookup(region: RegionIndex): (cell: CellValue) => Read<Domain> {
+  const byName = new Map<string, Domain>()
+  for (const d of region.region.domains) for (const name of [d.id, d.name, d.nameEn]) byName.set(key(name), d)
+  const names = region.region.domains.map((d) => d.name).join('、')
+  return (cell) => {
+    const domain = byName.get(key(cellText(cell)))
+    if (domain) return ok(domain)
+    return bad(`不是已知的领域：「${cellText(cell)}」，应为 ${names} 之一`, `not a known domain: "${cellText(cell)}"`)
+  }
+}
+
+/** Industry by id, Chinese or English name, looked up within its domain. */
+export function readIndustry(cell: CellValue, domain: Domain, region: RegionIndex): Read<string> {
+  const text = key(cellText(cell))
+  const named = (i: { id: string; name: string; nameEn: string }) => [i.id, i.name, i.nameEn].some((n) => key(n) === text)
+  const own = domain.industries.find(named)
+  if (own) return ok(own.id)
+  const elsewhere = region.region.domains.find((d) => d.industries.some(named))
+  if (elsewhere) {
+    return bad(
+      `行业「${cellText(cell)}」属于${elsewhere.name}，不属于${domain.name}`,
+      `industry "${cellText(cell)}" belongs to ${elsewhere.nameEn}, not to ${domain.nameEn}`,
+    )
+  }
+  const list = domain.industries.map((i) => i.name).join('、') || '（该领域不分行业，请留空）'
+  return bad(`不是${domain.name}的行业：「${cellText(cell)}」，应为 ${list}`, `not an industry of ${domain.nameEn}: "${cellText(cell)}"`)
+}
+
+/** An enumeration by its value, Chinese label, English gloss, or extra spellings. */
+function enumLookup<V extends string>(entries: readonly EnumEntry<V>[], extra: Record<string, V>, what: [string, string]) {
+  const byName = new Map<string, V>()
+  for (const e of entries) for (const name of [e.value, e.zh, e.en]) byName.set(key(name), e.value)
+  for (const [name, value] of Object.entries(extra)) byName.set(key(name), value)
+  const labels = entries.map((e) => e.zh).join('、')
+  return (cell: CellValue): Read<V> => {
+    const value = byName.get(key(cellText(cell)))
+    if (value) return ok(value)
+    return bad(`${what[0]}应为 ${labels} 之一，不能是「${cellText(cell)}」`, `${what[1]} must be one of ${entries.map((e) => e.value).join(', ')}`)
+  }
+}
+
+export const readGrade = enumLookup(
+  HazardGrade.entries,
+  { 一般: 'general', 重大: 'major', 一般事故隐患: 'general', 重大事故隐患: 'major' },
+  ['隐患等级', 'grade'],
+)
+export const readSource = enumLookup(HazardSource.entries, {}, ['隐患来源', 'source'])
+export const readStatus = enumLookup(HazardStatus.entries, { 销号: 'closed' }, ['整改状态', 'status'])
+
+/** A point in time as the ledger gives it: a calendar day, maybe with a time of day (region time). */
+export interface When {
+  day: string
+  /** Milliseconds since the start of `day`; absent when only the date was given. */
+  timeMs?: number
+  /** An explicit instant (ISO text with its own offset), which wins over day and time. */
+  instant?: number
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+const DATE_TIME = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?)?$/
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+
+function realDay(y: number, m: number, d: number): string | null {
+  const date = new Date(Date.UTC(y, m - 1, d))
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null
+  return `${y}-${pad(m)}-${pad(d)}`
+}
+
+/**
+ * A date or date-time cell: a spreadsheet date (exceljs gives it as the UTC instant of the wall
+ * time written in the cell), text YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日 with an optional
+ * H:mm[:ss], or ISO 8601 with an offset.
+ */
+export function readWhen(cell: CellValue): Read<When> {
+  const wrong = bad(
+    `不是有效的日期：「${cellText(cell)}」，应写成 2025-03-31 或 2025/3/31（可带时间 09:30）`,
+    `not a valid date: "${cellText(cell)}" (write 2025-03-31 or 2025/3/31, optionally with a time 09:30)`,
+  )
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return wrong
+    const day = cell.toISOString().slice(0, 10)
+    const timeMs = cell.getTime() - Date.parse(`${day}T00:00:00Z`)
+    return ok(timeMs ? { day, timeMs } : { day })
+  }
+  if (typeof cell !== 'string') return wrong
+  if (WITH_OFFSET.test(cell)) {
+    const instant = Date.parse(cell)
+    const day = realDay(Number(cell.slice(0, 4)), Number(cell.slice(5, 7)), Number(cell.slice(8, 10)))
+    return Number.isNaN(instant) || !day ? wrong : ok({ day, instant })
+  }
+  const m = DATE_TIME.exec(cell)
+  if (!m) return wrong
+  const day = realDay(Number(m[1]), Number(m[2]), Number(m[3]))
+  if (!day) return wrong
+  if (m[4] === undefined) return ok({ day })
+  const [h, min, s] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)]
+  if (h > 23 || min > 59 || s > 59) return wrong
+  return ok({ day, timeMs: ((h * 60 + min) * 60 + s) * 1000 })
+}
+
+/**
+ * The instant a When names in region time. A time of day is added to the day's start, which is
+ * exact for zones without daylight saving (Asia/Shanghai) and off by the shift only on a switch day.
+ */
+export function whenMs(when: When, timeZone: string): number {
+  return when.instant ?? dayStartMs(when.day, timeZone) + (when.timeMs ?? 0)
+}
+
+/** A deadline as the event carries it: the date alone ("by the end of that day"), or an instant. */
+export function deadlineText(when: When, timeZone: string): string {
+  if (when.instant === undefined && when.timeMs === undefined) return when.day
+  return new Date(whenMs(when, timeZone)).toISOString()
+}

@@ -10,7 +10,8 @@ import { defineScripts } from './store/store.ts'
 // live aggregates. Exit 0: no difference; 1: differences (each printed) or no still moment to compare;
 // 2: wrong usage. Rebuilding the live aggregates in place is deliberately not offered.
 
-const USAGE = 'usage: npm run rebuild -- --check   (replay the event log into fresh keys and compare with the live aggregates)'
+const USAGE =
+  'usage: npm run rebuild -- --check   (replay the event log into fresh keys and compare with the live aggregates)'
 
 async function main(args: string[]): Promise<number> {
   if (args.length !== 1 || args[0] !== '--check') {
@@ -43,20 +44,27 @@ async function main(args: string[]): Promise<number> {
     await redis.connect()
     defineScripts(redis)
     const code = region.region.region.code
-    console.log(`Rebuild check of region ${code} (${regionPrefix(code)}) on ${resolved.url} (${resolved.source})`)
+    console.log(
+      `Rebuild check of region ${code} (${regionPrefix(code)}) on ${resolved.url} (${resolved.source})`,
+    )
     const report = await rebuildCheck({
       redis,
       region,
       dedupeSeconds: config.dedupeDays * 86_400,
       onAttempt: (attempt, seq) => {
-        if (attempt > 1) console.log(`live writes moved the seq; comparing again at seq ${seq} (attempt ${attempt})`)
+        if (attempt > 1)
+          console.log(`live writes moved the seq; comparing again at seq ${seq} (attempt ${attempt})`)
       },
     })
     for (const d of report.differences) {
-      console.log(`DIFF ${d.key} ${d.field === '' ? '' : `[${d.field}] `}live=${show(d.live)} rebuilt=${show(d.rebuilt)}`)
+      console.log(
+        `DIFF ${d.key} ${d.field === '' ? '' : `[${d.field}] `}live=${show(d.live)} rebuilt=${show(d.rebuilt)}`,
+      )
     }
     if (!report.settled) {
-      console.log(`live writes kept arriving through ${report.attempts} attempts: no still moment to compare; try again`)
+      console.log(
+        `live writes kept arriving through ${report.attempts} attempts: no still moment to compare; try again`,
+      )
       return 1
     }
     const summary = `${report.replayed} log entries replayed, ${report.keys} keys compared at seq ${report.seq}`

@@ -85,7 +85,9 @@ export async function rebuildCheck(opts: RebuildCheckOptions): Promise<RebuildRe
       const step = await replay(live, rebuilt, replayed, seq, opts.region.region.timeZone)
       replayed = step.replayedTo
       await opts.onAttempt?.(attempt, seq)
-      const compared = step.failure ? { keys: 0, differences: [step.failure] } : await compareSpaces(redis, livePrefix, rebuildPrefix)
+      const compared = step.failure
+        ? { keys: 0, differences: [step.failure] }
+        : await compareSpaces(redis, livePrefix, rebuildPrefix)
       report = { seq, replayed, ...compared, attempts: attempt, settled: (await live.currentSeq()) === seq }
       if (report.settled || step.failure) return report
     }
@@ -118,7 +120,10 @@ async function replay(
   while (done < upTo) {
     const entries = (await live.readLog(done, PAGE)).filter((e) => e.seq <= upTo)
     if (!entries.length) {
-      return { replayedTo: done, failure: logDifference(livePrefix, done + 1, `seq ${upTo}`, `log ends at ${done}`) }
+      return {
+        replayedTo: done,
+        failure: logDifference(livePrefix, done + 1, `seq ${upTo}`, `log ends at ${done}`),
+      }
     }
     let batch: LogEntry[] = []
     const flush = async () => {
@@ -152,11 +157,16 @@ async function replay(
         const moved = await rebuilt.tick(Date.parse(entry.event.at))
         if (moved !== entry.event.hazardIds.length || (await rebuilt.currentSeq()) !== entry.seq) {
           const liveMoved = `overdue.tick moved ${entry.event.hazardIds.length}`
-          return { replayedTo: done, failure: logDifference(livePrefix, entry.seq, liveMoved, `moved ${moved}`) }
+          return {
+            replayedTo: done,
+            failure: logDifference(livePrefix, entry.seq, liveMoved, `moved ${moved}`),
+          }
         }
         done = entry.seq
       } else {
-        const repeated = batch.some((e) => (e.event as AcceptedEvent).id === (entry.event as AcceptedEvent).id)
+        const repeated = batch.some(
+          (e) => (e.event as AcceptedEvent).id === (entry.event as AcceptedEvent).id,
+        )
         if (repeated || entry.seq !== (batch.length ? batch[batch.length - 1].seq : done) + 1) {
           const failure = await flush()
           if (failure) return { replayedTo: done, failure }
@@ -174,7 +184,11 @@ async function replay(
   return { replayedTo: done }
 }
 
-async function spaceKeys(redis: Redis, prefix: string, own: (suffix: string) => boolean): Promise<Set<string>> {
+async function spaceKeys(
+  redis: Redis,
+  prefix: string,
+  own: (suffix: string) => boolean,
+): Promise<Set<string>> {
   const found = new Set<string>()
   const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`
   let cursor = '0'
@@ -191,7 +205,8 @@ async function spaceKeys(redis: Redis, prefix: string, own: (suffix: string) => 
 
 async function deleteSpace(redis: Redis, prefix: string): Promise<void> {
   const keys = [...(await spaceKeys(redis, prefix, () => true))]
-  for (let i = 0; i < keys.length; i += 500) await redis.unlink(...keys.slice(i, i + 500).map((s) => prefix + s))
+  for (let i = 0; i < keys.length; i += 500)
+    await redis.unlink(...keys.slice(i, i + 500).map((s) => prefix + s))
 }
 
 /** A key's contents as field → value, whatever its type. */
@@ -216,14 +231,15 @@ async function readKeys(redis: Redis, keys: string[]): Promise<{ type: string; c
     const v = values[i]
     const contents: Contents = new Map()
     if (t === 'string') contents.set('', String(v))
-    else if (t === 'hash') for (const [f, x] of Object.entries(v as Record<string, string>)) contents.set(f, x)
+    else if (t === 'hash')
+      for (const [f, x] of Object.entries(v as Record<string, string>)) contents.set(f, x)
     else if (t === 'zset') {
       const flat = v as string[]
       for (let j = 0; j < flat.length; j += 2) contents.set(flat[j], flat[j + 1])
     } else if (t === 'list') (v as string[]).forEach((x, j) => contents.set(String(j), x))
     else if (t === 'set') for (const m of v as string[]) contents.set(m, '')
     else if (t === 'stream') {
-      for (let start = '-'; ; ) {
+      for (let start = '-'; ;) {
         const rows = await redis.xrange(keys[i], start, '+', 'COUNT', PAGE)
         for (const [id, fields] of rows) contents.set(id, JSON.stringify(fields))
         if (rows.length < PAGE) break
@@ -243,8 +259,14 @@ async function compareSpaces(redis: Redis, livePrefix: string, rebuildPrefix: st
   for (let i = 0; i < all.length; i += CHUNK) {
     const suffixes = all.slice(i, i + CHUNK)
     const [liveRead, rebuiltRead] = await Promise.all([
-      readKeys(redis, suffixes.map((s) => livePrefix + s)),
-      readKeys(redis, suffixes.map((s) => rebuildPrefix + s)),
+      readKeys(
+        redis,
+        suffixes.map((s) => livePrefix + s),
+      ),
+      readKeys(
+        redis,
+        suffixes.map((s) => rebuildPrefix + s),
+      ),
     ])
     suffixes.forEach((suffix, j) => {
       const a = liveRead[j]

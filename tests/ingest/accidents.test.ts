@@ -67,9 +67,15 @@ describe('through the API', () => {
   })
 
   test('accepted accidents count by their derived grade; 较大及以上 counts significant and worse', async () => {
-    const app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace(), clock: fakeClock('2025-08-01T09:00:00+08:00') })
+    const app = await testApp({
+      redisUrl: redis.url,
+      keyVariant: freshSpace(),
+      clock: fakeClock('2025-08-01T09:00:00+08:00'),
+    })
     // Half the edges with the grade stated (agreeing), half without: the server derives it either way.
-    await postOk(app, { events: EDGES.map(([, figures, grade], i) => accident({ ...figures, ...(i % 2 ? { grade } : {}) })) })
+    await postOk(app, {
+      events: EDGES.map(([, figures, grade], i) => accident({ ...figures, ...(i % 2 ? { grade } : {}) })),
+    })
     const s = await snapshot(app)
     const expectedCount = (g: AccidentGrade) => EDGES.filter(([, , grade]) => grade === g).length
     expect(s.accidents).toEqual(
@@ -89,7 +95,9 @@ describe('through the API', () => {
 
   test('only general accidents leave 较大及以上 at its goal of 0', async () => {
     const app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace() })
-    await postOk(app, { events: [accident({ deaths: 2, seriousInjuries: 9, directLossYuan: 9_999_999 }), accident()] })
+    await postOk(app, {
+      events: [accident({ deaths: 2, seriousInjuries: 9, directLossYuan: 9_999_999 }), accident()],
+    })
     const k = (await snapshot(app)).kpis
     expect(k.accidentsYtd).toBe(2)
     expect(k.significantAccidentsYtd).toBe(0)
@@ -102,7 +110,9 @@ describe('through the API', () => {
     await postOk(app, first)
     const res = await post(app, { ...first, id: `${first.id}-again` })
     expect(res.statusCode).toBe(409)
-    expect(res.json().details).toEqual([{ path: '/accidentId', message: `accidentId ${first.accidentId} was already reported` }])
+    expect(res.json().details).toEqual([
+      { path: '/accidentId', message: `accidentId ${first.accidentId} was already reported` },
+    ])
     expect((await snapshot(app)).kpis.significantAccidentsYtd).toBe(1)
     await app.close()
   })

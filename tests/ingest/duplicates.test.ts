@@ -2,7 +2,19 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
 import { TOWN2, freshSpace, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
-import { accident, enterprise, hazard, inspection, kpis, logPage, post, postOk, snapshot, status, work } from './fixtures.ts'
+import {
+  accident,
+  enterprise,
+  hazard,
+  inspection,
+  kpis,
+  logPage,
+  post,
+  postOk,
+  snapshot,
+  status,
+  work,
+} from './fixtures.ts'
 
 // Exactly once (DESIGN.md guarantee 1): a retry, a concurrent duplicate, a duplicate reaching another
 // server node of the same deployment: each event counts once.
@@ -18,7 +30,10 @@ afterAll(async () => {
 /** Two server nodes of one deployment: same Redis, same key space. */
 async function twoNodes(): Promise<[App, App]> {
   const space = freshSpace()
-  return [await testApp({ redisUrl: redis.url, keyVariant: space }), await testApp({ redisUrl: redis.url, keyVariant: space })]
+  return [
+    await testApp({ redisUrl: redis.url, keyVariant: space }),
+    await testApp({ redisUrl: redis.url, keyVariant: space }),
+  ]
 }
 
 describe('duplicates count once', () => {
@@ -36,7 +51,9 @@ describe('duplicates count once', () => {
     ]
     const ids = batch.map((e) => e.id)
 
-    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => post(i % 2 ? a : b, { events: batch })))
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => post(i % 2 ? a : b, { events: batch })),
+    )
     for (const r of replies) expect(r.statusCode, r.body).toBe(200)
     const bodies = replies.map((r) => r.json() as { applied: string[]; duplicates: string[]; seq: number })
 

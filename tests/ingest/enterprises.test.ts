@@ -49,7 +49,9 @@ test('registering again with another risk level moves the enterprise between gau
 test('work for an unregistered enterprise is refused (409) and changes nothing', async () => {
   const res = await post(app, work('EN-unknown', 'resumed'))
   expect(res.statusCode).toBe(409)
-  expect(res.json().details).toEqual([{ path: '/enterpriseId', message: 'enterprise EN-unknown is not registered' }])
+  expect(res.json().details).toEqual([
+    { path: '/enterpriseId', message: 'enterprise EN-unknown is not registered' },
+  ])
   expect((await snapshot(app)).seq).toBe(0)
 })
 
@@ -88,7 +90,13 @@ test('re-registering a resumed enterprise in another town keeps it resumed and m
   await postOk(app, { events: [e, work(e.enterpriseId, 'resumed', false)] })
   await postOk(app, { ...e, id: `${e.id}-moved`, town: TOWN2 })
   const s = await snapshot(app)
-  expect(s.kpis).toMatchObject({ enterprisesResumed: 1, enterprisesResumedWithoutCheck: 1, enterprisesRegistered: 1 })
-  const resumedTowns = Object.keys(s.now).filter((k) => k.startsWith('ent.resumed|')).map((k) => k.split('|')[1])
+  expect(s.kpis).toMatchObject({
+    enterprisesResumed: 1,
+    enterprisesResumedWithoutCheck: 1,
+    enterprisesRegistered: 1,
+  })
+  const resumedTowns = Object.keys(s.now)
+    .filter((k) => k.startsWith('ent.resumed|'))
+    .map((k) => k.split('|')[1])
   expect(resumedTowns).toEqual([TOWN2])
 })

@@ -86,7 +86,11 @@ describe('the tick', () => {
     const latest = hazard({ deadline: '2025-03-06T18:00:00+08:00' })
     await postOk(app, { events: [later, late, latest] })
     await tickAt('2025-03-10T00:00:00+08:00')
-    expect((await overdue(app)).list.map((o) => o.hazardId)).toEqual([late.hazardId, latest.hazardId, later.hazardId])
+    expect((await overdue(app)).list.map((o) => o.hazardId)).toEqual([
+      late.hazardId,
+      latest.hazardId,
+      later.hazardId,
+    ])
     const byTown = (await snapshot(app)).byTown
     expect(byTown[0]).toMatchObject({ overdue: 2, open: 2 })
     await app.close()
@@ -122,7 +126,11 @@ describe('leaving and re-entering overdue', () => {
     await postOk(app, { events: [status(h.hazardId, 'awaiting_acceptance'), status(h.hazardId, 'closed')] })
     expect(await overdue(app)).toEqual({ count: 0, major: 0, list: [] })
     expect(await tickAt('2025-04-01T00:00:00+08:00')).toBe(0)
-    expect((await snapshot(app)).kpis).toMatchObject({ hazardsOpen: 0, hazardsOverdue: 0, hazardsClosedYtd: 1 })
+    expect((await snapshot(app)).kpis).toMatchObject({
+      hazardsOpen: 0,
+      hazardsOverdue: 0,
+      hazardsClosedYtd: 1,
+    })
     await app.close()
   })
 
@@ -139,7 +147,9 @@ describe('leaving and re-entering overdue', () => {
   test('a failed acceptance before the deadline does not make it overdue early', async () => {
     const { app, tickAt } = await appAt('2025-03-01T09:00:00+08:00')
     const h = hazard({ deadline: '2025-03-20' })
-    await postOk(app, { events: [h, status(h.hazardId, 'rectifying'), status(h.hazardId, 'awaiting_acceptance')] })
+    await postOk(app, {
+      events: [h, status(h.hazardId, 'rectifying'), status(h.hazardId, 'awaiting_acceptance')],
+    })
     await postOk(app, status(h.hazardId, 'rectifying'))
     expect(await tickAt('2025-03-10T09:00:00+08:00')).toBe(0)
     expect((await overdue(app)).count).toBe(0)
@@ -161,6 +171,8 @@ test('two nodes ticking at once move each hazard once', async () => {
   for (const node of [a.app, b.app]) expect((await overdue(node)).count).toBe(5)
 
   const ticks = (await logPage(a.app)).entries.filter((e) => e.event.type === 'overdue.tick')
-  expect(ticks.flatMap((e) => e.event.hazardIds as string[]).sort()).toEqual(hazards.map((h) => h.hazardId).sort())
+  expect(ticks.flatMap((e) => e.event.hazardIds as string[]).sort()).toEqual(
+    hazards.map((h) => h.hazardId).sort(),
+  )
   await Promise.all([a.app.close(), b.app.close()])
 })

@@ -10,7 +10,11 @@ let redis: Awaited<ReturnType<typeof privateRedis>>
 let app: App
 beforeAll(async () => {
   redis = await privateRedis()
-  app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace(), clock: fakeClock('2025-05-05T10:00:00+08:00') })
+  app = await testApp({
+    redisUrl: redis.url,
+    keyVariant: freshSpace(),
+    clock: fakeClock('2025-05-05T10:00:00+08:00'),
+  })
 })
 afterAll(async () => {
   await app.close()
@@ -19,7 +23,15 @@ afterAll(async () => {
 
 test('GET /api/events pages through the log oldest first with after, limit and next', async () => {
   const h = hazard()
-  const events = [h, inspection(), status(h.hazardId, 'rectifying'), inspection(), inspection(), inspection(), inspection()]
+  const events = [
+    h,
+    inspection(),
+    status(h.hazardId, 'rectifying'),
+    inspection(),
+    inspection(),
+    inspection(),
+    inspection(),
+  ]
   await postOk(app, { events: events.slice(0, 3) })
   await postOk(app, { events: events.slice(3) })
 
@@ -36,7 +48,9 @@ test('GET /api/events pages through the log oldest first with after, limit and n
   const all = await logPage(app)
   expect(all.next).toBeNull()
   // Each entry is the event as accepted: `at` filled in by the server.
-  expect(all.entries.map((e) => e.event)).toEqual(events.map((e) => ({ ...e, at: '2025-05-05T02:00:00.000Z' })))
+  expect(all.entries.map((e) => e.event)).toEqual(
+    events.map((e) => ({ ...e, at: '2025-05-05T02:00:00.000Z' })),
+  )
   expect((await logPage(app, 7)).entries).toEqual([])
 })
 
@@ -58,12 +72,32 @@ test('GET /api/regions lists towns and domains with their industries', async () 
   const body = res.json()
   expect(body.region).toMatchObject({ code: '321283', name: '泰兴市', nameEn: 'Taixing' })
   expect(body.towns).toHaveLength(region.region.towns.length)
-  expect(body.towns).toContainEqual(expect.objectContaining({ code: '321283100', name: '黄桥镇', nameEn: 'Huangqiao' }))
-  for (const t of body.towns) expect(t).toEqual(expect.objectContaining({ code: expect.any(String), name: expect.any(String), nameEn: expect.any(String) }))
-  expect(body.domains.map((d: { id: string }) => d.id)).toEqual(['production', 'traffic', 'public', 'fire', 'social', 'natural'])
+  expect(body.towns).toContainEqual(
+    expect.objectContaining({ code: '321283100', name: '黄桥镇', nameEn: 'Huangqiao' }),
+  )
+  for (const t of body.towns)
+    expect(t).toEqual(
+      expect.objectContaining({
+        code: expect.any(String),
+        name: expect.any(String),
+        nameEn: expect.any(String),
+      }),
+    )
+  expect(body.domains.map((d: { id: string }) => d.id)).toEqual([
+    'production',
+    'traffic',
+    'public',
+    'fire',
+    'social',
+    'natural',
+  ])
   const production = body.domains.find((d: { id: string }) => d.id === 'production')
   expect(production).toMatchObject({ name: '生产安全', nameEn: 'Production' })
-  expect(production.industries).toContainEqual({ id: 'hazardous_chemicals', name: '危险化学品', nameEn: 'Hazardous chemicals' })
+  expect(production.industries).toContainEqual({
+    id: 'hazardous_chemicals',
+    name: '危险化学品',
+    nameEn: 'Hazardous chemicals',
+  })
 })
 
 test('GET /healthz and /readyz answer while Redis is up', async () => {

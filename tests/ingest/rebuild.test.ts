@@ -40,7 +40,8 @@ const check = (space: string, more: Partial<RebuildCheckOptions> = {}) =>
   })
 
 /** Every key of a space, without its prefix. */
-const keysOf = async (space: string) => (await client.keys(`${regionPrefix(CODE, space)}*`)).map((k) => k.slice(regionPrefix(CODE, space).length))
+const keysOf = async (space: string) =>
+  (await client.keys(`${regionPrefix(CODE, space)}*`)).map((k) => k.slice(regionPrefix(CODE, space).length))
 
 interface StreamStats {
   applied: number
@@ -54,7 +55,12 @@ interface StreamStats {
  * with about 10% of the batches resent whole or mixed into new ones, a few illegal moves (409),
  * and overdue ticks as the clock advances (about 7 weeks, across a month boundary).
  */
-async function runStream(nodes: App[], clock: ReturnType<typeof fakeClock>, total: number, seed: number): Promise<StreamStats> {
+async function runStream(
+  nodes: App[],
+  clock: ReturnType<typeof fakeClock>,
+  total: number,
+  seed: number,
+): Promise<StreamStats> {
   const s = eventStream(seed, clock())
   const r = s.rand
   const sent: LookoutEvent[][] = []
@@ -67,7 +73,9 @@ async function runStream(nodes: App[], clock: ReturnType<typeof fakeClock>, tota
     if (sent.length && r.chance(0.1)) {
       // A resend: a whole earlier batch, or some earlier events ahead of new ones.
       const old = r.pick(sent)
-      const fresh = r.chance(0.5) ? [] : Array.from({ length: Math.min(r.int(1, 5), total - made) }, () => s.next())
+      const fresh = r.chance(0.5)
+        ? []
+        : Array.from({ length: Math.min(r.int(1, 5), total - made) }, () => s.next())
       made += fresh.length
       const reply = await postOk(node, { events: [...old, ...fresh] })
       stats.applied += reply.applied.length
@@ -119,7 +127,11 @@ describe('rebuild check', () => {
       enterprisesStopped: expect.toSatisfy((n: number) => n > 0),
     })
     const types = new Set<unknown>()
-    for (let after = 0, page; (page = await logPage(nodes[0], after, 1000)).entries.length; after = page.entries.at(-1)!.seq) {
+    for (
+      let after = 0, page;
+      (page = await logPage(nodes[0], after, 1000)).entries.length;
+      after = page.entries.at(-1)!.seq
+    ) {
       for (const e of page.entries) types.add(e.event.type)
     }
     expect([...types].sort()).toEqual([
@@ -172,11 +184,21 @@ describe('rebuild check', () => {
     await postOk(app, h)
     // A forged log entry: a second report of the same hazard, as a buggy writer might leave it.
     const p = regionPrefix(CODE, space)
-    await client.xadd(`${p}log`, '2-1', 'e', JSON.stringify({ ...h, id: 'ev-forged-entry', at: new Date().toISOString() }))
+    await client.xadd(
+      `${p}log`,
+      '2-1',
+      'e',
+      JSON.stringify({ ...h, id: 'ev-forged-entry', at: new Date().toISOString() }),
+    )
     await client.set(`${p}seq`, '2')
     const report = await check(space)
     expect(report.differences).toEqual([
-      { key: `${p}log`, field: '2-1', live: 'applied', rebuilt: `refused: hazardId hazard ${h.hazardId} was already reported` },
+      {
+        key: `${p}log`,
+        field: '2-1',
+        live: 'applied',
+        rebuilt: `refused: hazardId hazard ${h.hazardId} was already reported`,
+      },
     ])
     await app.close()
   })
@@ -190,7 +212,10 @@ describe('rebuild check', () => {
     // DEDUPE_DAYS later the id is forgotten (as the TTL would), and an offline device sends it again.
     await client.del(`${regionPrefix(CODE, space)}ev:${resumed.id}`)
     expect((await postOk(app, resumed)).applied).toEqual([resumed.id])
-    expect((await snapshot(app)).kpis).toMatchObject({ enterprisesResumed: 1, enterprisesResumedWithoutCheck: 1 })
+    expect((await snapshot(app)).kpis).toMatchObject({
+      enterprisesResumed: 1,
+      enterprisesResumedWithoutCheck: 1,
+    })
     // The log holds it twice, so the replay applies it twice: the rebuild agrees with the live numbers.
     expect(await check(space)).toMatchObject({ differences: [], settled: true, replayed: 3 })
     await app.close()
@@ -215,7 +240,10 @@ describe('rebuild check', () => {
   test('writes that never pause leave the check unsettled rather than wrong', async () => {
     const space = freshSpace()
     const app = await testApp({ redisUrl: redis.url, keyVariant: space })
-    const report = await check(space, { attempts: 2, onAttempt: async () => void (await postOk(app, inspection())) })
+    const report = await check(space, {
+      attempts: 2,
+      onAttempt: async () => void (await postOk(app, inspection())),
+    })
     expect(report).toMatchObject({ settled: false, attempts: 2 })
     await app.close()
   })
@@ -244,9 +272,13 @@ describe('npm run rebuild -- --check', () => {
   const cli = fileURLToPath(new URL('../../server/rebuild.ts', import.meta.url))
   const run = async (args: string[]) => {
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, ...args], {
-        env: { ...process.env, REDIS_URL: redis.url, LOG_LEVEL: 'silent' },
-      })
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', cli, ...args],
+        {
+          env: { ...process.env, REDIS_URL: redis.url, LOG_LEVEL: 'silent' },
+        },
+      )
       return { code: 0, out: stdout + stderr }
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string }
@@ -254,26 +286,34 @@ describe('npm run rebuild -- --check', () => {
     }
   }
 
-  test('exit 0 without differences, 1 with them (each printed), 2 without --check', { timeout: 60_000 }, async () => {
-    // The production space of this private Redis; the other tests' spaces share its prefix and are left out.
-    const app = await testApp({ redisUrl: redis.url, clock: fakeClock('2025-04-01T09:00:00+08:00'), config: { tickMs: 60_000 } })
-    const h = hazard({ deadline: '2025-04-02' })
-    await postOk(app, { events: [h, inspection(), hazard()] })
-    expect(await app.store.tick(Date.parse('2025-04-03T09:00:00+08:00'))).toBe(1)
+  test(
+    'exit 0 without differences, 1 with them (each printed), 2 without --check',
+    { timeout: 60_000 },
+    async () => {
+      // The production space of this private Redis; the other tests' spaces share its prefix and are left out.
+      const app = await testApp({
+        redisUrl: redis.url,
+        clock: fakeClock('2025-04-01T09:00:00+08:00'),
+        config: { tickMs: 60_000 },
+      })
+      const h = hazard({ deadline: '2025-04-02' })
+      await postOk(app, { events: [h, inspection(), hazard()] })
+      expect(await app.store.tick(Date.parse('2025-04-03T09:00:00+08:00'))).toBe(1)
 
-    const clean = await run(['--check'])
-    expect(clean.out).toMatch(/no difference; 4 log entries replayed/)
-    expect(clean.code).toBe(0)
+      const clean = await run(['--check'])
+      expect(clean.out).toMatch(/no difference; 4 log entries replayed/)
+      expect(clean.code).toBe(0)
 
-    await client.hset(`${regionPrefix(CODE)}hz:${h.hazardId}`, 'overdue', '0')
-    const dirty = await run(['--check'])
-    expect(dirty.code).toBe(1)
-    expect(dirty.out).toContain(`DIFF lk:{${CODE}}:hz:${h.hazardId} [overdue] live="0" rebuilt="1"`)
-    expect(dirty.out).toMatch(/1 difference\(s\)/)
+      await client.hset(`${regionPrefix(CODE)}hz:${h.hazardId}`, 'overdue', '0')
+      const dirty = await run(['--check'])
+      expect(dirty.code).toBe(1)
+      expect(dirty.out).toContain(`DIFF lk:{${CODE}}:hz:${h.hazardId} [overdue] live="0" rebuilt="1"`)
+      expect(dirty.out).toMatch(/1 difference\(s\)/)
 
-    const usage = await run([])
-    expect(usage.code).toBe(2)
-    expect(usage.out).toMatch(/usage: npm run rebuild -- --check/)
-    await app.close()
-  })
+      const usage = await run([])
+      expect(usage.code).toBe(2)
+      expect(usage.out).toMatch(/usage: npm run rebuild -- --check/)
+      await app.close()
+    },
+  )
 })

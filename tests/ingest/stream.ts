@@ -38,7 +38,8 @@ export function eventStream(seed: number, startMs: number) {
   const enterprises: string[] = []
   const place = () => {
     const domain = r.pick(DOMAINS)
-    const industry = domain.industries.length && r.chance(0.7) ? { industry: r.pick(domain.industries).id } : {}
+    const industry =
+      domain.industries.length && r.chance(0.7) ? { industry: r.pick(domain.industries).id } : {}
     return { town: r.pick(TOWNS), domain: domain.id, ...industry }
   }
   /** Mostly stated by the client, sometimes left for the server to fill in (the caller's clock). */
@@ -59,23 +60,40 @@ export function eventStream(seed: number, startMs: number) {
         hazardId,
         ...place(),
         grade: r.chance(0.15) ? 'major' : 'general',
-        title: r.pick(['消防通道堵塞', '储罐区静电接地失效', '脚手架连墙件缺失', '燃气管道腐蚀', '电动车违规充电']),
+        title: r.pick([
+          '消防通道堵塞',
+          '储罐区静电接地失效',
+          '脚手架连墙件缺失',
+          '燃气管道腐蚀',
+          '电动车违规充电',
+        ]),
         deadline,
         ...(r.chance(0.4) ? { enterprise: `企业${r.int(1, 300)}` } : {}),
-        ...(r.chance(0.5) ? { source: r.pick(['routine', 'pre_holiday_sweep', 'special_campaign'] as const) } : {}),
+        ...(r.chance(0.5)
+          ? { source: r.pick(['routine', 'pre_holiday_sweep', 'special_campaign'] as const) }
+          : {}),
         ...at(),
       }
     }
     if (roll < 0.6) {
       const hazardId = r.pick([...open.keys()])
       const from = open.get(hazardId)!
-      const to = r.pick(HAZARD_TRANSITIONS[from].filter((x): x is Exclude<HazardStatus, 'reported'> => x !== 'reported'))
+      const to = r.pick(
+        HAZARD_TRANSITIONS[from].filter((x): x is Exclude<HazardStatus, 'reported'> => x !== 'reported'),
+      )
       if (to === 'closed') open.delete(hazardId)
       else open.set(hazardId, to)
       return { id: id('hs'), type: 'hazard.status', hazardId, status: to, ...at() }
     }
     if (roll < 0.75) {
-      return { id: id('in'), type: 'inspection.completed', inspectionId: id('IN'), ...place(), hazardsFound: r.int(0, 6), ...at() }
+      return {
+        id: id('in'),
+        type: 'inspection.completed',
+        inspectionId: id('IN'),
+        ...place(),
+        hazardsFound: r.int(0, 6),
+        ...at(),
+      }
     }
     if (roll < 0.8) {
       const severe = r.chance(0.2)
@@ -125,7 +143,9 @@ export function eventStream(seed: number, startMs: number) {
     /** A hazard status move the lifecycle forbids, for a hazard that exists (or null if none does). */
     illegal(): LookoutEvent | null {
       for (const [hazardId, from] of open) {
-        const to = (['rectifying', 'awaiting_acceptance', 'closed'] as const).find((s) => !HAZARD_TRANSITIONS[from].includes(s))
+        const to = (['rectifying', 'awaiting_acceptance', 'closed'] as const).find(
+          (s) => !HAZARD_TRANSITIONS[from].includes(s),
+        )
         if (to) return { id: id('bad'), type: 'hazard.status', hazardId, status: to }
       }
       return null

@@ -80,7 +80,12 @@ describe('illegal moves are refused with 409 and change nothing', () => {
   test('moving back to "reported" is not a status a client may send (400)', async () => {
     const id = await hazardIn('rectifying')
     const before = await snapshot(app)
-    const res = await post(app, { id: 'ev-back-to-reported', type: 'hazard.status', hazardId: id, status: 'reported' })
+    const res = await post(app, {
+      id: 'ev-back-to-reported',
+      type: 'hazard.status',
+      hazardId: id,
+      status: 'reported',
+    })
     expect(res.statusCode).toBe(400)
     expect(res.json().details[0].path).toBe('/status')
     expect(await snapshot(app)).toEqual(before)
@@ -100,7 +105,9 @@ describe('illegal moves are refused with 409 and change nothing', () => {
     const again = hazard({ hazardId: h.hazardId, grade: 'general' })
     const res = await post(app, again)
     expect(res.statusCode).toBe(409)
-    expect(res.json().details).toEqual([{ path: '/hazardId', message: `hazard ${h.hazardId} was already reported` }])
+    expect(res.json().details).toEqual([
+      { path: '/hazardId', message: `hazard ${h.hazardId} was already reported` },
+    ])
     // Also when both reports come in one batch.
     const twice = hazard()
     const batch = await post(app, { events: [twice, { ...twice, id: `${twice.id}-b` }] })
@@ -150,7 +157,12 @@ describe('legal moves', () => {
 
   test('a new hazard can go reported → rectifying → awaiting → closed within one batch', async () => {
     const h = hazard()
-    const batch = [h, status(h.hazardId, 'rectifying'), status(h.hazardId, 'awaiting_acceptance'), status(h.hazardId, 'closed')]
+    const batch = [
+      h,
+      status(h.hazardId, 'rectifying'),
+      status(h.hazardId, 'awaiting_acceptance'),
+      status(h.hazardId, 'closed'),
+    ]
     const reply = await postOk(app, { events: batch })
     expect(reply.applied).toEqual(batch.map((e) => e.id))
     expect(await kpis(app)).toMatchObject({ hazardsFoundToday: 1, hazardsClosedToday: 1, hazardsOpen: 0 })

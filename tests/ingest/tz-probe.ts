@@ -5,7 +5,15 @@ import { dayStartMs, deadlineMs, regionDay } from '../../shared/time.ts'
 // instants, so the test can show they do not depend on the process's zone.
 
 const tz = 'Asia/Shanghai'
-const at = (iso: string) => ({ id: 'ev-tz-probe', type: 'inspection.completed' as const, inspectionId: 'IN-1', town: 't', domain: 'd', hazardsFound: 0, at: iso })
+const at = (iso: string) => ({
+  id: 'ev-tz-probe',
+  type: 'inspection.completed' as const,
+  inspectionId: 'IN-1',
+  town: 't',
+  domain: 'd',
+  hazardsFound: 0,
+  at: iso,
+})
 console.log(
   JSON.stringify({
     processOffsetMinutes: new Date('2025-03-01T12:00:00Z').getTimezoneOffset(),

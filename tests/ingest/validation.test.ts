@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
-import { accident, enterprise, hazard, inspection, logPage, post, postOk, snapshot, status, work } from './fixtures.ts'
+import {
+  accident,
+  enterprise,
+  hazard,
+  inspection,
+  logPage,
+  post,
+  postOk,
+  snapshot,
+  status,
+  work,
+} from './fixtures.ts'
 
 // A request that fails validation changes nothing and gets a 4xx naming the field and the reason
 // (DESIGN.md guarantee 2). The whole batch is checked before any of it is applied.
@@ -36,22 +47,47 @@ const badEvents: [string, () => object, string, RegExp][] = [
   ['missing required field', () => ({ ...hazard(), title: undefined }), 'title', /required|string/],
   ['empty title', () => hazard({ title: '' }), 'title', /fewer than 1/],
   ['unknown grade', () => hazard({ grade: 'huge' as 'major' }), 'grade', /^must be one of major, general$/],
-  ['unknown status', () => status('HZ-1', 'done' as 'closed'), 'status', /^must be one of rectifying, awaiting_acceptance, closed$/],
+  [
+    'unknown status',
+    () => status('HZ-1', 'done' as 'closed'),
+    'status',
+    /^must be one of rectifying, awaiting_acceptance, closed$/,
+  ],
   ['unknown town', () => hazard({ town: '321283999' }), 'town', /unknown town "321283999"/],
   ['unknown domain', () => inspection({ domain: 'sea' }), 'domain', /unknown domain "sea"/],
-  ['industry of another domain', () => hazard({ domain: 'fire', industry: 'construction' }), 'industry', /not an industry of domain fire/],
+  [
+    'industry of another domain',
+    () => hazard({ domain: 'fire', industry: 'construction' }),
+    'industry',
+    /not an industry of domain fire/,
+  ],
   ['unknown field', () => ({ ...enterprise(), colour: 'red' }), 'colour', /is not a known field/],
   ['id too short', () => inspection({ id: 'ev-1' }), 'id', /fewer than 8/],
   ['id with a space', () => inspection({ id: 'ev with space' }), 'id', /A-Z a-z 0-9 _ - : \./],
-  ['entity id with a slash', () => hazard({ hazardId: 'HZ/1' }), 'hazardId', /^must be 1–64 characters of A-Z a-z 0-9 _ - : \.$/],
+  [
+    'entity id with a slash',
+    () => hazard({ hazardId: 'HZ/1' }),
+    'hazardId',
+    /^must be 1–64 characters of A-Z a-z 0-9 _ - : \.$/,
+  ],
   ['negative count', () => inspection({ hazardsFound: -1 }), 'hazardsFound', />= 0/],
   ['fractional count', () => accident({ deaths: 1.5 }), 'deaths', /integer/],
-  ['accident grade disagreeing', () => accident({ deaths: 3, grade: 'general' }), 'grade', /Decree 493 grades them "significant"/],
+  [
+    'accident grade disagreeing',
+    () => accident({ deaths: 3, grade: 'general' }),
+    'grade',
+    /Decree 493 grades them "significant"/,
+  ],
   ['deadline not a date', () => hazard({ deadline: 'next week' }), 'deadline', /ISO date/],
   ['deadline not a real day', () => hazard({ deadline: '2025-02-30' }), 'deadline', /not a real date/],
   ['at without offset', () => inspection({ at: '2025-06-10T09:00:00' }), 'at', /with offset/],
   ['at in the future', () => inspection({ at: '2025-06-11T10:00:00+08:00' }), 'at', /in the future/],
-  ['preCheckDone not boolean', () => ({ ...work('EN-1', 'resumed'), preCheckDone: 'yes' }), 'preCheckDone', /boolean/],
+  [
+    'preCheckDone not boolean',
+    () => ({ ...work('EN-1', 'resumed'), preCheckDone: 'yes' }),
+    'preCheckDone',
+    /boolean/,
+  ],
 ]
 
 describe('a batch with one bad event is refused whole (400)', () => {
@@ -59,7 +95,10 @@ describe('a batch with one bad event is refused whole (400)', () => {
     const app = await appWith()
     const body = await refused(app, { events: [hazard(), inspection(), bad()] })
     expect(body.error).toBe('invalid event')
-    expect(body.details).toContainEqual({ path: `/events/2/${field}`, message: expect.stringMatching(message) })
+    expect(body.details).toContainEqual({
+      path: `/events/2/${field}`,
+      message: expect.stringMatching(message),
+    })
     expect(body.details!.every((d) => d.path.startsWith(`/events/2/`))).toBe(true)
     await app.close()
   })
@@ -73,7 +112,9 @@ describe('a batch with one bad event is refused whole (400)', () => {
 
   test('every bad event of a batch is listed', async () => {
     const app = await appWith()
-    const body = await refused(app, { events: [hazard({ town: 'x1' }), inspection(), accident({ domain: 'y2' })] })
+    const body = await refused(app, {
+      events: [hazard({ town: 'x1' }), inspection(), accident({ domain: 'y2' })],
+    })
     expect(body.details).toEqual([
       { path: '/events/0/town', message: 'unknown town "x1"' },
       { path: '/events/2/domain', message: 'unknown domain "y2"' },
@@ -95,7 +136,9 @@ describe('request shape', () => {
     const app = await appWith({ batchLimit: 5 })
     const body = await refused(app, { events: Array.from({ length: 6 }, () => inspection()) })
     expect(body.details).toEqual([{ path: '/events', message: 'must hold at most 5 events' }])
-    expect((await postOk(app, { events: Array.from({ length: 5 }, () => inspection()) })).applied).toHaveLength(5)
+    expect(
+      (await postOk(app, { events: Array.from({ length: 5 }, () => inspection()) })).applied,
+    ).toHaveLength(5)
     await app.close()
   })
 

@@ -1,0 +1,109 @@
+import { addDays, dayStartMs, regionDay } from '../../shared/time.ts'
+
+// The working calendar the simulated inspectors keep: weekends, public holidays, pre-holiday sweeps,
+// Spring Festival, and office hours, all in the region's time zone.
+
+/** 正月初一 (Spring Festival day), by year. Lunar, so listed rather than computed. */
+const SPRING_FESTIVAL: Record<number, string> = {
+  2024: '2024-02-10',
+  2025: '2025-01-29',
+  2026: '2026-02-17',
+  2027: '2027-02-06',
+  2028: '2028-01-26',
+  2029: '2029-02-13',
+  2030: '2030-02-03',
+  2031: '2031-01-23',
+  2032: '2032-02-11',
+  2033: '2033-01-31',
+  2034: '2034-02-19',
+  2035: '2035-02-08',
+}
+
+/** Public holidays as [first day, days]; the lunar ones that move (端午, 中秋) are left out. */
+function holidays(year: number): [string, number][] {
+  const list: [string, number][] = [
+    [`${year}-01-01`, 1],
+    [`${year}-04-04`, 3],
+    [`${year}-05-01`, 5],
+    [`${year}-10-01`, 7],
+  ]
+  const sf = SPRING_FESTIVAL[year]
+  if (sf) list.push([addDays(sf, -1), 8]) // 除夕 to 初七
+  return list
+}
+
+export function isHoliday(day: string): boolean {
+  const year = Number(day.slice(0, 4))
+  return holidays(year).some(([first, n]) => day >= first && day < addDays(first, n))
+}
+
+/** True in the ten days before a holiday: the pre-holiday sweep (节前大排查). */
+export function isPreHolidaySweep(day: string): boolean {
+  const year = Number(day.slice(0, 4))
+  const starts = [...holidays(year), ...holidays(year + 1)].map(([first]) => first)
+  return !isHoliday(day) && starts.some((first) => day < first && day >= addDays(first, -10))
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(day: string): number {
+  return new Date(`${day}T00:00:00Z`).getUTCDay()
+}
+
+/** How busy inspectors are on `day`, relative to an ordinary weekday. */
+export function activity(day: string): number {
+  if (isHoliday(day)) return 0.15
+  const dow = weekday(day)
+  const base = dow === 6 ? 0.4 : dow === 0 ? 0.2 : 1
+  return isPreHolidaySweep(day) ? base * 1.4 : base
+}
+
+/** The Spring Festival whose stop-and-resume season has begun by `today` (the latest one). */
+export function latestSpringFestival(today: string): string | undefined {
+  const year = Number(today.slice(0, 4))
+  for (const y of [year + 1, year, year - 1]) {
+    const sf = SPRING_FESTIVAL[y]
+    if (sf && addDays(sf, -20) <= today) return sf
+  }
+  return undefined
+}
+
+const MINUTE = 60_000
+
+// dayStartMs builds a date formatter per call; a backfill asks for the same few days tens of
+// thousands of times, so the answers are kept.
+const dayStarts = new Map<string, number>()
+
+function dayStart(day: string, timeZone: string): number {
+  const key = `${timeZone}|${day}`
+  let ms = dayStarts.get(key)
+  if (ms === undefined) {
+    ms = dayStartMs(day, timeZone)
+    dayStarts.set(key, ms)
+  }
+  return ms
+}
+
+/** The instant `minute` minutes into region day `day`. */
+export function atMinute(day: string, minute: number, timeZone: string): number {
+  return dayStart(day, timeZone) + Math.round(minute) * MINUTE
+}
+
+/** When a deadline given as a date has passed: the end of that day (as shared/time.ts deadlineMs reads it). */
+export function endOfDay(day: string, timeZone: string): number {
+  return dayStart(addDays(day, 1), timeZone)
+}
+
+const OFFICE_OPENS = 8 * 60 + 30
+const OFFICE_CLOSES = 18 * 60
+
+/**
+ * `ms`, or if it falls outside office hours (08:30–18:00), the next opening plus `lateMinutes`:
+ * rectification reports and acceptances are made in the daytime.
+ */
+export function inOfficeHours(ms: number, timeZone: string, lateMinutes: number): number {
+  const day = regionDay(ms, timeZone)
+  const minute = (ms - dayStart(day, timeZone)) / MINUTE
+  if (minute >= OFFICE_OPENS && minute < OFFICE_CLOSES) return ms
+  const openDay = minute < OFFICE_OPENS ? day : addDays(day, 1)
+  return atMinute(openDay, OFFICE_OPENS + lateMinutes, timeZone)
+}

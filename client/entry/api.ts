@@ -1,0 +1,93 @@
+import type { ErrorDetail, LookoutEvent } from '../../shared/events.ts'
+import type { EnumEntry } from '../../shared/enums.ts'
+import type { Region } from '../../shared/region.ts'
+import type { OpenHazard } from '../../server/store/store.ts'
+
+// The server's HTTP API as the entry page uses it. Every request carries the reporter's token.
+
+/** GET /api/regions: the region file plus every enumeration with its labels. */
+export type RegionsReply = Region & { enums: Record<string, EnumEntry<string>[]> }
+export type { OpenHazard }
+
+const SEND_TIMEOUT_MS = 20_000
+const READ_TIMEOUT_MS = 15_000
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+function headers(token: string, json = false): HeadersInit {
+  const h: Record<string, string> = { accept: 'application/json' }
+  if (token) h.authorization = `Bearer ${token}`
+  if (json) h['content-type'] = 'application/json'
+  return h
+}
+
+async function getJson<T>(path: string, token: string): Promise<T> {
+  const res = await fetch(path, { headers: headers(token), signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: string } | null
+    throw new ApiError(res.status, body?.error ?? `HTTP ${res.status}`)
+  }
+  return (await res.json()) as T
+}
+
+export const getRegions = (token: string) => getJson<RegionsReply>('/api/regions', token)
+
+export async function getOpenHazards(
+  opts: { towns: string[]; q: string; limit: number },
+  token: string,
+): Promise<OpenHazard[]> {
+  const query = new URLSearchParams({ limit: String(opts.limit) })
+  if (opts.towns.length) query.set('towns', opts.towns.join(','))
+  if (opts.q.trim()) query.set('q', opts.q.trim())
+  return (await getJson<{ hazards: OpenHazard[] }>(`/api/hazards?${query}`, token)).hazards
+}
+
+/** What one attempt to send an event came to. Only `retry` leaves it in the outbox for another try. */
+export type SendAnswer =
+  | { kind: 'applied' | 'duplicate'; seq: number }
+  | { kind: 'refused'; status: number; error: string; details: ErrorDetail[] }
+  | { kind: 'unauthorized'; error: string }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+
+/** POSTs one event. Network failures, timeouts, 408, 429 and 5xx are worth retrying with the same id. */
+export async function sendEvent(event: LookoutEvent, token: string): Promise<SendAnswer> {
+  let res: Response
+  try {
+    res = await fetch('/api/events', {
+      method: 'POST',
+      headers: headers(token, true),
+      body: JSON.stringify(event),
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    })
+  } catch (err) {
+    return { kind: 'retry', reason: (err as Error).name === 'TimeoutError' ? 'timeout' : 'network' }
+  }
+  // A body cut off mid-way is as good as no answer: the retry is deduped by id.
+  const body = (await res.json().catch(() => null)) as Record<string, unknown> | null
+  if (res.status === 200 && body) {
+    const duplicates = (body.duplicates as string[] | undefined) ?? []
+    return { kind: duplicates.includes(event.id) ? 'duplicate' : 'applied', seq: Number(body.seq) }
+  }
+  if (res.status === 401) return { kind: 'unauthorized', error: String(body?.error ?? 'unauthorized') }
+  if (res.status === 408 || res.status === 429 || res.status >= 500 || res.status < 400) {
+    const retryAfter = Number(res.headers.get('retry-after'))
+    return {
+      kind: 'retry',
+      reason: `HTTP ${res.status}`,
+      retryAfterMs: retryAfter > 0 ? retryAfter * 1000 : undefined,
+    }
+  }
+  return {
+    kind: 'refused',
+    status: res.status,
+    error: String(body?.error ?? `HTTP ${res.status}`),
+    details: Array.isArray(body?.details) ? (body.details as ErrorDetail[]) : [],
+  }
+}

@@ -1,0 +1,56 @@
+import { nextTick, ref } from 'vue'
+import { checkEvents, type LookoutEvent } from '../../../shared/events.ts'
+import { newEventId } from '../ids.ts'
+import type { SubmissionContext } from '../outbox/db.ts'
+import { useOutboxStore } from '../stores/outbox.ts'
+import { useRegionStore } from '../stores/region.ts'
+import { byField, type FieldErrors } from '../validate.ts'
+
+/** Drops empty fields (absent optional ones; a missing required one is then "required"), as JSON would. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  ) as T
+}
+
+/**
+ * A form's submit: the event gets its id now, when the reporter presses submit; it is checked
+ * with the server's own checkEvents, and only a good one goes into the outbox. Problems are
+ * returned by field for the form to show beside each input, and the first one is focused.
+ */
+export function useSubmit() {
+  const outbox = useOutboxStore()
+  const region = useRegionStore()
+  const errors = ref<FieldErrors>({})
+  const saving = ref(false)
+  /** The id of the last submission this form put in the outbox. */
+  const lastId = ref('')
+
+  async function submit(
+    build: (id: string) => LookoutEvent,
+    context: SubmissionContext = {},
+  ): Promise<boolean> {
+    if (!region.index || saving.value) return false
+    const event = compact(build(newEventId()))
+    const checked = checkEvents(event, { region: region.index, now: Date.now() })
+    errors.value = checked.ok ? {} : byField(checked.details)
+    if (!checked.ok) {
+      await nextTick()
+      const first = document.querySelector<HTMLElement>('.field--invalid :is(input, select, textarea)')
+      first?.focus()
+      first?.closest('.field')?.scrollIntoView({ block: 'center' })
+      return false
+    }
+    saving.value = true
+    try {
+      // The event as written, without the `at` checkEvents fills in: the reporter's own `at` (if any) stays.
+      await outbox.submit(event, context)
+      lastId.value = event.id
+      return true
+    } finally {
+      saving.value = false
+    }
+  }
+
+  return { errors, saving, lastId, submit }
+}

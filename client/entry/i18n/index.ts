@@ -1,0 +1,38 @@
+import { createI18n } from 'vue-i18n'
+import zh from './zh.ts'
+import en from './en.ts'
+
+// Chinese by default; the header switch changes it and the choice is remembered on this device
+// (the same key as the wall's, so one phone keeps one language).
+
+export type Lang = 'zh' | 'en'
+const STORAGE_KEY = 'lookout.lang'
+
+function remembered(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh'
+  } catch {
+    return 'zh' // storage disabled (private mode): the default applies
+  }
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: remembered(),
+  fallbackLocale: 'zh',
+  messages: { zh, en },
+})
+
+export function currentLang(): Lang {
+  return i18n.global.locale.value === 'en' ? 'en' : 'zh'
+}
+
+export function setLang(lang: Lang): void {
+  i18n.global.locale.value = lang
+  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN'
+  try {
+    localStorage.setItem(STORAGE_KEY, lang)
+  } catch {
+    /* not remembered, still switched */
+  }
+}

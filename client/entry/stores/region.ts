@@ -1,0 +1,112 @@
+import { defineStore } from 'pinia'
+import { computed, shallowRef, ref } from 'vue'
+import { indexRegion, type RegionIndex } from '../../../shared/region.ts'
+import { regionDay } from '../../../shared/time.ts'
+import { ApiError, getRegions, type RegionsReply } from '../api.ts'
+import { currentLang } from '../i18n/index.ts'
+import { useSettingsStore } from './settings.ts'
+
+// The choices every form is built from (towns, domains, industries, enumerations), as the server
+// serves them. The last answer is kept on the device, so a reporter who opened the page once can
+// fill in forms in a yard with no signal.
+
+const CACHE_KEY = 'lookout.entry.regions'
+
+function cached(): RegionsReply | null {
+  try {
+    const text = localStorage.getItem(CACHE_KEY)
+    return text ? (JSON.parse(text) as RegionsReply) : null
+  } catch {
+    return null
+  }
+}
+
+export const useRegionStore = defineStore('region', () => {
+  const settings = useSettingsStore()
+  const reply = shallowRef<RegionsReply | null>(cached())
+  const loading = ref(false)
+  const loadError = ref('')
+  /** The server refused the token (401/403) when asked for the choices: the reporter must set one. */
+  const needsToken = ref(false)
+  const index = computed<RegionIndex | null>(() => (reply.value ? indexRegion(reply.value) : null))
+
+  async function load(): Promise<void> {
+    loading.value = true
+    try {
+      const fresh = await getRegions(settings.token)
+      reply.value = fresh
+      loadError.value = ''
+      needsToken.value = false
+      try {
+        localStorage.setItem(CACHE_KEY, JSON.stringify(fresh))
+      } catch {
+        /* not cached: the page still works while open */
+      }
+    } catch (err) {
+      loadError.value = (err as Error).message
+      needsToken.value = err instanceof ApiError && (err.status === 401 || err.status === 403)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Towns the forms offer: the reporter's own when they chose some, else all. */
+  const townChoices = computed(() => {
+    const towns = reply.value?.towns ?? []
+    const mine = settings.myTowns
+    return mine.length ? towns.filter((t) => mine.includes(t.code)) : towns
+  })
+
+  /** A town's, domain's or industry's name in the page's language. */
+  const localName = (entry: { name: string; nameEn: string }) =>
+    currentLang() === 'en' ? entry.nameEn : entry.name
+
+  function townName(code: string | undefined): string {
+    const town = code ? index.value?.town.get(code) : undefined
+    return town ? localName(town) : (code ?? '')
+  }
+
+  function domainName(id: string): string {
+    const domain = index.value?.domain.get(id)
+    return domain ? localName(domain) : id
+  }
+
+  function industryName(domainId: string, id: string): string {
+    const industry = index.value?.domain.get(domainId)?.industries.find((i) => i.id === id)
+    return industry ? localName(industry) : id
+  }
+
+  /** Entries of an enumeration the server sent (HazardGrade, HazardStatus, HazardSource, …). */
+  function choices(enumName: string): { value: string; label: string }[] {
+    return (reply.value?.enums[enumName] ?? []).map((e) => ({
+      value: e.value,
+      label: currentLang() === 'en' ? e.en : e.zh,
+    }))
+  }
+
+  function label(enumName: string, value: string): string {
+    return choices(enumName).find((c) => c.value === value)?.label ?? value
+  }
+
+  /** Today in the region's time zone (YYYY-MM-DD), whatever the phone's zone. */
+  function today(): string {
+    return regionDay(Date.now(), reply.value?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone)
+  }
+
+  return {
+    reply,
+    index,
+    loading,
+    loadError,
+    needsToken,
+    load,
+    townChoices,
+    localName,
+    townName,
+    domainName,
+    industryName,
+    choices,
+    label,
+    today,
+  }
+})

@@ -9,15 +9,14 @@ import { LedgerFileError, type CellValue, type SheetRow } from './read.ts'
 import type { ImportIssue } from './schemas.ts'
 import {
   cellText,
-  deadlineText,
   domainLookup,
+  regionWhen,
   readGrade,
   readIndustry,
   readSource,
   readStatus,
   readWhen,
   townLookup,
-  whenMs,
   type Read,
   type When,
 } from './values.ts'
@@ -174,7 +173,7 @@ type RowResult = { kind: 'ok'; row: LedgerRow } | { kind: 'bad'; issues: ImportI
 /** Reads one data row: every cell checked, then the events it becomes checked as the API would. */
 function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
   const { region, fileHash, now } = ctx
-  const tz = region.region.timeZone
+  const { ms: whenMs, deadline: deadlineText } = regionWhen(region.region.timeZone)
   const readTown = townLookup(region)
   const readDomain = domainLookup(region)
   const headerOf = (key: ColumnKey) => found.get(key)?.header ?? COLUMN_BY_KEY.get(key)!.header
@@ -217,7 +216,7 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
     }
     const notFuture = (key: ColumnKey) => (c: CellValue): Read<When> => {
       const when = readWhen(c)
-      if (when.ok && whenMs(when.value, tz) > now + MAX_FUTURE_MS) {
+      if (when.ok && whenMs(when.value) > now + MAX_FUTURE_MS) {
         return { ok: false, reason: '不能晚于现在', reasonEn: `${key === 'at' ? 'the time found' : 'the closing time'} is in the future` }
       }
       return when
@@ -238,8 +237,7 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
     const closedWhen = read('closedAt', notFuture('closedAt'))
     if (closedWhen && status === 'reported') {
       complain('closedAt', `整改状态为待整改时不应填写${headerOf('closedAt')}`, 'given for a hazard still reported (待整改)')
-    }
-    if (foundWhen && closedWhen && whenMs(closedWhen, tz) < whenMs(foundWhen, tz)) {
+    } else if (foundWhen && closedWhen && whenMs(closedWhen) < whenMs(foundWhen)) {
       complain('closedAt', `早于${headerOf('at')}`, 'earlier than the time found')
     }
     if (issues.length || !hazardId || !title || !town || !domain || !grade || !deadline) return { kind: 'bad', issues }
@@ -255,10 +253,10 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
       ...(industry ? { industry } : {}),
       grade,
       title,
-      deadline: deadlineText(deadline, tz),
+      deadline: deadlineText(deadline),
       ...(enterprise ? { enterprise } : {}),
       ...(source ? { source } : {}),
-      ...(foundAt ? { at: new Date(whenMs(foundAt, tz)).toISOString() } : {}),
+      ...(foundAt ? { at: new Date(whenMs(foundAt)).toISOString() } : {}),
     }
     const stepsAt = closedWhen ?? foundWhen
     const steps: HazardStatusChanged[] = statusSteps(status).map((to, i) => ({
@@ -266,7 +264,7 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
       type: 'hazard.status',
       hazardId,
       status: to as HazardStatusChanged['status'],
-      ...(stepsAt ? { at: new Date(whenMs(stepsAt, tz)).toISOString() } : {}),
+      ...(stepsAt ? { at: new Date(whenMs(stepsAt)).toISOString() } : {}),
     }))
 
     const events: AcceptedEvent[] = []

@@ -96,31 +96,32 @@ export async function buildTemplate(region: RegionIndex, today: string): Promise
   })
   ledger.addRow(exampleRow(region, today)).font = { italic: true, color: { argb: 'FF7F7F7F' } }
 
+  // One validation per column range. (exceljs's per-cell dataValidation would be merged into
+  // overlapping ranges — C10:C2001 and C2:C2001 — which Excel reports as a damaged file.)
+  const validations = (ledger as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations
   COLUMNS.forEach((c, i) => {
+    const letter = ledger.getColumn(i + 1).letter
+    const range = `${letter}2:${letter}${VALIDATED_ROWS + 1}`
     const list = lists[c.key]
-    const column = ledger.getColumn(i + 1)
-    for (let row = 2; row <= VALIDATED_ROWS + 1; row++) {
-      const cell = ledger.getCell(row, column.number)
-      if (list) {
-        cell.dataValidation = {
-          type: 'list',
-          allowBlank: !c.required,
-          formulae: [list],
-          showErrorMessage: true,
-          errorTitle: c.header,
-          error: `请从下拉列表中选择${c.header}`,
-        }
-      } else if (c.key === 'deadline') {
-        cell.dataValidation = {
-          type: 'date',
-          operator: 'greaterThan',
-          allowBlank: false,
-          formulae: [new Date('2000-01-01T00:00:00Z')],
-          showErrorMessage: true,
-          errorTitle: c.header,
-          error: '请填写日期，如 2025-03-31',
-        }
-      }
+    if (list) {
+      validations.add(range, {
+        type: 'list',
+        allowBlank: !c.required,
+        formulae: [list],
+        showErrorMessage: true,
+        errorTitle: c.header,
+        error: `请从下拉列表中选择${c.header}`,
+      })
+    } else if (c.key === 'deadline') {
+      validations.add(range, {
+        type: 'date',
+        operator: 'greaterThan',
+        allowBlank: false,
+        formulae: [new Date('2000-01-01T00:00:00Z')],
+        showErrorMessage: true,
+        errorTitle: c.header,
+        error: '请填写日期，如 2025-03-31',
+      })
     }
   })
 

@@ -138,15 +138,22 @@ export function readWhen(cell: CellValue): Read<When> {
 }
 
 /**
- * The instant a When names in region time. A time of day is added to the day's start, which is
+ * Instants of Whens in region time. Day starts are remembered: a ledger has few distinct days, and
+ * working one out costs a time-zone formatter. A time of day is added to the day's start, which is
  * exact for zones without daylight saving (Asia/Shanghai) and off by the shift only on a switch day.
  */
-export function whenMs(when: When, timeZone: string): number {
-  return when.instant ?? dayStartMs(when.day, timeZone) + (when.timeMs ?? 0)
-}
-
-/** A deadline as the event carries it: the date alone ("by the end of that day"), or an instant. */
-export function deadlineText(when: When, timeZone: string): string {
-  if (when.instant === undefined && when.timeMs === undefined) return when.day
-  return new Date(whenMs(when, timeZone)).toISOString()
+export function regionWhen(timeZone: string) {
+  const starts = new Map<string, number>()
+  const dayStart = (day: string) => {
+    let ms = starts.get(day)
+    if (ms === undefined) starts.set(day, (ms = dayStartMs(day, timeZone)))
+    return ms
+  }
+  const ms = (when: When): number => when.instant ?? dayStart(when.day) + (when.timeMs ?? 0)
+  return {
+    ms,
+    /** A deadline as the event carries it: the date alone ("by the end of that day"), or an instant. */
+    deadline: (when: When): string =>
+      when.instant === undefined && when.timeMs === undefined ? when.day : new Date(ms(when)).toISOString(),
+  }
 }

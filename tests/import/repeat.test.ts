@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { privateRedis } from '../helpers/redis.ts'
+import { fakeClock, freshSpace, testApp } from '../helpers/app.ts'
+import type { App } from '../../server/app.ts'
+import { fileHashOf } from '../../server/import/ledger.ts'
+import { HEADERS, NOW, importOk, progressOf, row, snapshot, upload, utf8Csv, xlsxFile } from './helpers.ts'
+
+// Importing the same file again counts once (its event ids come from the file and the row); a ledger
+// of hazards already closed counts them as found and closed; an import cut off by a Redis outage is
+// completed by importing the same file again, without counting anything twice.
+
+let redis: Awaited<ReturnType<typeof privateRedis>>
+beforeAll(async () => {
+  redis = await privateRedis()
+})
+afterAll(async () => {
+  await redis.cleanup()
+})
+
+const newApp = (config = {}) => testApp({ redisUrl: redis.url, keyVariant: freshSpace(), clock: fakeClock(NOW), config })
+
+test('the same file imported twice counts once: the second answer is all duplicates', async () => {
+  const app = await newApp()
+  const file = await xlsxFile([row(), row({ 隐患等级: '重大' }), row({ 整改状态: '已销号' })])
+  const first = await importOk(app, file, 'ledger.xlsx')
+  expect(first).toMatchObject({ rows: 3, events: 4, applied: 4, duplicates: 0 })
+  const before = await snapshot(app)
+
+  const second = await importOk(app, file, 'a copy.xlsx')
+  expect(second).toMatchObject({ rows: 3, events: 4, applied: 0, duplicates: 4, seq: first.seq })
+  const after = await snapshot(app)
+  expect(after.seq).toBe(before.seq)
+  expect(after.kpis).toEqual(before.kpis)
+  expect(after.kpis).toMatchObject({ hazardsFoundYtd: 3, hazardsOpen: 2, hazardsClosedYtd: 1 })
+  await app.close()
+})
+
+test('a ledger of hazards already rectified: found and closed both count; open ones sit in their status', async () => {
+  const app = await newApp()
+  const file = utf8Csv(
+    [
+      row({ 整改状态: '已销号', 隐患等级: '重大', 发现时间: '2025-05-20', 销号时间: '2025-06-10 09:00' }),
+      row({ 整改状态: '已销号', 发现时间: '2025-05-21' }),
+      row({ 整改状态: '待验收' }),
+      row({ 整改状态: '整改中' }),
+      row({ 整改状态: '待整改' }),
+      row({ 整改状态: null }),
+    ],
+    [...HEADERS, '销号时间'],
+  )
+  const done = await importOk(app, file)
+  // 6 reports; closed: 1 step each (fixed on the spot is legal), 待验收: 2 steps, 整改中: 1 step.
+  expect(done).toMatchObject({ rows: 6, events: 11, applied: 11 })
+
+  const s = await snapshot(app)
+  expect(s.kpis).toMatchObject({
+    hazardsFoundYtd: 6,
+    hazardsClosedYtd: 2,
+    hazardsClosedToday: 1, // the one closed this morning
+    hazardsOpen: 4,
+    majorHazardsOpen: 0,
+    rectificationRateYtd: 2 / 6,
+    majorRectificationRateYtd: 1,
+  })
+  expect(Object.fromEntries(s.funnel.map((f) => [f.status, f.count]))).toEqual({
+    reported: 2,
+    rectifying: 1,
+    awaiting_acceptance: 1,
+    closed: 2,
+  })
+  await app.close()
+})
+
+test('a closing time earlier than the time found, or given for a hazard still 待整改, is a bad row', async () => {
+  const app = await newApp()
+  const res = await upload(
+    app,
+    utf8Csv(
+      [
+        row({ 整改状态: '已销号', 发现时间: '2025-06-01', 销号时间: '2025-05-01' }),
+        row({ 整改状态: '待整改', 发现时间: '2025-06-01', 销号时间: '2025-06-02' }),
+      ],
+      [...HEADERS, '销号时间'],
+    ),
+  )
+  expect(res.statusCode).toBe(400)
+  expect(res.json().issues.map((i: { row: number; column: string; reason: string }) => [i.row, i.column, i.reason])).toEqual([
+    [2, '销号时间', '早于发现时间'],
+    [3, '销号时间', '整改状态为待整改时不应填写销号时间'],
+  ])
+  await app.close()
+})
+
+test('an import cut off by a Redis outage leaves whole batches applied; importing the same file again completes it, counting each row once', async () => {
+  const app = await newApp({ batchLimit: 25 })
+  const total = 5000
+  const file = utf8Csv(Array.from({ length: total }, (_, i) => row({ 隐患编号: `OUT-${i}` })))
+  const hash = fileHashOf(file)
+
+  const cut = upload(app, file)
+  // Wait until some batches are applied, then take Redis away mid-import.
+  for (;;) {
+    const p = await progressOf(app, hash)
+    if (p?.phase === 'applying' && p.done > 0) break
+    if (p?.phase === 'done') throw new Error('the import finished before Redis could be stopped')
+  }
+  await redis.kill()
+  const res = await cut
+  expect(res.statusCode, res.body).toBe(503)
+
+  await redis.restart()
+  for (let i = 0; (await app.inject('/readyz')).statusCode !== 200; i++) {
+    if (i > 200) throw new Error('Redis did not come back')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const partial = (await snapshot(app)).kpis.hazardsFoundYtd
+  expect(partial).toBeGreaterThan(0)
+  expect(partial).toBeLessThan(total)
+  expect(partial % 25).toBe(0) // whole batches only
+
+  const again = await importOk(app, file)
+  expect(again).toMatchObject({ rows: total, events: total, duplicates: partial, applied: total - partial })
+  expect((await snapshot(app)).kpis).toMatchObject({ hazardsFoundYtd: total, hazardsOpen: total })
+  await app.close()
+}, 120_000)

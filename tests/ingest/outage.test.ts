@@ -18,7 +18,7 @@ afterAll(async () => {
   await redis.cleanup()
 })
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
   const end = Date.now() + timeoutMs
   while (Date.now() < end) {
     if (await check()) return

@@ -8,9 +8,9 @@ import { fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
 import { regionPrefix } from '../../server/store/keys.ts'
 import { isSpaceKey, rebuildCheck, type RebuildCheckOptions } from '../../server/store/rebuild.ts'
-import { defineScripts } from '../../server/store/store.ts'
+import { RegionStore, defineScripts } from '../../server/store/store.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
-import { enterprise, hazard, inspection, logPage, post, postOk, snapshot, work } from './fixtures.ts'
+import { enterprise, hazard, inspection, post, postOk, snapshot, work } from './fixtures.ts'
 import { eventStream } from './stream.ts'
 
 // "The log is the truth" (DESIGN.md guarantee 4): replaying the log into fresh keys gives exactly the
@@ -102,7 +102,7 @@ async function runStream(
 }
 
 describe('rebuild check', () => {
-  test('finds no difference after a random mixed stream of 5,000 events', { timeout: 120_000 }, async () => {
+  test('finds no difference after a random mixed stream of 5,000 events', { timeout: 300_000 }, async () => {
     const space = freshSpace()
     const clock = fakeClock('2025-02-20T08:00:00+08:00')
     const nodes = [
@@ -117,24 +117,23 @@ describe('rebuild check', () => {
 
     // The stream exercised every part of the state.
     const snap = await snapshot(nodes[0])
-    expect(snap.seq).toBe(5000 + stats.ticks)
     expect(snap.kpis).toMatchObject({
-      hazardsOpen: expect.any(Number),
       hazardsOverdue: expect.toSatisfy((n: number) => n > 0),
       hazardsClosedYtd: expect.toSatisfy((n: number) => n > 100),
       significantAccidentsYtd: expect.toSatisfy((n: number) => n > 0),
       enterprisesResumedWithoutCheck: expect.toSatisfy((n: number) => n > 0),
       enterprisesStopped: expect.toSatisfy((n: number) => n > 0),
     })
-    const types = new Set<unknown>()
-    for (
-      let after = 0, page;
-      (page = await logPage(nodes[0], after, 1000)).entries.length;
-      after = page.entries.at(-1)!.seq
-    ) {
-      for (const e of page.entries) types.add(e.event.type)
+    // Closed, the nodes' own tick timers (which a slow machine may reach) stop adding to the log.
+    await Promise.all(nodes.map((n) => n.close()))
+
+    const log = new RegionStore(client, regionPrefix(CODE, space), { dedupeSeconds: 30 * 86_400 })
+    const types = new Map<string, number>()
+    let seq = 0
+    for (let page; (page = await log.readLog(seq, 1000)).length; seq = page.at(-1)!.seq) {
+      for (const e of page) types.set(e.event.type, (types.get(e.event.type) ?? 0) + 1)
     }
-    expect([...types].sort()).toEqual([
+    expect([...types.keys()].sort()).toEqual([
       'accident.reported',
       'enterprise.registered',
       'enterprise.work',
@@ -143,17 +142,18 @@ describe('rebuild check', () => {
       'inspection.completed',
       'overdue.tick',
     ])
+    expect(seq).toBe(5000 + types.get('overdue.tick')!)
+    expect(types.get('overdue.tick')).toBeGreaterThanOrEqual(stats.ticks)
 
     // Every key the ingest wrote is of a family the check compares.
     expect((await keysOf(space)).filter((k) => !isSpaceKey(k))).toEqual([])
 
     const report = await check(space)
     expect(report.differences).toEqual([])
-    expect(report).toMatchObject({ settled: true, seq: snap.seq, replayed: snap.seq, attempts: 1 })
+    expect(report).toMatchObject({ settled: true, seq, replayed: seq, attempts: 1 })
     expect(report.keys).toBeGreaterThan(5000)
     // The rebuilt space is gone afterwards.
     expect(await keysOf(`${space}rb`)).toEqual([])
-    await Promise.all(nodes.map((n) => n.close()))
   })
 
   test('reports each difference: key, field, live and rebuilt value', async () => {
@@ -288,7 +288,7 @@ describe('npm run rebuild -- --check', () => {
 
   test(
     'exit 0 without differences, 1 with them (each printed), 2 without --check',
-    { timeout: 60_000 },
+    { timeout: 180_000 },
     async () => {
       // The production space of this private Redis; the other tests' spaces share its prefix and are left out.
       const app = await testApp({

@@ -46,9 +46,14 @@ async function refused(app: App, body: unknown, code = 400) {
 const badEvents: [string, () => object, string, RegExp][] = [
   ['missing required field', () => ({ ...hazard(), title: undefined }), 'title', /required|string/],
   ['empty title', () => hazard({ title: '' }), 'title', /fewer than 1/],
-  ['unknown grade', () => hazard({ grade: 'huge' as 'major' }), 'grade', /^must be one of major, general$/],
   [
-    'unknown status',
+    'unknown grade (regression: enum errors said "must be equal to constant" once per allowed value)',
+    () => hazard({ grade: 'huge' as 'major' }),
+    'grade',
+    /^must be one of major, general$/,
+  ],
+  [
+    'unknown status (same enum regression)',
     () => status('HZ-1', 'done' as 'closed'),
     'status',
     /^must be one of rectifying, awaiting_acceptance, closed$/,
@@ -65,7 +70,7 @@ const badEvents: [string, () => object, string, RegExp][] = [
   ['id too short', () => inspection({ id: 'ev-1' }), 'id', /fewer than 8/],
   ['id with a space', () => inspection({ id: 'ev with space' }), 'id', /A-Z a-z 0-9 _ - : \./],
   [
-    'entity id with a slash',
+    'entity id with a slash (regression: the message claimed 8–64 characters for a 1–64 id)',
     () => hazard({ hazardId: 'HZ/1' }),
     'hazardId',
     /^must be 1–64 characters of A-Z a-z 0-9 _ - : \.$/,
@@ -79,7 +84,12 @@ const badEvents: [string, () => object, string, RegExp][] = [
     /Decree 493 grades them "significant"/,
   ],
   ['deadline not a date', () => hazard({ deadline: 'next week' }), 'deadline', /ISO date/],
-  ['deadline not a real day', () => hazard({ deadline: '2025-02-30' }), 'deadline', /not a real date/],
+  [
+    'deadline not a real day (regression: 2025-02-30 was accepted and read as 2 March)',
+    () => hazard({ deadline: '2025-02-30' }),
+    'deadline',
+    /not a real date/,
+  ],
   ['at without offset', () => inspection({ at: '2025-06-10T09:00:00' }), 'at', /with offset/],
   ['at in the future', () => inspection({ at: '2025-06-11T10:00:00+08:00' }), 'at', /in the future/],
   [

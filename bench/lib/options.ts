@@ -1,0 +1,15 @@
+// What every scenario is told by the command line (bench/run.ts parses it).
+export interface BenchOptions {
+  /** Seconds instead of minutes: proves the scenario runs, measures little. */
+  quick: boolean
+  /** Viewer counts for fanout (default 1000,5000) and burst (default 1000). */
+  viewers?: number[]
+  /** Seconds of each measured run (ingest, fanout) or of the burst. */
+  seconds?: number
+  /** Minutes of the wall soak. */
+  minutes?: number
+  /** Write V8 CPU profiles of the server nodes to bench/results/profiles/. */
+  profile: boolean
+  /** The command line, recorded with the figures. */
+  command: string
+}

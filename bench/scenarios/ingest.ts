@@ -1,0 +1,153 @@
+import { loadRegion } from '../../server/region.ts'
+import { evalshaBaseline, redisBenchmarkCheck } from '../lib/evalsha.ts'
+import type { BenchOptions } from '../lib/options.ts'
+import { cpuMsOf, privateRedis, spawnChild } from '../lib/procs.ts'
+import { machine, type Row, type ScenarioResult } from '../lib/report.ts'
+import { barePipelineNode, lookoutNode } from '../lib/servers.ts'
+import { Histogram, round } from '../lib/stats.ts'
+import type { LoadResult } from '../clients/loader.ts'
+
+// ingest: events per second accepted through POST /api/events (single events, batches of 100 and
+// 500; the realistic mix with 10 % duplicates), against (a) a bare Fastify route pipelining
+// 6 HINCRBY + 1 PUBLISH and (b) EVALSHA of the same ingest script with no HTTP in between.
+
+const region = loadRegion({ region: '321283' }).region
+const BATCHES = [1, 100, 500] as const
+/** Connections per batch size: enough to keep the server busy, few enough not to only queue. */
+const CONNECTIONS: Record<number, number> = { 1: 50, 100: 8, 500: 4 }
+
+function figures(r: LoadResult) {
+  const latency = Histogram.from([r.latency]).summary()
+  return {
+    eventsPerSecond: r.events / r.seconds,
+    requestsPerSecond: r.requests / r.seconds,
+    duplicateShare: r.events ? r.duplicates / r.events : 0,
+    latency,
+    errors: r.errors,
+    firstError: r.firstError,
+  }
+}
+
+export async function ingest(opts: BenchOptions): Promise<ScenarioResult> {
+  const started = Date.now()
+  const before = machine()
+  const seconds = opts.seconds ?? (opts.quick ? 2 : 10)
+  const warmupSeconds = opts.quick ? 0.5 : 2
+  const redis = await privateRedis()
+  const loader = await spawnChild('loader', 'clients/loader.ts')
+  const rows: Row[] = []
+  const details: Record<string, unknown> = {
+    seconds,
+    warmupSeconds,
+    connections: CONNECTIONS,
+    duplicateShare: 0.1,
+  }
+  try {
+    // Baseline (a): the bare pipeline route, same bodies, same connections as single events.
+    const bare = await barePipelineNode(redis.url, opts)
+    await loader.call('setup', { url: bare.url, tag: `bare${started}`, duplicateShare: 0.1, register: false })
+    const bareRun = figures(
+      await loader.call<LoadResult>('closed', {
+        path: '/api/events',
+        connections: CONNECTIONS[1],
+        seconds,
+        warmupSeconds,
+        batch: 1,
+      }),
+    )
+    await bare.stop()
+    details.barePipeline = bareRun
+
+    const node = await lookoutNode(redis.url, opts)
+    await loader.call('setup', { url: node.url, tag: `lk${started}`, duplicateShare: 0.1, register: true })
+    const runs: Record<number, unknown> = {}
+    for (const batch of BATCHES) {
+      const cpuBefore = { node: cpuMsOf(node.pid), redis: cpuMsOf(redis.pid) }
+      const run = figures(
+        await loader.call<LoadResult>('closed', {
+          path: '/api/events',
+          connections: CONNECTIONS[batch],
+          seconds,
+          warmupSeconds,
+          batch,
+        }),
+      )
+      const cpu = {
+        nodeShare: round((cpuMsOf(node.pid) - cpuBefore.node) / ((seconds + warmupSeconds) * 1000), 2),
+        redisShare: round((cpuMsOf(redis.pid) - cpuBefore.redis) / ((seconds + warmupSeconds) * 1000), 2),
+      }
+      const evalsha = await evalshaBaseline(redis.url, region, batch, {
+        connections: batch === 1 ? 50 : 4,
+        pipeline: batch === 1 ? 16 : 1,
+        seconds,
+        warmupSeconds,
+      })
+      runs[batch] = { lookout: { ...run, cpu }, evalsha }
+      const label = batch === 1 ? 'single events' : `batches of ${batch}`
+      rows.push({
+        figure: `${label}: events/s`,
+        value: run.eventsPerSecond,
+        unit: 'ev/s',
+        baseline: {
+          name: batch === 1 ? 'bare pipeline req/s' : 'bare pipeline req/s',
+          value: bareRun.requestsPerSecond,
+        },
+        ...(batch === 1
+          ? { target: '≥ 0.6 × bare pipeline', met: run.eventsPerSecond >= 0.6 * bareRun.requestsPerSecond }
+          : batch === 500
+            ? { target: '≥ 100,000 ev/s', met: run.eventsPerSecond >= 100_000 }
+            : {}),
+      })
+      rows.push({
+        figure: `${label}: events/s vs script alone`,
+        value: run.eventsPerSecond,
+        unit: 'ev/s',
+        baseline: { name: 'EVALSHA ev/s', value: evalsha.eventsPerSecond },
+      })
+      rows.push({
+        figure: `${label}: request p50`,
+        value: run.latency.p50Ms,
+        unit: 'ms',
+        baseline: {
+          name: batch === 1 ? 'bare pipeline p50' : 'EVALSHA p50',
+          value: batch === 1 ? bareRun.latency.p50Ms : evalsha.latency.p50Ms,
+        },
+      })
+      rows.push({
+        figure: `${label}: request p99`,
+        value: run.latency.p99Ms,
+        unit: 'ms',
+        baseline: {
+          name: batch === 1 ? 'bare pipeline p99' : 'EVALSHA p99',
+          value: batch === 1 ? bareRun.latency.p99Ms : evalsha.latency.p99Ms,
+        },
+      })
+      const failed = Object.values(run.errors).reduce((s, n) => s + n, 0)
+      if (failed)
+        rows.push({
+          figure: `${label}: failed requests`,
+          value: failed,
+          unit: 'req',
+          target: '0',
+          met: false,
+        })
+    }
+    details.runs = runs
+    await node.stop()
+    // The Node EVALSHA driver cross-checked against redis-benchmark itself (single events).
+    if (!opts.quick) details.redisBenchmarkSingle = await redisBenchmarkCheck(redis.port, region, 1, 200_000)
+  } finally {
+    await loader.stop()
+    await redis.cleanup()
+  }
+  return {
+    scenario: 'ingest',
+    command: opts.command,
+    startedAt: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    machine: before,
+    quick: opts.quick,
+    rows,
+    details,
+  }
+}

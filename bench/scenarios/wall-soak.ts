@@ -1,0 +1,258 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type CDPSession, type Page } from 'playwright-core'
+import type { BenchOptions } from '../lib/options.ts'
+import { privateRedis, spawnChild } from '../lib/procs.ts'
+import { machine, type Row, type ScenarioResult } from '../lib/report.ts'
+import { lookoutNode } from '../lib/servers.ts'
+import { round, sleep } from '../lib/stats.ts'
+import { SEED_EVENTS } from './fanout.ts'
+import type { RateResult } from '../clients/loader.ts'
+
+// wall-soak: the built wall in headless Chromium (1920×1080) fed 20 events/s for a configurable time.
+// Each minute (Chrome DevTools Protocol): JS heap after a forced GC, DOM nodes, and the main
+// thread's busy share since the last sample; then their growth per hour. Baseline: the same wall
+// at rest (no events) for a few minutes first, so the cost of the feed stands apart from the cost
+// of a wall that only ticks its clock.
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const DIST = join(ROOT, 'dist/client')
+const RATE = 20
+
+interface Sample {
+  /** Minutes since the feed started (negative: the idle baseline). */
+  minute: number
+  heapMb: number
+  domNodes: number
+  elements: number
+  listeners: number
+  /** Main thread busy share since the previous sample (0..1). */
+  busy: number
+  /** The wall's own feed status and data age (FeedStatus shows them). */
+  feed: string
+  ageMs: number
+}
+
+type Metrics = Record<string, number>
+
+async function metrics(cdp: CDPSession): Promise<Metrics> {
+  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[]
+  }
+  return Object.fromEntries(list.map((m) => [m.name, m.value]))
+}
+
+/** One sample: busy share since `previous` (taken before the forced GC, so the GC is not counted). */
+async function sample(
+  cdp: CDPSession,
+  page: Page,
+  previous: Metrics,
+  minute: number,
+): Promise<{ sample: Sample; after: Metrics }> {
+  const before = await metrics(cdp)
+  const busy = (before.TaskDuration - previous.TaskDuration) / (before.Timestamp - previous.Timestamp)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
+  const after = await metrics(cdp)
+  const page_ = await page.evaluate(() => ({
+    elements: document.getElementsByTagName('*').length,
+    feed: document.querySelector('.feed-status')?.getAttribute('data-status') ?? 'none',
+    ageMs: Number(document.querySelector('.feed-status')?.getAttribute('data-age-ms') || -1),
+  }))
+  return {
+    sample: {
+      minute: round(minute, 2),
+      heapMb: round(heap.usedSize / 2 ** 20, 2),
+      domNodes: after.Nodes,
+      elements: page_.elements,
+      listeners: after.JSEventListeners,
+      busy: round(busy, 4),
+      feed: page_.feed,
+      ageMs: page_.ageMs,
+    },
+    after,
+  }
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length
+  if (n < 2) return NaN
+  const mx = points.reduce((s, p) => s + p[0], 0) / n
+  const my = points.reduce((s, p) => s + p[1], 0) / n
+  const sxx = points.reduce((s, p) => s + (p[0] - mx) ** 2, 0)
+  const sxy = points.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0)
+  return sxx ? sxy / sxx : NaN
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name)
+    newest = Math.max(newest, name.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+/** dist/client must hold a build; builds it (as `npm run build` does) only when there is none. */
+function ensureBuilt(): { builtAt: string; olderThanSources: boolean } {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: 'inherit',
+      },
+    )
+  }
+  const builtAt = statSync(join(DIST, 'index.html')).mtimeMs
+  return {
+    builtAt: new Date(builtAt).toISOString(),
+    olderThanSources:
+      builtAt < Math.max(newestMtime(join(ROOT, 'client')), newestMtime(join(ROOT, 'shared'))),
+  }
+}
+
+export async function wallSoak(opts: BenchOptions): Promise<ScenarioResult> {
+  const started = Date.now()
+  const before = machine()
+  const minutes = opts.minutes ?? (opts.quick ? 0.3 : 10)
+  const idleMinutes = opts.quick ? 0.1 : 2
+  const sampleMs = opts.quick ? 3_000 : 60_000
+  const build = ensureBuilt()
+  const redis = await privateRedis()
+  const node = await lookoutNode(redis.url, opts)
+  const loader = await spawnChild('loader', 'clients/loader.ts')
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+  const rows: Row[] = []
+  const details: Record<string, unknown> = { minutes, idleMinutes, rate: RATE, build, viewport: '1920x1080' }
+  try {
+    await loader.call('setup', { url: node.url, tag: `s${started}`, duplicateShare: 0.1, register: true })
+    await loader.call('seed', { count: opts.quick ? 500 : SEED_EVENTS, batch: 250 })
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(node.url)
+    await page.locator('.wall[data-feed="live"]').waitFor({ timeout: 60_000 })
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Performance.enable', { timeDomain: 'timeTicks' })
+
+    // Idle baseline: the wall with no events.
+    const idle: Sample[] = []
+    let previous = (await sample(cdp, page, await metrics(cdp), -idleMinutes)).after
+    const idleStart = Date.now()
+    while (Date.now() - idleStart < idleMinutes * 60_000) {
+      await sleep(Math.min(sampleMs, idleMinutes * 60_000))
+      const s = await sample(cdp, page, previous, -idleMinutes + (Date.now() - idleStart) / 60_000)
+      idle.push(s.sample)
+      previous = s.after
+    }
+
+    // The soak: 20 events/s, a sample each minute.
+    const feedStart = Date.now()
+    const load = loader.call<RateResult>(
+      'rate',
+      { eventsPerSecond: RATE, batch: 1, seconds: minutes * 60 },
+      minutes * 60_000 + 120_000,
+    )
+    const soak: Sample[] = []
+    while (Date.now() - feedStart < minutes * 60_000) {
+      await sleep(Math.max(0, feedStart + (soak.length + 1) * sampleMs - Date.now()))
+      const s = await sample(cdp, page, previous, (Date.now() - feedStart) / 60_000)
+      soak.push(s.sample)
+      previous = s.after
+      console.log(
+        `wall-soak ${s.sample.minute.toFixed(1)} min: heap ${s.sample.heapMb} MB, ${s.sample.domNodes} nodes, busy ${(s.sample.busy * 100).toFixed(1)} %`,
+      )
+    }
+    const ingest = await load
+    // Growth is judged after the wall settles: the first 10 minutes (half of a shorter run) are left out.
+    const settle = Math.min(10, minutes / 2)
+    const settled = soak.filter((s) => s.minute >= settle)
+    const heapPerHour = slope(settled.map((s) => [s.minute / 60, s.heapMb]))
+    const nodesPerHour = slope(settled.map((s) => [s.minute / 60, s.domNodes]))
+    const busy = soak.reduce((sum, s) => sum + s.busy, 0) / soak.length
+    const idleBusy = idle.reduce((sum, s) => sum + s.busy, 0) / idle.length
+    const last = soak[soak.length - 1]
+    const first = idle[idle.length - 1]
+    const nodesRange = settled.length
+      ? Math.max(...settled.map((s) => s.domNodes)) - Math.min(...settled.map((s) => s.domNodes))
+      : NaN
+    details.idle = idle
+    details.soak = soak
+    details.settleMinutes = settle
+    details.pageErrors = errors.slice(0, 20)
+    details.ingest = {
+      applied: ingest.applied,
+      errors: ingest.errors,
+      eventsPerSecond: round(ingest.events / ingest.seconds, 2),
+    }
+    rows.push({
+      figure: 'JS heap at end (after GC)',
+      value: last.heapMb,
+      unit: 'MB',
+      baseline: { name: 'idle wall', value: first.heapMb },
+    })
+    rows.push({
+      figure: `JS heap growth after ${settle} min`,
+      value: round(heapPerHour, 2),
+      unit: 'MB/h',
+      target: '< 2 MB/h',
+      met: heapPerHour < 2,
+    })
+    rows.push({
+      figure: 'DOM nodes at end',
+      value: last.domNodes,
+      unit: 'nodes',
+      baseline: { name: 'idle wall', value: first.domNodes },
+    })
+    rows.push({
+      figure: `DOM nodes growth after ${settle} min`,
+      value: round(nodesPerHour, 1),
+      unit: 'nodes/h',
+      target: 'flat',
+      // Flat: no trend beyond 1 % of the page per hour (text nodes come and go as numbers change).
+      met: Math.abs(nodesPerHour) <= 0.01 * last.domNodes,
+    })
+    rows.push({ figure: `DOM nodes range after ${settle} min`, value: nodesRange, unit: 'nodes' })
+    rows.push({
+      figure: `main thread busy at ${RATE} ev/s`,
+      value: round(busy * 100, 2),
+      unit: '%',
+      baseline: { name: 'idle wall %', value: round(idleBusy * 100, 2) },
+      target: '< 25 %',
+      met: busy < 0.25,
+    })
+    if (errors.length)
+      rows.push({ figure: 'page errors', value: errors.length, unit: '', target: '0', met: false })
+  } finally {
+    await browser.close()
+    await loader.stop()
+    await node.stop()
+    await redis.cleanup()
+  }
+  return {
+    scenario: 'wall-soak',
+    command: opts.command,
+    startedAt: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    machine: before,
+    quick: opts.quick,
+    rows,
+    details,
+  }
+}

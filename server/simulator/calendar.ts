@@ -69,28 +69,9 @@ export function latestSpringFestival(today: string): string | undefined {
 
 const MINUTE = 60_000
 
-// dayStartMs builds a date formatter per call; a backfill asks for the same few days tens of
-// thousands of times, so the answers are kept.
-const dayStarts = new Map<string, number>()
-
-function dayStart(day: string, timeZone: string): number {
-  const key = `${timeZone}|${day}`
-  let ms = dayStarts.get(key)
-  if (ms === undefined) {
-    ms = dayStartMs(day, timeZone)
-    dayStarts.set(key, ms)
-  }
-  return ms
-}
-
 /** The instant `minute` minutes into region day `day`. */
 export function atMinute(day: string, minute: number, timeZone: string): number {
-  return dayStart(day, timeZone) + Math.round(minute) * MINUTE
-}
-
-/** When a deadline given as a date has passed: the end of that day (as shared/time.ts deadlineMs reads it). */
-export function endOfDay(day: string, timeZone: string): number {
-  return dayStart(addDays(day, 1), timeZone)
+  return dayStartMs(day, timeZone) + Math.round(minute) * MINUTE
 }
 
 const OFFICE_OPENS = 8 * 60 + 30
@@ -102,7 +83,7 @@ const OFFICE_CLOSES = 18 * 60
  */
 export function inOfficeHours(ms: number, timeZone: string, lateMinutes: number): number {
   const day = regionDay(ms, timeZone)
-  const minute = (ms - dayStart(day, timeZone)) / MINUTE
+  const minute = (ms - dayStartMs(day, timeZone)) / MINUTE
   if (minute >= OFFICE_OPENS && minute < OFFICE_CLOSES) return ms
   const openDay = minute < OFFICE_OPENS ? day : addDays(day, 1)
   return atMinute(openDay, OFFICE_OPENS + lateMinutes, timeZone)

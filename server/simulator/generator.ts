@@ -1,15 +1,8 @@
 import type { HazardSource } from '../../shared/enums.ts'
 import type { AcceptedEvent, LookoutEvent } from '../../shared/events.ts'
 import type { Region } from '../../shared/region.ts'
-import { addDays, daysEnding, regionDay } from '../../shared/time.ts'
-import {
-  activity,
-  atMinute,
-  endOfDay,
-  inOfficeHours,
-  isPreHolidaySweep,
-  latestSpringFestival,
-} from './calendar.ts'
+import { addDays, daysEnding, deadlineMs, regionDay } from '../../shared/time.ts'
+import { activity, atMinute, inOfficeHours, isPreHolidaySweep, latestSpringFestival } from './calendar.ts'
 import {
   ACCIDENT_KINDS,
   NOTES,
@@ -496,7 +489,7 @@ export class Simulation {
     if (onTheSpot) {
       move(reportAt + r.int(10, 90) * MINUTE, 'closed', NOTES.fixedOnTheSpot)
     } else {
-      const due = endOfDay(deadline, this.tz)
+      const due = deadlineMs(deadline, this.tz)
       let t = reportAt
       if (halts) work((t += r.int(30, 120) * MINUTE), 'stopped', 'halt')
       t = office(t + r.between(0.5, major ? 48 : 30) * HOUR)

@@ -28,7 +28,7 @@ const report = (hazardId: string, town: string, title: string, at: string, enter
   at,
   ...(enterprise ? { enterprise } : {}),
 })
-const post = (payload: unknown) => app.inject({ method: 'POST', url: '/api/events', payload })
+const post = (payload: object) => app.inject({ method: 'POST', url: '/api/events', payload })
 const list = async (query = '') => (await app.inject(`/api/hazards${query}`)).json().hazards as { hazardId: string; status: string }[]
 
 test('open hazards are listed newest first, by town and by search text, and leave the list when closed', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
-import { testApp, freshSpace, TOWN, eid } from '../helpers/app.ts'
+import { testApp, freshSpace, TOWN } from '../helpers/app.ts'
 import { listen, viewer, eventually, rawState } from '../helpers/viewers.ts'
 import type { App } from '../../server/app.ts'
 import type { FeedClient } from '../../client/feed/feed-client.ts'

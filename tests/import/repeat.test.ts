@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, testApp } from '../helpers/app.ts'
-import type { App } from '../../server/app.ts'
 import { fileHashOf } from '../../server/import/ledger.ts'
 import { HEADERS, NOW, importOk, progressOf, row, snapshot, upload, utf8Csv, xlsxFile } from './helpers.ts'
 

@@ -51,14 +51,12 @@ export async function waitForWaiting(page: Page, n: number): Promise<void> {
 
 /** The history rows as shown: outcome and the text of the row. */
 export async function historyRows(page: Page): Promise<{ outcome: string; text: string }[]> {
-  return page
-    .locator('.history-item')
-    .evaluateAll((rows) =>
-      rows.map((r) => ({
-        outcome: r.getAttribute('data-outcome') ?? '',
-        text: (r as HTMLElement).innerText,
-      })),
-    )
+  return page.locator('.history-item').evaluateAll((rows) =>
+    rows.map((r) => ({
+      outcome: r.getAttribute('data-outcome') ?? '',
+      text: (r as HTMLElement).innerText,
+    })),
+  )
 }
 
 /** Every logged event of the server (GET /api/events, all pages). */

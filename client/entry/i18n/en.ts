@@ -40,6 +40,7 @@ const en: typeof zh = {
     offline: 'No network: sends by itself when back online',
     retryIn: 'Sending failed, retrying in {s} s',
     retryNow: 'Retry now',
+    enterToken: 'Enter token',
     unauthorized: 'Token missing or not valid: paste it in Settings; sending resumes by itself',
     queued: 'Saved, waiting to send',
   },
@@ -58,7 +59,7 @@ const en: typeof zh = {
   form: {
     submit: 'Submit',
     required: 'required',
-    optional: 'optional',
+    optional: '(optional)',
     none: 'Not specified',
     choose: 'Choose…',
     fixErrors: 'Fix the {n} marked problems first',

@@ -37,6 +37,7 @@ export default {
     offline: '无网络，联网后自动发送',
     retryIn: '发送失败，{s} 秒后重试',
     retryNow: '立即重试',
+    enterToken: '填写令牌',
     unauthorized: '令牌无效或未填写，请在设置中粘贴令牌；填好后自动发送',
     queued: '已保存，等待发送',
   },
@@ -55,7 +56,7 @@ export default {
   form: {
     submit: '提交',
     required: '必填',
-    optional: '选填',
+    optional: '（选填）',
     none: '不指定',
     choose: '请选择',
     fixErrors: '请先改正标出的 {n} 处问题',

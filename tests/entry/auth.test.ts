@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { artifact, ensureClientBuilt, launchChromium } from '../browser/harness.ts'
+import { newId } from '../browser/seed.ts'
+import { privateRedis } from '../helpers/redis.ts'
+import { region, testApp, TOWN, TOWN2 } from '../helpers/app.ts'
+import { listen } from '../helpers/viewers.ts'
+import { newToken, writeTokensFile } from '../../server/auth/tokens.ts'
+import type { App } from '../../server/app.ts'
+import {
+  PHONE,
+  historyRows,
+  openEntry,
+  postAsOther,
+  reportHazard,
+  serverLog,
+  showTab,
+  waitForWaiting,
+} from './entry-page.ts'
+
+// The entry page with tokens on: a reporter pastes a token once; a missing or refused token is
+// said plainly and nothing is lost; a town the token does not cover is named in the refusal.
+
+let redis: Awaited<ReturnType<typeof privateRedis>>
+let app: App
+let url: string
+let browser: Browser
+let dir: string
+const SLOW = 120_000
+const townReporter = newToken({ name: '济川街道安监办', role: 'reporter', towns: [TOWN] })
+const admin = newToken({ name: '系统管理员', role: 'admin' })
+const asAdmin = { authorization: `Bearer ${admin.token}` }
+const DOMAIN = region.region.domains[0].id
+
+beforeAll(async () => {
+  await ensureClientBuilt()
+  dir = mkdtempSync(join(tmpdir(), 'lookout-entry-tokens-'))
+  const tokensFile = join(dir, 'tokens.json')
+  writeTokensFile(tokensFile, [townReporter.record, admin.record])
+  redis = await privateRedis()
+  app = await testApp({ redisUrl: redis.url, config: { auth: 'tokens', tokensFile } })
+  url = await listen(app)
+  browser = await launchChromium()
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.close()
+  await redis?.cleanup()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const logged = async (title: string) =>
+  (await serverLog(url, asAdmin)).filter((e) => e.type === 'hazard.reported' && e.title === title)
+
+async function saveToken(page: import('playwright-core').Page, token: string): Promise<void> {
+  if (!(await page.locator('[data-panel="settings"]').isVisible()))
+    await page.locator('[data-action="settings"]').click()
+  await page.locator('#token-input').fill(token)
+  await page.locator('[data-panel="settings"] button[type="submit"]').click()
+}
+
+test(
+  'without a token the page asks for one; pasted once, it is kept and the forms work',
+  async () => {
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    await page.goto(`${url}/entry`)
+    const asked = page.locator('[data-error-for="token"]')
+    await asked.waitFor()
+    await expect(asked.innerText()).resolves.toContain('服务器要求令牌')
+    await page.screenshot({ path: artifact('entry-token-needed.png') })
+
+    await saveToken(page, townReporter.token)
+    await page.locator('[data-form="hazard.reported"]').waitFor()
+    await expect(page.locator('.token-state').innerText()).resolves.toContain(townReporter.token.slice(-4))
+    await page.reload()
+    await page.locator('[data-form="hazard.reported"]').waitFor()
+    await reportHazard(page, { town: TOWN, domain: DOMAIN, title: '压力表超过检定有效期（令牌）' })
+    await page.locator('.history-item[data-outcome="applied"]').waitFor()
+    const [event] = await logged('压力表超过检定有效期（令牌）')
+    expect(event).toMatchObject({ town: TOWN, by: '济川街道安监办' })
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
+  'a hazard for a town the token does not cover is refused (403) naming the town, and nothing is applied',
+  async () => {
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    await page.goto(`${url}/entry`)
+    await saveToken(page, townReporter.token)
+    await page.locator('[data-form="hazard.reported"]').waitFor()
+    // The reporter has not limited the form's towns: the server is the one that refuses.
+    await reportHazard(page, { town: TOWN2, domain: DOMAIN, title: '叉车未定期检验（他镇）' })
+    const refused = page.locator('.history-item[data-outcome="refused"]')
+    await refused.waitFor()
+    const townName = region.town.get(TOWN2)!.name
+    await expect(refused.innerText()).resolves.toContain(`您的令牌无权上报 ${townName}`)
+    await page.screenshot({ path: artifact('entry-forbidden-town.png'), fullPage: true })
+    expect(await logged('叉车未定期检验（他镇）')).toEqual([])
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
+  'a refused token keeps the submission waiting and says so; a good token sends it, once',
+  async () => {
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    await page.goto(`${url}/entry`)
+    await saveToken(page, townReporter.token)
+    await page.locator('[data-form="hazard.reported"]').waitFor()
+    await saveToken(page, 'lk_revoked-or-mistyped-token')
+
+    await reportHazard(page, { town: TOWN, domain: DOMAIN, title: '砂轮机防护罩缺失（令牌失效）' })
+    await page.locator('.outbox-status[data-state="unauthorized"]').waitFor()
+    await waitForWaiting(page, 1)
+    await expect(page.locator('.outbox-status').innerText()).resolves.toContain('令牌无效')
+    await expect(page.locator('[data-error-for="token"]').innerText()).resolves.toContain('不接受这个令牌')
+    await page.screenshot({ path: artifact('entry-token-refused.png') })
+    expect(await logged('砂轮机防护罩缺失（令牌失效）')).toEqual([])
+
+    await saveToken(page, townReporter.token)
+    await waitForWaiting(page, 0)
+    expect(
+      (await historyRows(page)).filter((r) => r.text.includes('令牌失效')).map((r) => r.outcome),
+    ).toEqual(['applied'])
+    expect(await logged('砂轮机防护罩缺失（令牌失效）')).toHaveLength(1)
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
+  'the open hazards to update are only those of the token’s towns',
+  async () => {
+    const mine = `hz-mine-${Date.now().toString(36)}`
+    const theirs = `hz-theirs-${Date.now().toString(36)}`
+    const res = await postAsOther(
+      url,
+      [
+        {
+          id: newId('tw'),
+          type: 'hazard.reported',
+          hazardId: mine,
+          town: TOWN,
+          domain: DOMAIN,
+          grade: 'general',
+          title: '本镇隐患（列表）',
+          deadline: '2099-01-01',
+        },
+        {
+          id: newId('tw'),
+          type: 'hazard.reported',
+          hazardId: theirs,
+          town: TOWN2,
+          domain: DOMAIN,
+          grade: 'general',
+          title: '他镇隐患（列表）',
+          deadline: '2099-01-01',
+        },
+      ],
+      asAdmin,
+    )
+    expect(res.status).toBe(200)
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    await page.goto(`${url}/entry`)
+    await saveToken(page, townReporter.token)
+    await openEntry(page, url)
+    await showTab(page, 'status')
+    await page.locator('input[type="search"]').fill('（列表）')
+    await page.locator(`.hazard-card[data-hazard="${mine}"]`).waitFor()
+    expect(await page.locator(`.hazard-card[data-hazard="${theirs}"]`).count()).toBe(0)
+    await context.close()
+  },
+  SLOW,
+)

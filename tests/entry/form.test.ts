@@ -1,0 +1,284 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { artifact, ensureClientBuilt, launchChromium, wallServer, watchErrors } from '../browser/harness.ts'
+import { newId } from '../browser/seed.ts'
+import { region, TOWN } from '../helpers/app.ts'
+import { PHONE, historyRows, openEntry, postAsOther, serverLog, showTab, waiting } from './entry-page.ts'
+
+// The forms as a reporter in a yard meets them: usable on a 360 px phone with a thumb, problems
+// shown beside the field before anything is sent, Chinese by default with a remembered switch.
+
+let server: Awaited<ReturnType<typeof wallServer>>
+let browser: Browser
+const SLOW = 120_000
+const TABS = ['hazard', 'status', 'inspection', 'accident', 'enterprise'] as const
+
+beforeAll(async () => {
+  await ensureClientBuilt()
+  server = await wallServer()
+  browser = await launchChromium()
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function phonePage(): Promise<{ page: Page; errors: string[]; posts: () => number }> {
+  const context = await browser.newContext(PHONE)
+  const page = await context.newPage()
+  const errors = watchErrors(page)
+  let posts = 0
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/events')) posts++
+  })
+  await openEntry(page, server.url)
+  return { page, errors, posts: () => posts }
+}
+
+/** Controls on screen smaller than a thumb (44 × 44 css px), and how far the page scrolls sideways. */
+async function layoutProblems(page: Page) {
+  return page.evaluate(() => {
+    const small: string[] = []
+    const controls = document.querySelectorAll<HTMLElement>(
+      'button, select, input:not([type="radio"]):not([type="checkbox"]), textarea, label.choice, label.chip, label.check',
+    )
+    for (const el of controls) {
+      const box = el.getBoundingClientRect()
+      if (box.width === 0 && box.height === 0) continue // not rendered
+      if (box.height < 44 || box.width < 44)
+        small.push(
+          `${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.width)}×${Math.round(box.height)}`,
+        )
+    }
+    return { small, overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth }
+  })
+}
+
+test(
+  'every section works at 360×740: no sideways scroll, every control at least 44 px',
+  async () => {
+    // Something to show in the status section's list.
+    await postAsOther(server.url, [
+      {
+        id: newId('lay'),
+        type: 'hazard.reported',
+        hazardId: `hz-lay-${Date.now()}`,
+        town: TOWN,
+        domain: 'production',
+        grade: 'major',
+        title: '构成重大危险源的罐区未实现紧急切断功能',
+        deadline: '2099-01-01',
+        enterprise: '泰兴恒达化工有限公司',
+      },
+    ])
+    const { page, errors } = await phonePage()
+    for (const tab of TABS) {
+      await showTab(page, tab)
+      await page.waitForTimeout(300)
+      expect(await layoutProblems(page), tab).toEqual({ small: [], overflow: 0 })
+      await page.screenshot({ path: artifact(`entry-360-${tab}.png`), fullPage: true })
+    }
+    await page.locator('[data-action="settings"]').click()
+    expect(await layoutProblems(page), 'settings').toEqual({ small: [], overflow: 0 })
+    await page.screenshot({ path: artifact('entry-360-settings.png'), fullPage: true })
+    expect(errors).toEqual([])
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
+  'a missing title and town show beside their fields, and nothing is sent',
+  async () => {
+    const { page, posts } = await phonePage()
+    const form = page.locator('[data-form="hazard.reported"]')
+    await form.locator('[data-field="domain"] select').selectOption('production')
+    await form.locator('button[type="submit"]').click()
+
+    await expect(
+      form.locator('[data-field="title"] [data-error-for="title"]').innerText(),
+    ).resolves.toContain('必填')
+    await expect(form.locator('[data-field="town"] [data-error-for="town"]').innerText()).resolves.toContain(
+      '必填',
+    )
+    expect(await form.locator('[data-field="domain"] [data-error-for]').count()).toBe(0)
+    await expect(form.locator('.submit-problems').innerText()).resolves.toContain('2 处问题')
+    // The first problem has the focus, for the reporter to fix it at once.
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[data-field]')?.getAttribute('data-field')),
+    ).toBe('town')
+    await page.screenshot({ path: artifact('entry-field-errors.png') })
+
+    await page.waitForTimeout(500)
+    expect(posts()).toBe(0)
+    expect(await waiting(page)).toBe(0)
+    expect(await historyRows(page)).toEqual([])
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
+  'the deadline follows the grade (general 7 days, major 30) until set by hand, and the UI says so',
+  async () => {
+    const { page } = await phonePage()
+    const form = page.locator('[data-form="hazard.reported"]')
+    const deadline = form.locator('[data-field="deadline"] input')
+    const today = await page.evaluate(() =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now()),
+    )
+    const plus = (days: number) => new Date(Date.parse(today) + days * 86_400_000).toISOString().slice(0, 10)
+    expect(await deadline.inputValue()).toBe(plus(7))
+    await form.locator('[data-field="grade"] input[value="major"]').check({ force: true })
+    expect(await deadline.inputValue()).toBe(plus(30))
+    await expect(form.locator('[data-field="deadline"] .field-hint').innerText()).resolves.toContain(
+      '一般隐患 7 天，重大隐患 30 天',
+    )
+    await deadline.fill(plus(10))
+    await form.locator('[data-field="grade"] input[value="general"]').check({ force: true })
+    expect(await deadline.inputValue()).toBe(plus(10))
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
+  'the accident form shows the Decree 493 grade as the figures are typed',
+  async () => {
+    const { page } = await phonePage()
+    await showTab(page, 'accident')
+    const grade = page.locator('[data-derived-grade]')
+    expect(await grade.getAttribute('data-grade')).toBe('general')
+    await expect(grade.innerText()).resolves.toContain('一般事故')
+    await page.locator('[data-field="deaths"] input').fill('3')
+    expect(await grade.getAttribute('data-grade')).toBe('significant')
+    await expect(grade.innerText()).resolves.toContain('较大事故')
+    await page.locator('[data-field="deaths"] input').fill('0')
+    await page.locator('[data-field="directLossYuan"] input').fill('5000') // 万元 = 50 M CNY
+    expect(await grade.getAttribute('data-grade')).toBe('major')
+    await page.locator('[data-field="seriousInjuries"] button[aria-label="+1"]').click()
+    await page.locator('[data-field="directLossYuan"] input').fill('12')
+    expect(await grade.getAttribute('data-grade')).toBe('general')
+    await page.screenshot({ path: artifact('entry-accident.png') })
+
+    await page.selectOption('[data-field="town"] select', TOWN)
+    await page.selectOption('[data-field="domain"] select', 'production')
+    await page.locator('[data-form="accident.reported"] button[type="submit"]').click()
+    await page.locator('.history-item[data-outcome="applied"]').waitFor()
+    const logged = (await serverLog(server.url)).filter(
+      (e) => e.type === 'accident.reported' && e.town === TOWN,
+    )
+    expect(logged.at(-1)).toMatchObject({ deaths: 0, seriousInjuries: 1, directLossYuan: 120_000 })
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
+  'a rectifying hazard offers only "awaiting acceptance"; a move queued offline counts for the next one',
+  async () => {
+    const hazardId = `hz-moves-${Date.now().toString(36)}`
+    await postAsOther(server.url, [
+      {
+        id: newId('mv'),
+        type: 'hazard.reported',
+        hazardId,
+        town: TOWN,
+        domain: 'fire',
+        grade: 'general',
+        title: '应急照明损坏（进度）',
+        deadline: '2099-01-01',
+      },
+      { id: newId('mv'), type: 'hazard.status', hazardId, status: 'rectifying' },
+    ])
+    const { page } = await phonePage()
+    await showTab(page, 'status')
+    const radios = () =>
+      page
+        .locator('[data-field="status"] input[type="radio"]')
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))
+    await page.locator('input[type="search"]').fill('进度')
+    await page.locator(`.hazard-card[data-hazard="${hazardId}"]`).click()
+    expect(await radios()).toEqual(['awaiting_acceptance'])
+
+    // Offline: the move waits in the outbox, and the hazard is offered the moves after it.
+    await page.context().setOffline(true)
+    await page.locator('[data-form="hazard.status"] textarea').fill('已更换应急灯')
+    await page.locator('[data-form="hazard.status"] button[type="submit"]').click()
+    await page.locator('.outbox-status[data-pending="1"]').waitFor()
+    await page.locator(`.hazard-card[data-hazard="${hazardId}"]`).click()
+    expect(await radios()).toEqual(['closed', 'rectifying'])
+    await page.context().setOffline(false)
+    await page.locator('.outbox-status[data-pending="0"]').waitFor()
+    const moves = (await serverLog(server.url)).filter(
+      (e) => e.type === 'hazard.status' && e.hazardId === hazardId,
+    )
+    expect(moves).toMatchObject([
+      { status: 'rectifying' },
+      { status: 'awaiting_acceptance', note: '已更换应急灯' },
+    ])
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
+  'an enterprise stopping and resuming is reported by id; an unknown id is refused with the reason',
+  async () => {
+    const enterpriseId = `ent-form-${Date.now().toString(36)}`
+    await postAsOther(server.url, [
+      {
+        id: newId('ent'),
+        type: 'enterprise.registered',
+        enterpriseId,
+        name: '泰兴永通船舶有限公司',
+        town: TOWN,
+        domain: 'production',
+        riskLevel: 'significant',
+      },
+    ])
+    const { page } = await phonePage()
+    await showTab(page, 'enterprise')
+    const form = page.locator('[data-form="enterprise.work"]')
+    await form.locator('[data-field="enterpriseId"] input').fill(enterpriseId)
+    await form.locator('[data-field="state"] input[value="resumed"]').check({ force: true })
+    await form.locator('[data-field="preCheckDone"] input').check()
+    await form.locator('button[type="submit"]').click()
+    await page.locator('.history-item[data-outcome="applied"]').waitFor()
+
+    await form.locator('[data-field="enterpriseId"] input').fill('ent-nobody')
+    await form.locator('button[type="submit"]').click()
+    const refused = page.locator('.history-item[data-outcome="refused"]')
+    await refused.waitFor()
+    await expect(refused.innerText()).resolves.toContain('企业编号 ent-nobody 未在系统中登记')
+    const work = (await serverLog(server.url)).filter((e) => e.type === 'enterprise.work')
+    expect(work).toMatchObject([{ enterpriseId, state: 'resumed', preCheckDone: true }])
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
+  'English on the switch, remembered after a reload; field errors follow the language',
+  async () => {
+    const { page } = await phonePage()
+    await page.locator('[data-action="lang"]').click()
+    await expect(page.locator('.topbar-title').innerText()).resolves.toBe('Safety reporting')
+    await page.reload()
+    await page.locator('[data-form]').waitFor()
+    await expect(page.locator('.topbar-title').innerText()).resolves.toBe('Safety reporting')
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
+    await expect(page.locator('[data-tab="hazard"]').innerText()).resolves.toBe('Hazard found')
+    // Choices come from /api/regions in the chosen language.
+    await expect(page.locator('[data-field="town"] select option').nth(1).innerText()).resolves.toBe(
+      region.region.towns[0].nameEn,
+    )
+    await page.locator('[data-form="hazard.reported"] button[type="submit"]').click()
+    await expect(page.locator('[data-error-for="title"]').innerText()).resolves.toContain('Required')
+    await expect(page.locator('.outbox-status').innerText()).resolves.toContain('All sent')
+    await page.screenshot({ path: artifact('entry-english.png') })
+    await page.context().close()
+  },
+  SLOW,
+)

@@ -28,6 +28,14 @@ export const ConfigSchema = Type.Object({
   /** Where the embedded redis-server keeps its data. */
   dataDir: Type.String({ minLength: 1 }),
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** `tokens`: every data route needs a token (server/auth). `off` only for a local demo: anyone may read and write. */
+  auth: Type.Enum(['tokens', 'off']),
+  /** The access tokens (hashed), managed with `npm run token`; re-read when it changes. */
+  tokensFile: Type.String({ minLength: 1 }),
+  /** Origins (scheme://host[:port]) browsers may call from besides this server's own host (e.g. behind a proxy). */
+  allowedOrigins: Type.Array(Type.String({ pattern: '^https?://[^/?#\\s]+$' })),
+  /** Requests per minute per token (per IP without one), on each node. */
+  rateLimit: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -41,10 +49,14 @@ export const DEFAULTS: Config = {
   tickMs: 1000,
   dataDir: './data',
   logLevel: 'info',
+  auth: 'tokens',
+  tokensFile: './data/tokens.json',
+  allowedOrigins: [],
+  rateLimit: 600,
 }
 
 /** Environment variable → config field, and how to read it. */
-const ENV: Record<string, [keyof Config, 'int' | 'string']> = {
+const ENV: Record<string, [keyof Config, 'int' | 'string' | 'list']> = {
   PORT: ['port', 'int'],
   HOST: ['host', 'string'],
   REDIS_URL: ['redisUrl', 'string'],
@@ -57,6 +69,10 @@ const ENV: Record<string, [keyof Config, 'int' | 'string']> = {
   TICK_MS: ['tickMs', 'int'],
   DATA_DIR: ['dataDir', 'string'],
   LOG_LEVEL: ['logLevel', 'string'],
+  AUTH: ['auth', 'string'],
+  TOKENS_FILE: ['tokensFile', 'string'],
+  ALLOWED_ORIGINS: ['allowedOrigins', 'list'],
+  RATE_LIMIT: ['rateLimit', 'int'],
 }
 
 export class ConfigError extends Error {}
@@ -71,13 +87,19 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     if (kind === 'int') {
       if (!/^-?\d+$/.test(text.trim())) problems.push(`${name} must be a whole number (got "${text}")`)
       raw[field] = Number(text)
+    } else if (kind === 'list') {
+      raw[field] = text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
     } else raw[field] = text
   }
   Object.assign(raw, overrides)
   if (!problems.length && !Value.Check(ConfigSchema, raw)) {
     const envName = (field: string) => Object.keys(ENV).find((k) => ENV[k][0] === field) ?? field
     for (const e of Value.Errors(ConfigSchema, raw)) {
-      const field = e.instancePath.slice(1)
+      // A list item's error names its list (/allowedOrigins/1 → ALLOWED_ORIGINS).
+      const field = e.instancePath.slice(1).split('/')[0]
       problems.push(`${envName(field)} ${e.message} (got ${JSON.stringify(raw[field])})`)
     }
   }

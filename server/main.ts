@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { loadRegion } from './region.ts'
+import { requireTokens } from './auth/startup.ts'
 import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
 
 /** Starts a production node: config, Redis (embedded default), app, listen, graceful close. */
@@ -11,6 +12,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
   try {
     config = loadConfig(process.env, overrides)
     region = loadRegion(config)
+    requireTokens(config)
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message)

@@ -4,6 +4,8 @@ import type { RegionIndex } from '../shared/region.ts'
 import type { Config } from './config.ts'
 import storePlugin from './plugins/store.ts'
 import metricsPlugin from './plugins/metrics.ts'
+import headersPlugin from './plugins/headers.ts'
+import accessPlugin from './plugins/access.ts'
 import overdueTick from './plugins/overdue-tick.ts'
 import websocket from '@fastify/websocket'
 import feedPlugin from './plugins/feed.ts'
@@ -64,6 +66,9 @@ export async function buildApp(opts: AppOptions) {
     return reply.code(500).send({ error: 'internal error' })
   })
 
+  // Before any route: access control is attached to each route as it is registered.
+  await app.register(headersPlugin, { config: opts.config })
+  await app.register(accessPlugin, { config: opts.config })
   await app.register(metricsPlugin)
   await app.register(storePlugin, {
     config: opts.config,

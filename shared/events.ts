@@ -107,8 +107,12 @@ export type LookoutEvent =
   | AccidentReported
   | EnterpriseRegistered
   | EnterpriseWork
-/** An event as accepted: `at` always present. */
-export type AcceptedEvent = LookoutEvent & { at: string }
+/**
+ * An event as accepted: `at` always present. `by` is set by the server only (a client sending it is
+ * refused as an unknown field): the name of the access token that pushed it, so an audit of the log
+ * sees who reported what. Absent when auth is off.
+ */
+export type AcceptedEvent = LookoutEvent & { at: string; by?: string }
 
 export interface ErrorDetail {
   /** JSON pointer into the request body, e.g. `/events/3/town`. */

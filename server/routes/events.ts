@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { checkEvents } from '../../shared/events.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
 import { ErrorReply, IngestReply } from './schemas.ts'
+import { foreignTownEvents } from '../auth/towns.ts'
 
 const events: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -12,20 +13,26 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Push one event, or { events: [...] }. Checked whole, applied atomically and exactly once.',
         // Checked by checkEvents (shared with the entry form), for one error per field with its path.
         body: Type.Unknown(),
-        response: { 200: IngestReply, 400: ErrorReply, 409: ErrorReply, 413: ErrorReply, 503: ErrorReply },
+        response: { 200: IngestReply, 400: ErrorReply, 403: ErrorReply, 409: ErrorReply, 413: ErrorReply, 503: ErrorReply },
       },
     },
     async (req, reply) => {
       const now = app.clock()
       const checked = checkEvents(req.body, { region: app.region, batchMax: app.config.batchLimit, now })
       if (!checked.ok) return reply.code(400).send({ error: 'invalid event', details: checked.details })
+      const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
+      // A reporter limited to some towns: any event for another town refuses the whole request.
+      const foreign = await foreignTownEvents(req.caller, checked.events, { store: app.store, region: app.region, inBatch })
+      if (foreign.length) return reply.code(403).send({ error: 'not your town', details: foreign })
       const tz = app.region.region.timeZone
+      // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
+      const by = req.caller?.name
       const outcome = await app.store.ingest(
-        checked.events.map((e) => prepareEvent(e, tz)),
+        checked.events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz)),
         now,
       )
       if (!outcome.ok) {
-        const base = req.body !== null && typeof req.body === 'object' && 'events' in req.body ? `/events/${outcome.index}` : ''
+        const base = inBatch ? `/events/${outcome.index}` : ''
         return reply.code(409).send({ error: 'conflict', details: [{ path: `${base}/${outcome.field}`, message: outcome.reason }] })
       }
       app.metrics.eventsApplied.inc(outcome.applied.length)

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { OpenHazardSchema } from '../store/store.ts'
+import { visibleTowns } from '../auth/towns.ts'
 
 /** GET /api/hazards: open hazards, newest first (the entry page's "pick a hazard to update"). */
 const hazards: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,7 +22,8 @@ const hazards: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const towns = req.query.towns?.split(',')
+      // A reporter limited to some towns sees only theirs.
+      const towns = visibleTowns(req.caller, req.query.towns?.split(','))
       return { hazards: await app.store.openHazards({ towns, q: req.query.q, limit: req.query.limit }) }
     },
   )

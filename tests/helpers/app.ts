@@ -14,6 +14,8 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   host: '127.0.0.1',
   logLevel: 'silent',
   tickMs: 100,
+  // Tests of other concerns run without tokens; tests/access turns auth on.
+  auth: 'off',
   ...overrides,
 })
 

@@ -1,0 +1,32 @@
+import type { Role } from './tokens.ts'
+
+// Who may call what: one table for every route, so an audit reads it in one place.
+// `public`: holds no data (health checks, the pages and their scripts and styles).
+// `socket`: the route authenticates itself (the websocket: a token in a cookie or in its first message).
+
+export type Access = Role | 'public' | 'socket'
+
+const POLICY: Record<string, Access> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /api/snapshot': 'viewer',
+  'GET /api/regions': 'viewer',
+  'GET /api/events': 'viewer',
+  'GET /api/hazards': 'viewer',
+  'GET /metrics': 'viewer',
+  'GET /ws': 'socket',
+  'POST /api/events': 'reporter',
+}
+
+/** Paths that hold data: a route there that the table does not name is for admins only. */
+const DATA_PATH = /^\/(api|ws|metrics)(\/|$)/
+
+/** The access a route needs; HEAD follows GET. */
+export function accessFor(method: string, url: string): Access {
+  const listed = POLICY[`${method === 'HEAD' ? 'GET' : method} ${url}`]
+  if (listed) return listed
+  return DATA_PATH.test(url) ? 'admin' : 'public'
+}
+
+/** True for a path that holds data (a viewer link `?token=` is only taken on a page). */
+export const isDataPath = (path: string) => DATA_PATH.test(path)

@@ -1,0 +1,166 @@
+import { get } from 'node:http'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { App } from '../../server/app.ts'
+import { privateRedis } from '../helpers/redis.ts'
+import { listen } from '../helpers/viewers.ts'
+import { inspection } from '../ingest/fixtures.ts'
+import { authApp, tokensFixture } from './setup.ts'
+
+// What browsers see: viewer links, cookies, Origin checks on writes, security headers, rate limits.
+
+let redis: Awaited<ReturnType<typeof privateRedis>>
+let fixture: ReturnType<typeof tokensFixture>
+let app: App
+beforeAll(async () => {
+  redis = await privateRedis()
+  fixture = tokensFixture()
+  app = await authApp({ redisUrl: redis.url, tokensFile: fixture.path })
+})
+afterAll(async () => {
+  await app?.close()
+  await redis?.cleanup()
+  fixture?.cleanup()
+})
+
+describe('the viewer link', () => {
+  test('sets a long-lived HttpOnly SameSite=Strict cookie and redirects to the page without the token', async () => {
+    const { token } = fixture.tokens.viewer
+    const res = await app.inject(`/?token=${token}`)
+    expect(res.statusCode).toBe(303)
+    expect(res.headers.location).toBe('/')
+    expect(res.headers['cache-control']).toBe('no-store')
+    const cookie = String(res.headers['set-cookie'])
+    expect(cookie).toMatch(new RegExp(`^lookout_token=${token};`))
+    expect(cookie).toMatch(/; HttpOnly/)
+    expect(cookie).toMatch(/; SameSite=Strict/)
+    expect(cookie).toMatch(/; Path=\//)
+    expect(cookie).toMatch(`; Max-Age=${400 * 86_400}`)
+    expect(cookie).not.toMatch(/Secure/) // plain http on a LAN must keep working
+
+    // The cookie now opens the reads, as the wall's fetches need.
+    expect(
+      (await app.inject({ url: '/api/regions', headers: { cookie: `lookout_token=${token}` } })).statusCode,
+    ).toBe(200)
+  })
+
+  test('keeps the rest of the address, never leads off this site, and lives no longer than its token', async () => {
+    const { token } = fixture.tokens.viewer
+    expect((await app.inject(`/?lang=en&token=${token}`)).headers.location).toBe('/?lang=en')
+    expect((await app.inject(`/entry?token=${token}`)).headers.location).toBe('/entry')
+    // Sent over a real socket: inject would tidy these paths before the server saw them.
+    const { port } = new URL(await listen(app))
+    for (const sneaky of [
+      '/.//evil.example/',
+      '//evil.example/',
+      '/%2F%2Fevil.example/',
+      '/\\evil.example/',
+    ]) {
+      const location = await new Promise<string | undefined>((resolve, reject) =>
+        get({ host: '127.0.0.1', port, path: `${sneaky}?token=${token}` }, (res) =>
+          resolve(res.resume().headers.location),
+        ).on('error', reject),
+      )
+      // Not `//evil.example…`: a browser would read that as another site.
+      expect(location, sneaky).toMatch(/^\/(?![/\\])/)
+    }
+
+    const shortLived = fixture.add({
+      name: '临时大屏',
+      role: 'viewer',
+      expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+    })
+    const maxAge = Number(
+      /Max-Age=(\d+)/.exec(
+        String((await app.inject(`/?token=${shortLived.token}`)).headers['set-cookie']),
+      )![1],
+    )
+    expect(maxAge).toBeGreaterThan(10 * 86_400 - 60)
+    expect(maxAge).toBeLessThanOrEqual(10 * 86_400)
+  })
+
+  test('with a token that does not work it says so and sets nothing', async () => {
+    const res = await app.inject(`/?token=lk_${'z'.repeat(43)}`)
+    expect(res.statusCode).toBe(401)
+    expect(res.json().error).toMatch(/this link's token does not work.*ask for a new link/)
+    expect(res.headers['set-cookie']).toBeUndefined()
+  })
+})
+
+describe('Origin on writes', () => {
+  const write = (headers: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/events',
+      payload: inspection(),
+      headers: { ...fixture.tokens.admin.header, ...headers },
+    })
+
+  test('a write from a page elsewhere is refused with 403 naming the origin, even with an admin token', async () => {
+    const refused = await write({ origin: 'https://evil.example' })
+    expect(refused.statusCode).toBe(403)
+    expect(refused.json().error).toBe('origin https://evil.example may not POST here (ALLOWED_ORIGINS)')
+    expect((await write({ origin: 'null' })).statusCode).toBe(403)
+  })
+
+  test('a write from this server’s own pages, or from a tool that sends no Origin, goes through', async () => {
+    expect((await write({ origin: 'http://wall.local:3000', host: 'wall.local:3000' })).statusCode).toBe(200)
+    expect((await write({})).statusCode).toBe(200)
+  })
+
+  test('auth off (the demo) still refuses foreign pages', async () => {
+    const open = await authApp({ redisUrl: redis.url, tokensFile: fixture.path, config: { auth: 'off' } })
+    try {
+      const res = await open.inject({
+        method: 'POST',
+        url: '/api/events',
+        payload: inspection(),
+        headers: { origin: 'https://evil.example' },
+      })
+      expect(res.statusCode).toBe(403)
+    } finally {
+      await open.close()
+    }
+  })
+})
+
+test('every reply carries the security headers and a strict Content-Security-Policy, the wall page included', async () => {
+  for (const url of ['/', '/api/snapshot', '/healthz']) {
+    const res = await app.inject({ url, headers: fixture.tokens.viewer.header })
+    const csp = String(res.headers['content-security-policy'])
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+    ]) {
+      expect(csp, `${url}: ${directive}`).toContain(directive)
+    }
+    expect(csp).not.toMatch(/upgrade-insecure-requests|unsafe-eval/)
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['x-frame-options']).toBe('DENY')
+    expect(res.headers['referrer-policy']).toBe('no-referrer')
+  }
+})
+
+test('past the rate limit a token gets 429 with Retry-After; other tokens, and callers without one, count apart', async () => {
+  const limited = await authApp({ redisUrl: redis.url, tokensFile: fixture.path, config: { rateLimit: 5 } })
+  try {
+    const get = (headers: Record<string, string> = {}, url = '/api/snapshot') =>
+      limited.inject({ url, headers })
+    for (let i = 0; i < 5; i++) expect((await get(fixture.tokens.viewer.header)).statusCode).toBe(200)
+    const over = await get(fixture.tokens.viewer.header)
+    expect(over.statusCode).toBe(429)
+    expect(over.json().error).toMatch(/Rate limit exceeded/)
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0)
+
+    expect((await get(fixture.tokens.reporter.header)).statusCode).toBe(200)
+    for (let i = 0; i < 5; i++) expect((await get({}, '/healthz')).statusCode).toBe(200)
+    expect((await get({}, '/healthz')).statusCode).toBe(429)
+  } finally {
+    await limited.close()
+  }
+})

@@ -9,7 +9,8 @@ export const USAGE = `Feeds a Lookout server a believable day of a city's work s
   --url <url>            the server (default http://127.0.0.1:3000)
   --rate <n>             live events per second (default 5)
   --seed <n>             same seed, same city: a re-run counts nothing twice (default 42)
-  --backfill-days <n>    days of history sent first, today included (default 30)
+  --backfill-days <n>    days of history sent first, today included (default 30; a re-run
+                         counts nothing twice while this is within the server's DEDUPE_DAYS)
   --no-live              stop after the history
 `
 

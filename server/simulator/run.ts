@@ -93,7 +93,9 @@ async function simulate(
   const rate = opts.rate ?? 5
   const batchSize = opts.batchSize ?? 500
   const backfillDays = opts.backfillDays ?? 30
-  const region = await fetchRegion(opts.url, opts.signal)
+  const region = await fetchRegion(opts.url, opts.signal, () =>
+    log.info(`simulator: waiting for ${opts.url} to answer…`),
+  )
   const sim = new Simulation({ seed: opts.seed, region, backfillDays })
   const history = sim.backfill(clock())
   log.info(
@@ -137,7 +139,7 @@ async function simulate(
 }
 
 /** The region's towns and domains, as the server serves them (GET /api/regions); waits for a server that is starting. */
-export async function fetchRegion(url: string, signal?: AbortSignal): Promise<Region> {
+export async function fetchRegion(url: string, signal?: AbortSignal, onWait?: () => void): Promise<Region> {
   const endpoint = new URL('/api/regions', url).toString()
   for (let attempt = 1; ; attempt++) {
     let res: Response | undefined
@@ -159,6 +161,7 @@ export async function fetchRegion(url: string, signal?: AbortSignal): Promise<Re
     }
     if (res && (res.status < 500 || attempt >= 10))
       throw new Error(`GET ${endpoint} answered ${res.status}: is ${url} a Lookout server?`)
+    if (attempt === 1) onWait?.()
     await sleep(Math.min(5000, 200 * 2 ** attempt), signal)
   }
 }

@@ -52,8 +52,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-// A request log at 5 events a second would bury the banner: warnings only, unless LOG_LEVEL asks.
-const { app, config, redis } = await startServer(process.env.LOG_LEVEL ? {} : { logLevel: 'warn' })
+// Auth off: the explicit setting for local demos (the banner says so). A request log at 5 events a
+// second would bury the banner: warnings only, unless LOG_LEVEL asks.
+const { app, config, redis } = await startServer({
+  auth: 'off',
+  ...(process.env.LOG_LEVEL ? {} : { logLevel: 'warn' }),
+})
 const address = app.server.address() as AddressInfo
 const wildcard = address.address === '0.0.0.0' || address.address === '::'
 const selfUrl = `http://${wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
@@ -97,8 +101,8 @@ function printBanner(): void {
     `  Redis        ${redisLine}`,
     `  Simulator    seed ${args.seed}, ${args.backfillDays} days of history, then ${args.live ? `${args.rate} events/s live` : 'no live feed'}`,
     `               (change with: npm run demo -- --rate 20 --seed 7)`,
-    `  Access       OPEN: no sign-in. Anyone who can reach this machine on port ${address.port} can watch the wall`,
-    `               and post events. Keep it to a trusted network (tokens and roles come with issue 5).`,
+    `  Access       OPEN: auth is off for the demo. Anyone who can reach this machine on port ${address.port}`,
+    `               can watch the wall and post events: keep it to a trusted network (npm start needs tokens).`,
     '',
     '  Ctrl-C stops the simulator and the server' + (redis.source === 'embedded' ? ' and its Redis.' : '.'),
     '',

@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util'
 import { runSimulation } from './run.ts'
 import { RejectedBatch } from './sender.ts'
 
-// tsx server/simulator/cli.ts --url http://127.0.0.1:3000 --rate 5 --seed 42 [--backfill-days 30] [--no-live]
+// tsx server/simulator/cli.ts --url http://127.0.0.1:3000 --token <token> --rate 1 --seed 42 [--backfill-days 30] [--no-live]
 
 export const USAGE = `Feeds a Lookout server a believable day of a city's work safety, through its public API.
 
   --url <url>            the server (default http://127.0.0.1:3000)
-  --rate <n>             live events per second (default 5)
+  --token <token>        a reporter or admin token, for a server with tokens on
+                         (default: the LOOKOUT_TOKEN environment variable)
+  --rate <n>             live events per second (default 1)
   --seed <n>             same seed, same city: a re-run counts nothing twice (default 42)
   --backfill-days <n>    days of history sent first, today included (default 30; a re-run
                          counts nothing twice while this is within the server's DEDUPE_DAYS)
@@ -16,6 +18,7 @@ export const USAGE = `Feeds a Lookout server a believable day of a city's work s
 
 export interface SimulatorArgs {
   url: string
+  token?: string
   rate: number
   seed: number
   backfillDays: number
@@ -29,7 +32,8 @@ export function parseSimulatorArgs(argv: string[], opts: { url: boolean } = { ur
     args: argv,
     options: {
       url: { type: 'string', default: 'http://127.0.0.1:3000' },
-      rate: { type: 'string', default: '5' },
+      token: { type: 'string' },
+      rate: { type: 'string', default: '1' },
       seed: { type: 'string', default: '42' },
       'backfill-days': { type: 'string', default: '30' },
       'no-live': { type: 'boolean', default: false },
@@ -47,6 +51,7 @@ export function parseSimulatorArgs(argv: string[], opts: { url: boolean } = { ur
   }
   return {
     url: values.url,
+    token: values.token ?? process.env.LOOKOUT_TOKEN,
     rate: number('rate', values.rate, (n) => n > 0 && n <= 100_000, 'a number of events per second above 0'),
     seed: number(
       'seed',

@@ -9,6 +9,8 @@ import { EventSender, RejectedBatch, sleep, type IngestAnswer } from './sender.t
 export interface RunOptions {
   /** The server, e.g. http://127.0.0.1:3000. */
   url: string
+  /** A reporter or admin token, for a server with tokens on. */
+  token?: string
   seed: number
   /** Live events per second. */
   rate?: number
@@ -48,11 +50,12 @@ const fmt = (n: number) => n.toLocaleString('en-US')
 
 export async function runSimulation(opts: RunOptions): Promise<RunResult> {
   const log = opts.log ?? { info: (l) => console.log(l), error: (l) => console.error(l) }
-  const rate = opts.rate ?? 5
+  const rate = opts.rate ?? 1
   if (!(rate > 0)) throw new Error(`rate must be a positive number of events per second (got ${rate})`)
 
   const sender = new EventSender({
     url: opts.url,
+    token: opts.token,
     signal: opts.signal,
     onRetry: ({ attempt, waitMs, reason, events }) =>
       log.info(
@@ -90,7 +93,7 @@ async function simulate(
   log: Logger,
 ): Promise<void> {
   const clock = opts.clock ?? Date.now
-  const rate = opts.rate ?? 5
+  const rate = opts.rate ?? 1
   const batchSize = opts.batchSize ?? 500
   const backfillDays = opts.backfillDays ?? 30
   const region = await fetchRegion(opts.url, opts.signal, () =>
@@ -168,6 +171,10 @@ export async function fetchRegion(url: string, signal?: AbortSignal, onWait?: ()
 
 /** A refused batch is a simulator bug: say so loudly, with the server's reasons and the events they name. */
 function reportRejection(err: RejectedBatch, log: Logger): void {
+  if (err.status === 401 || err.status === 403) {
+    log.error(`simulator: the server refused its token (HTTP ${err.status}: ${JSON.stringify(err.body)}); pass a reporter or admin token with --token`)
+    return
+  }
   const lines = [
     '',
     '!!! SIMULATOR BUG: the server refused a batch (HTTP ' + err.status + '); nothing of it was applied.',

@@ -40,6 +40,8 @@ export class RejectedBatch extends Error {
 export interface SenderOptions {
   /** The server, e.g. http://127.0.0.1:3000. */
   url: string
+  /** Sent as `Authorization: Bearer` (a reporter or admin token) when the server has tokens on. */
+  token?: string
   /** First wait after a failure; doubles up to `maxBackoffMs`, with full jitter. */
   backoffMs?: number
   maxBackoffMs?: number
@@ -69,7 +71,10 @@ export class EventSender {
       try {
         const res = await fetch(this.endpoint, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
+          },
           body,
           signal: this.requestSignal(),
         })

@@ -36,7 +36,9 @@ async function scripted(
   port = 0,
 ) {
   const bodies: string[] = []
+  const authorizations: (string | undefined)[] = []
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    authorizations.push(req.headers.authorization)
     let body = ''
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
@@ -47,7 +49,7 @@ async function scripted(
     })
   })
   await new Promise<void>((done) => server!.listen(port, '127.0.0.1', done))
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, bodies }
+  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, bodies, authorizations }
 }
 
 const ok = { status: 200, body: { applied: events.map((e) => e.id), duplicates: [], seq: 2 } }
@@ -108,4 +110,12 @@ test('stopping it while it waits to retry ends the wait at once', async () => {
   stop.abort(new Error('stopped'))
   await expect(sending).rejects.toThrow('stopped')
   expect(Date.now() - started).toBeLessThan(1000)
+})
+
+test('a token is sent as a bearer token, and a refused token is a 4xx the sender does not retry', async () => {
+  const { url, authorizations } = await scripted([{ status: 401, body: { error: 'unknown token' } }])
+  const refused = await new EventSender({ url, token: 'tok-123', backoffMs: 5 }).send(events).catch((e) => e)
+  expect(refused).toBeInstanceOf(RejectedBatch)
+  expect((refused as RejectedBatch).status).toBe(401)
+  expect(authorizations).toEqual(['Bearer tok-123'])
 })

@@ -170,6 +170,44 @@ test(
 )
 
 test(
+  '503 answers are retried with the same id, in order: the second submission waits for the first',
+  async () => {
+    const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block' })
+    const page = await context.newPage()
+    const sent: { id: string; title: string }[] = []
+    await page.route('**/api/events', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue()
+      sent.push(route.request().postDataJSON() as { id: string; title: string })
+      if (sent.length <= 2) {
+        return route.fulfill({
+          status: 503,
+          headers: { 'retry-after': '1' },
+          json: { error: 'storage unavailable' },
+        })
+      }
+      return route.continue()
+    })
+    await openEntry(page, server.url)
+    await reportHazard(page, { town: TOWN, domain: DOMAIN, title: '叉车未定期检验（503-1）' })
+    await reportHazard(page, { town: TOWN, domain: DOMAIN, title: '应急照明损坏（503-2）' })
+    await waitForWaiting(page, 0)
+
+    expect(sent.map((e) => e.title)).toEqual([
+      '叉车未定期检验（503-1）',
+      '叉车未定期检验（503-1）',
+      '叉车未定期检验（503-1）',
+      '应急照明损坏（503-2）',
+    ])
+    expect(new Set(sent.slice(0, 3).map((e) => e.id)).size).toBe(1) // one id through every retry
+    const rows = (await historyRows(page)).filter((r) => /（503-\d）/.test(r.text))
+    expect(rows.map((r) => r.outcome)).toEqual(['applied', 'applied'])
+    expect(await titled('叉车未定期检验（503-1）')).toHaveLength(1)
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
   'a status move that another reporter made illegal meanwhile is refused (409) and the page says why',
   async () => {
     const hazardId = `hz-race-${Date.now().toString(36)}`

@@ -25,6 +25,8 @@ export function useSubmit() {
   const saving = ref(false)
   /** The id of the last submission this form put in the outbox. */
   const lastId = ref('')
+  /** Why the outbox could not take the submission (storage unavailable): the form keeps its contents. */
+  const failure = ref('')
 
   async function submit(
     build: (id: string) => LookoutEvent,
@@ -42,15 +44,19 @@ export function useSubmit() {
       return false
     }
     saving.value = true
+    failure.value = ''
     try {
       // The event as written, without the `at` checkEvents fills in: the reporter's own `at` (if any) stays.
       await outbox.submit(event, context)
       lastId.value = event.id
       return true
+    } catch (err) {
+      failure.value = (err as Error).message
+      return false
     } finally {
       saving.value = false
     }
   }
 
-  return { errors, saving, lastId, submit }
+  return { errors, saving, lastId, failure, submit }
 }

@@ -55,6 +55,7 @@ const en: typeof zh = {
     forbiddenTown: 'Your token may not report for {town}',
     forbidden: 'Your token may not make this report',
     status: 'HTTP {status}',
+    why: { network: 'no network', timeout: 'timed out' },
   },
   form: {
     submit: 'Submit',
@@ -65,6 +66,7 @@ const en: typeof zh = {
     fixErrors: 'Fix the {n} marked problems first',
     chars: '{n}/{max}',
     fieldProblem: '{field}: {message}',
+    storageFailed: 'This phone could not keep the submission ({reason}); keep the page open and try again.',
     queuedOk: 'Submitted: the answer appears under "Recent submissions" below',
   },
   fields: {

@@ -52,6 +52,7 @@ export default {
     forbiddenTown: '您的令牌无权上报 {town}',
     forbidden: '您的令牌无权进行此上报',
     status: 'HTTP {status}',
+    why: { network: '网络不通', timeout: '等待超时' },
   },
   form: {
     submit: '提交',
@@ -62,6 +63,7 @@ export default {
     fixErrors: '请先改正标出的 {n} 处问题',
     chars: '{n}/{max}',
     fieldProblem: '{field}：{message}',
+    storageFailed: '本机无法保存这次提交（{reason}），请勿关闭页面，稍后再试。',
     queuedOk: '已提交，发送结果见下方“最近提交”',
   },
   fields: {

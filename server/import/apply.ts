@@ -69,7 +69,7 @@ export function batchesOf(rows: LedgerRow[], limit: number): LedgerRow[][] {
 }
 
 export type ApplyOutcome =
-  | { ok: true; applied: number; duplicates: number; seq: number }
+  | { ok: true; applied: number; duplicates: number; seq: number; rowsApplied: number }
   | ({ ok: false; applied: number } & RowConflict)
 
 export interface ApplyOptions {
@@ -89,6 +89,8 @@ export interface ApplyOptions {
 export async function applyRows(rows: LedgerRow[], opts: ApplyOptions): Promise<ApplyOutcome> {
   let applied = 0
   let duplicates = 0
+  /** Rows whose report this import applied (the rest came back duplicates: imported before). */
+  let rowsApplied = 0
   let seq = await opts.store.currentSeq()
   const rowsDone = new Set<number>()
   for (const batch of batchesOf(rows, opts.batchLimit)) {
@@ -110,9 +112,11 @@ export async function applyRows(rows: LedgerRow[], opts: ApplyOptions): Promise<
     }
     applied += outcome.applied.length
     duplicates += outcome.duplicates.length
+    const appliedIds = new Set(outcome.applied)
+    rowsApplied += batch.filter((r) => r.events[0].type === 'hazard.reported' && appliedIds.has(r.events[0].id)).length
     seq = outcome.seq
     for (const r of batch) rowsDone.add(r.row)
     await opts.onBatch?.(rowsDone.size)
   }
-  return { ok: true, applied, duplicates, seq }
+  return { ok: true, applied, duplicates, seq, rowsApplied }
 }

@@ -134,6 +134,7 @@ export async function checkLedger(sheetRows: SheetRow[], ctx: LedgerContext): Pr
     warnings.push({ row: headerRow, column: `${columnLetter(i)} 列`, reason: '该列有数据但没有表头，已忽略', reasonEn: 'this column holds data but has no header: not used' })
   }
 
+  await ctx.onProgress?.(0, dataRows.length)
   const readRow = rowReader(match.found, ctx)
   const rows: LedgerRow[] = []
   const firstRowOf = new Map<string, number>()

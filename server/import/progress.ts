@@ -26,6 +26,11 @@ export class ImportProgressStore {
       .exec()
   }
 
+  /** Drops what was said under a hash that turned out not to be the file's. */
+  async forget(fileHash: string): Promise<void> {
+    await this.redis.del(this.key(fileHash))
+  }
+
   async get(fileHash: string): Promise<ImportProgress | null> {
     const { phase, done, total } = await this.redis.hgetall(this.key(fileHash))
     if (!IMPORT_PHASES.includes(phase as Phase)) return null

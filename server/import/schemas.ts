@@ -19,6 +19,8 @@ export const ImportDone = Type.Object({
   fileHash: Type.String(),
   /** Ledger rows imported (the template's example row and blank rows not counted). */
   rows: Type.Integer(),
+  /** Rows this import added; the others were imported before (by this same file) and count once. */
+  rowsApplied: Type.Integer(),
   /** Events the rows became: one per hazard, plus its status steps. */
   events: Type.Integer(),
   applied: Type.Integer(),
@@ -42,7 +44,8 @@ export const ImportRefused = Type.Object({
 })
 export type ImportRefused = Static<typeof ImportRefused>
 
-export const IMPORT_PHASES = ['checking', 'applying', 'done', 'rejected', 'failed'] as const
+/** receiving: the upload is under way (known from the hash a browser sends ahead of the file). */
+export const IMPORT_PHASES = ['receiving', 'checking', 'applying', 'done', 'rejected', 'failed'] as const
 
 export const ImportProgress = Type.Object({
   fileHash: Type.String(),

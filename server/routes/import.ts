@@ -38,7 +38,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         description:
-          'Upload a hazard ledger (one file field: XLSX, or CSV in UTF-8 or GB18030). Every row is checked first; ' +
+          'Upload a hazard ledger (one file field: XLSX, or CSV in UTF-8 or GB18030; optionally a `sha256` field before it). Every row is checked first; ' +
           'any bad row → nothing applied and a report of each bad row, column and reason. Importing the same file again counts once.',
         consumes: ['multipart/form-data'],
         response: { 200: ImportDone, 400: ImportRefused, 409: ImportRefused, 413: ImportRefused, 415: ImportRefused, 503: ErrorReply },
@@ -50,6 +50,11 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const part = await req.file()
       if (!part) return refuse(reply, 400, { error: 'no file', issues: fileIssue('请求中没有文件', 'the request holds no file') })
+      // A browser sends the SHA-256 it computed ahead of the file, so the import is known (receiving)
+      // by the time the last byte is sent and its progress is asked for. Checked against the bytes below.
+      const claimed = part.fields.sha256
+      const claimedHash = claimed && 'value' in claimed && typeof claimed.value === 'string' ? claimed.value : ''
+      if (/^[0-9a-f]{64}$/.test(claimedHash)) await progress.set(claimedHash, 'receiving', 0, 0)
       let buf: Buffer
       try {
         buf = await part.toBuffer()
@@ -59,6 +64,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return refuse(reply, 413, { error: 'file too large', issues: fileIssue(`文件超过 ${mb} MB`, `the file is larger than ${mb} MB`) })
       }
       const fileHash = fileHashOf(buf)
+      if (claimedHash && claimedHash !== fileHash) await progress.forget(claimedHash)
       await progress.set(fileHash, 'checking', 0, 0)
 
       let check
@@ -108,6 +114,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         fileHash,
         rows: rows.length,
+        rowsApplied: outcome.rowsApplied,
         events: outcome.applied + outcome.duplicates,
         applied: outcome.applied,
         duplicates: outcome.duplicates,
@@ -121,7 +128,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/import/progress/:fileHash',
     {
       schema: {
-        description: "An import's progress by the file's SHA-256 (hex): checking, applying, done, rejected or failed; readable for an hour.",
+        description: "An import's progress by the file's SHA-256 (hex): receiving, checking, applying, done, rejected or failed; readable for an hour.",
         params: FileHashParams,
         response: { 200: ImportProgress, 404: ErrorReply },
       },

@@ -57,16 +57,17 @@ export async function xlsxFile(rows: LedgerRow[], headers = HEADERS, opts: { tit
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
 
-/** A multipart upload of one file, as a browser's FormData sends it. */
-export async function multipart(file: Buffer, filename: string) {
+/** A multipart upload of one file (after any text fields), as a browser's FormData sends it. */
+export async function multipart(file: Buffer, filename: string, fields: Record<string, string> = {}) {
   const form = new FormData()
+  for (const [name, value] of Object.entries(fields)) form.append(name, value)
   form.append('file', new Blob([new Uint8Array(file)]), filename)
   const request = new Request('http://upload.test/', { method: 'POST', body: form })
   return { payload: Buffer.from(await request.arrayBuffer()), headers: { 'content-type': request.headers.get('content-type')! } }
 }
 
-export async function upload(app: App, file: Buffer, filename = 'ledger.csv') {
-  const { payload, headers } = await multipart(file, filename)
+export async function upload(app: App, file: Buffer, filename = 'ledger.csv', fields: Record<string, string> = {}) {
+  const { payload, headers } = await multipart(file, filename, fields)
   return app.inject({ method: 'POST', url: '/api/import', payload, headers })
 }
 

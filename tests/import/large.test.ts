@@ -3,7 +3,7 @@ import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
 import { fileHashOf } from '../../server/import/ledger.ts'
 import type { ImportProgress } from '../../server/import/schemas.ts'
-import { NOW, importOk, progressOf, row, snapshot, xlsxFile } from './helpers.ts'
+import { NOW, importOk, progressOf, row, snapshot, upload, utf8Csv, xlsxFile } from './helpers.ts'
 
 // A 10,000-row ledger imports whole, and while it runs its progress can be read from any server
 // node (it lives in Redis), moving forward until it says done.
@@ -64,5 +64,18 @@ test('an import that is not known answers 404; a malformed hash 400', async () =
   const app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace() })
   expect((await app.inject(`/api/import/progress/${'0'.repeat(64)}`)).statusCode).toBe(404)
   expect((await app.inject('/api/import/progress/not-a-hash')).statusCode).toBe(400)
+  await app.close()
+})
+
+test('the hash a browser sends ahead of the file names the progress; a hash that does not match the bytes is dropped', async () => {
+  const app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace(), clock: fakeClock(NOW) })
+  const file = utf8Csv([row(), row()])
+  const hash = fileHashOf(file)
+  const wrong = 'f'.repeat(64)
+  const res = await upload(app, file, 'ledger.csv', { sha256: wrong })
+  expect(res.statusCode, res.body).toBe(200)
+  expect(res.json().fileHash).toBe(hash)
+  expect(await progressOf(app, wrong)).toBeNull()
+  expect(await progressOf(app, hash)).toMatchObject({ phase: 'done', done: 2, total: 2 })
   await app.close()
 })

@@ -22,11 +22,11 @@ test('the same file imported twice counts once: the second answer is all duplica
   const app = await newApp()
   const file = await xlsxFile([row(), row({ 隐患等级: '重大' }), row({ 整改状态: '已销号' })])
   const first = await importOk(app, file, 'ledger.xlsx')
-  expect(first).toMatchObject({ rows: 3, events: 4, applied: 4, duplicates: 0 })
+  expect(first).toMatchObject({ rows: 3, rowsApplied: 3, events: 4, applied: 4, duplicates: 0 })
   const before = await snapshot(app)
 
   const second = await importOk(app, file, 'a copy.xlsx')
-  expect(second).toMatchObject({ rows: 3, events: 4, applied: 0, duplicates: 4, seq: first.seq })
+  expect(second).toMatchObject({ rows: 3, rowsApplied: 0, events: 4, applied: 0, duplicates: 4, seq: first.seq })
   const after = await snapshot(app)
   expect(after.seq).toBe(before.seq)
   expect(after.kpis).toEqual(before.kpis)
@@ -118,7 +118,13 @@ test('an import cut off by a Redis outage leaves whole batches applied; importin
   expect(partial % 25).toBe(0) // whole batches only
 
   const again = await importOk(app, file)
-  expect(again).toMatchObject({ rows: total, events: total, duplicates: partial, applied: total - partial })
+  expect(again).toMatchObject({
+    rows: total,
+    rowsApplied: total - partial,
+    events: total,
+    duplicates: partial,
+    applied: total - partial,
+  })
   expect((await snapshot(app)).kpis).toMatchObject({ hazardsFoundYtd: total, hazardsOpen: total })
   await app.close()
 }, 120_000)

@@ -25,11 +25,19 @@ export type UploadAnswer =
   | { kind: 'error'; status: number; error: string }
   | { kind: 'network' }
 
-/** POSTs the file as multipart form data; `onUpload` hears the bytes sent so far. */
+export interface UploadListener {
+  /** Bytes sent so far. */
+  progress(sent: number, total: number): void
+  /** The last byte is sent; the server is now reading the file. */
+  sent(): void
+}
+
+/** POSTs the file (and its hash) as multipart form data, telling `listener` how the upload goes. */
 export function uploadLedger(
   file: File,
+  fileHash: string | null,
   token: string,
-  onUpload: (sent: number, total: number) => void,
+  listener: UploadListener,
 ): Promise<UploadAnswer> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest()
@@ -58,6 +66,8 @@ export function uploadLedger(
         })
     }
     const form = new FormData()
+    // Ahead of the file: the server files its progress under this hash before the upload ends.
+    if (fileHash) form.append('sha256', fileHash)
     form.append('file', file, file.name)
     xhr.send(form)
   })

@@ -25,9 +25,9 @@ const zh = {
     failed: '导入中断',
   },
   result: {
-    done: '共 {rows} 行：新导入 {applied} 条记录，已导入过 {duplicates} 条（不重复计数）。',
+    done: '共 {rows} 行：新导入 {applied} 行，{duplicates} 行此前已导入（不重复计数）。',
     allDuplicates: '该文件此前已导入，本次没有新增（不重复计数）。',
-    refused: '未导入：{count} 处错误，请修改后重新上传。',
+    refused: '共 {count} 处错误，请修改后重新上传。',
     more: '仅列出前 {shown} 处，共 {count} 处。',
     partly: '导入在中途停止：之前的 {applied} 条已导入。修正后重新导入同一文件不会重复计数。',
     unavailable: '服务器暂时不可用，请稍后重新导入同一文件（不会重复计数）。',
@@ -63,9 +63,9 @@ const en: typeof zh = {
     failed: 'Import stopped',
   },
   result: {
-    done: '{rows} rows: {applied} records imported, {duplicates} imported before (counted once).',
+    done: '{rows} rows: {applied} imported now, {duplicates} imported before (counted once).',
     allDuplicates: 'This file was imported before; nothing new (counted once).',
-    refused: 'Nothing imported: {count} problems. Fix them and upload again.',
+    refused: '{count} problems: fix them and upload again.',
     more: 'Showing the first {shown} of {count}.',
     partly:
       'The import stopped midway: {applied} records before it are imported. Importing the same file again, once fixed, counts nothing twice.',

@@ -58,7 +58,7 @@ export function useImport(opts: { token: () => string }) {
     if (mine !== run) return
     noHash.value = fileHash === null
     stage.value = 'uploading'
-    const result = await uploadLedger(file, opts.token(), {
+    const result = await uploadLedger(file, fileHash, opts.token(), {
       progress(loaded, total) {
         if (mine !== run) return
         sent.value = loaded

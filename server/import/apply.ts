@@ -58,7 +58,8 @@ export function batchesOf(rows: LedgerRow[], limit: number): LedgerRow[][] {
       size = 0
     }
     if (r.events.length > limit) {
-      for (let i = 0; i < r.events.length; i += limit) batches.push([{ ...r, events: r.events.slice(i, i + limit) }])
+      for (let i = 0; i < r.events.length; i += limit)
+        batches.push([{ ...r, events: r.events.slice(i, i + limit) }])
       continue
     }
     current.push(r)
@@ -113,7 +114,9 @@ export async function applyRows(rows: LedgerRow[], opts: ApplyOptions): Promise<
     applied += outcome.applied.length
     duplicates += outcome.duplicates.length
     const appliedIds = new Set(outcome.applied)
-    rowsApplied += batch.filter((r) => r.events[0].type === 'hazard.reported' && appliedIds.has(r.events[0].id)).length
+    rowsApplied += batch.filter(
+      (r) => r.events[0].type === 'hazard.reported' && appliedIds.has(r.events[0].id),
+    ).length
     seq = outcome.seq
     for (const r of batch) rowsDone.add(r.row)
     await opts.onBatch?.(rowsDone.size)

@@ -1,10 +1,23 @@
 import { createHash } from 'node:crypto'
-import { checkEvents, type AcceptedEvent, type HazardReported, type HazardStatusChanged, type LookoutEvent } from '../../shared/events.ts'
+import {
+  checkEvents,
+  type AcceptedEvent,
+  type HazardReported,
+  type HazardStatusChanged,
+  type LookoutEvent,
+} from '../../shared/events.ts'
 import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import type { HazardStatus } from '../../shared/enums.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import type { RegionIndex } from '../../shared/region.ts'
-import { COLUMN_BY_KEY, EXAMPLE_HAZARD_ID, IMPORT_LIMITS, matchHeaders, type ColumnKey, type FoundColumn } from './columns.ts'
+import {
+  COLUMN_BY_KEY,
+  EXAMPLE_HAZARD_ID,
+  IMPORT_LIMITS,
+  matchHeaders,
+  type ColumnKey,
+  type FoundColumn,
+} from './columns.ts'
 import { LedgerFileError, type CellValue, type SheetRow } from './read.ts'
 import type { ImportIssue } from './schemas.ts'
 import {
@@ -101,7 +114,10 @@ export async function checkLedger(sheetRows: SheetRow[], ctx: LedgerContext): Pr
   const warnings: ImportIssue[] = []
   const header = findHeader(sheetRows)
   if (!header) {
-    const names = [...COLUMN_BY_KEY.values()].filter((c) => c.required).map((c) => `「${c.header}」`).join('')
+    const names = [...COLUMN_BY_KEY.values()]
+      .filter((c) => c.required)
+      .map((c) => `「${c.header}」`)
+      .join('')
     issues.push({
       row: null,
       column: '',
@@ -112,13 +128,28 @@ export async function checkLedger(sheetRows: SheetRow[], ctx: LedgerContext): Pr
   }
   const { headerRow, headerCells, match } = header
   for (const c of match.missing) {
-    issues.push({ row: headerRow, column: c.header, reason: `缺少必填列「${c.header}」`, reasonEn: `the required column "${c.header}" is missing` })
+    issues.push({
+      row: headerRow,
+      column: c.header,
+      reason: `缺少必填列「${c.header}」`,
+      reasonEn: `the required column "${c.header}" is missing`,
+    })
   }
   for (const u of match.unused) {
     warnings.push(
       u.sameAs
-        ? { row: headerRow, column: u.header, reason: `与「${u.sameAs}」列含义相同，已忽略`, reasonEn: `means the same as "${u.sameAs}": not used` }
-        : { row: headerRow, column: u.header, reason: '未识别的列，已忽略', reasonEn: 'unknown column: not used' },
+        ? {
+            row: headerRow,
+            column: u.header,
+            reason: `与「${u.sameAs}」列含义相同，已忽略`,
+            reasonEn: `means the same as "${u.sameAs}": not used`,
+          }
+        : {
+            row: headerRow,
+            column: u.header,
+            reason: '未识别的列，已忽略',
+            reasonEn: 'unknown column: not used',
+          },
     )
   }
   const headers = Object.fromEntries([...match.found].map(([key, f]) => [key, f.header]))
@@ -126,12 +157,22 @@ export async function checkLedger(sheetRows: SheetRow[], ctx: LedgerContext): Pr
 
   const dataRows = sheetRows.filter((r) => r.row > headerRow)
   if (dataRows.length > IMPORT_LIMITS.maxRows) {
-    throw new LedgerFileError(413, `文件有 ${dataRows.length} 行数据，一次最多导入 ${IMPORT_LIMITS.maxRows} 行，请分成几个文件`, `the file has ${dataRows.length} data rows; at most ${IMPORT_LIMITS.maxRows} per import`)
+    throw new LedgerFileError(
+      413,
+      `文件有 ${dataRows.length} 行数据，一次最多导入 ${IMPORT_LIMITS.maxRows} 行，请分成几个文件`,
+      `the file has ${dataRows.length} data rows; at most ${IMPORT_LIMITS.maxRows} per import`,
+    )
   }
   const unheaded = new Set<number>()
-  for (const r of dataRows) r.cells.forEach((c, i) => c !== null && !cellText(headerCells[i] ?? null) && unheaded.add(i))
+  for (const r of dataRows)
+    r.cells.forEach((c, i) => c !== null && !cellText(headerCells[i] ?? null) && unheaded.add(i))
   for (const i of [...unheaded].sort((a, b) => a - b)) {
-    warnings.push({ row: headerRow, column: `${columnLetter(i)} 列`, reason: '该列有数据但没有表头，已忽略', reasonEn: 'this column holds data but has no header: not used' })
+    warnings.push({
+      row: headerRow,
+      column: `${columnLetter(i)} 列`,
+      reason: '该列有数据但没有表头，已忽略',
+      reasonEn: 'this column holds data but has no header: not used',
+    })
   }
 
   await ctx.onProgress?.(0, dataRows.length)
@@ -142,7 +183,12 @@ export async function checkLedger(sheetRows: SheetRow[], ctx: LedgerContext): Pr
   for (const r of dataRows) {
     const result = readRow(r)
     if (result.kind === 'example') {
-      warnings.push({ row: r.row, column: result.column, reason: '模板示例行，未导入', reasonEn: "the template's example row: not imported" })
+      warnings.push({
+        row: r.row,
+        column: result.column,
+        reason: '模板示例行，未导入',
+        reasonEn: "the template's example row: not imported",
+      })
     } else if (result.kind === 'bad') {
       issues.push(...result.issues)
     } else {
@@ -169,7 +215,10 @@ export async function checkLedger(sheetRows: SheetRow[], ctx: LedgerContext): Pr
   return { rows, issues, warnings, total: dataRows.length, headers }
 }
 
-type RowResult = { kind: 'ok'; row: LedgerRow } | { kind: 'bad'; issues: ImportIssue[] } | { kind: 'example'; column: string }
+type RowResult =
+  | { kind: 'ok'; row: LedgerRow }
+  | { kind: 'bad'; issues: ImportIssue[] }
+  | { kind: 'example'; column: string }
 
 /** Reads one data row: every cell checked, then the events it becomes checked as the API would. */
 function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
@@ -201,10 +250,18 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
       complain(key, result.reason, result.reasonEn)
       return undefined
     }
-    const text = (max: number) => (c: CellValue): Read<string> => {
-      const s = cellText(c)
-      return s.length <= max ? { ok: true, value: s } : { ok: false, reason: `超过 ${max} 字（现有 ${s.length} 字）`, reasonEn: `longer than ${max} characters (${s.length})` }
-    }
+    const text =
+      (max: number) =>
+      (c: CellValue): Read<string> => {
+        const s = cellText(c)
+        return s.length <= max
+          ? { ok: true, value: s }
+          : {
+              ok: false,
+              reason: `超过 ${max} 字（现有 ${s.length} 字）`,
+              reasonEn: `longer than ${max} characters (${s.length})`,
+            }
+      }
     const idPattern = new RegExp(LIMITS.idPattern)
     const readId = (c: CellValue): Read<string> => {
       const s = cellText(c)
@@ -215,20 +272,29 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
         reasonEn: `must be 1–${LIMITS.entityIdMax} characters of A-Z a-z 0-9 _ - : .`,
       }
     }
-    const notFuture = (key: ColumnKey) => (c: CellValue): Read<When> => {
-      const when = readWhen(c)
-      if (when.ok && whenMs(when.value) > now + MAX_FUTURE_MS) {
-        return { ok: false, reason: '不能晚于现在', reasonEn: `${key === 'at' ? 'the time found' : 'the closing time'} is in the future` }
+    const notFuture =
+      (key: ColumnKey) =>
+      (c: CellValue): Read<When> => {
+        const when = readWhen(c)
+        if (when.ok && whenMs(when.value) > now + MAX_FUTURE_MS) {
+          return {
+            ok: false,
+            reason: '不能晚于现在',
+            reasonEn: `${key === 'at' ? 'the time found' : 'the closing time'} is in the future`,
+          }
+        }
+        return when
       }
-      return when
-    }
 
     const hazardId = read('hazardId', readId)
     if (hazardId === EXAMPLE_HAZARD_ID) return { kind: 'example', column: headerOf('hazardId') }
     const title = read('title', text(LIMITS.titleMax))
     const town = read('town', readTown)
     const domain = read('domain', readDomain)
-    const industry = domain && cell('industry') !== null ? read('industry', (c) => readIndustry(c, domain, region)) : undefined
+    const industry =
+      domain && cell('industry') !== null
+        ? read('industry', (c) => readIndustry(c, domain, region))
+        : undefined
     const grade = read('grade', readGrade)
     const deadline = read('deadline', readWhen)
     const enterprise = read('enterprise', text(LIMITS.enterpriseMax))
@@ -237,11 +303,16 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
     const status = read('status', readStatus) ?? 'reported'
     const closedWhen = read('closedAt', notFuture('closedAt'))
     if (closedWhen && status === 'reported') {
-      complain('closedAt', `整改状态为待整改时不应填写${headerOf('closedAt')}`, 'given for a hazard still reported (待整改)')
+      complain(
+        'closedAt',
+        `整改状态为待整改时不应填写${headerOf('closedAt')}`,
+        'given for a hazard still reported (待整改)',
+      )
     } else if (foundWhen && closedWhen && whenMs(closedWhen) < whenMs(foundWhen)) {
       complain('closedAt', `早于${headerOf('at')}`, 'earlier than the time found')
     }
-    if (issues.length || !hazardId || !title || !town || !domain || !grade || !deadline) return { kind: 'bad', issues }
+    if (issues.length || !hazardId || !title || !town || !domain || !grade || !deadline)
+      return { kind: 'bad', issues }
 
     // Found before it was closed: without a time found, the closing time stands for it.
     const foundAt = foundWhen ?? closedWhen
@@ -277,7 +348,8 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
       }
       for (const d of checked.details) {
         const field = d.path.split('/')[1] as ColumnKey
-        const key: ColumnKey = field === 'at' && ev.type === 'hazard.status' && closedWhen ? 'closedAt' : field
+        const key: ColumnKey =
+          field === 'at' && ev.type === 'hazard.status' && closedWhen ? 'closedAt' : field
         issues.push({
           row: r.row,
           column: COLUMN_BY_KEY.has(key) ? headerOf(key) : '',

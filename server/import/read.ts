@@ -37,7 +37,11 @@ export function sniffKind(buf: Buffer): FileKind {
   if (buf.length === 0) throw new LedgerFileError(400, '文件是空的', 'the file is empty')
   if (startsWith(buf, ZIP)) return 'xlsx'
   if (startsWith(buf, OLE)) {
-    throw new LedgerFileError(415, '不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再导入', 'old Excel (.xls) files are not supported: save as .xlsx or CSV')
+    throw new LedgerFileError(
+      415,
+      '不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再导入',
+      'old Excel (.xls) files are not supported: save as .xlsx or CSV',
+    )
   }
   return 'csv'
 }
@@ -61,7 +65,8 @@ export function plainCell(value: ExcelJS.CellValue | undefined): CellValue {
   if (typeof value === 'string') return value.trim() || null
   if (typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value
   if ('richText' in value) return plainCell(value.richText.map((r) => r.text).join(''))
-  if ('formula' in value || 'sharedFormula' in value) return plainCell((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue)
+  if ('formula' in value || 'sharedFormula' in value)
+    return plainCell((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue)
   if ('hyperlink' in value) return plainCell(value.text as ExcelJS.CellValue)
   if ('error' in value) return value.error
   return null
@@ -84,7 +89,11 @@ async function readXlsx(buf: Buffer): Promise<ExcelJS.Worksheet> {
   try {
     await workbook.xlsx.load(buf as unknown as ArrayBuffer)
   } catch {
-    throw new LedgerFileError(400, '无法读取该 XLSX 文件（文件损坏或不是 Excel 表格）', 'cannot read this XLSX file (damaged, or not a spreadsheet)')
+    throw new LedgerFileError(
+      400,
+      '无法读取该 XLSX 文件（文件损坏或不是 Excel 表格）',
+      'cannot read this XLSX file (damaged, or not a spreadsheet)',
+    )
   }
   const sheet = workbook.worksheets[0]
   if (!sheet) throw new LedgerFileError(400, '该 XLSX 文件没有工作表', 'this XLSX file has no worksheet')
@@ -95,7 +104,10 @@ async function readCsv(buf: Buffer): Promise<ExcelJS.Worksheet> {
   const { text } = decodeCsv(buf)
   const workbook = new ExcelJS.Workbook()
   // Every cell stays text (exceljs would turn "0012" into 12 and guess at dates); the checks decide.
-  return workbook.csv.read(Readable.from([text]), { map: (value: unknown) => value, parserOptions: { ignoreEmpty: false } })
+  return workbook.csv.read(Readable.from([text]), {
+    map: (value: unknown) => value,
+    parserOptions: { ignoreEmpty: false },
+  })
 }
 
 /** The rows of the ledger that hold anything (the first worksheet of an XLSX). */

@@ -56,4 +56,7 @@ export const ImportProgress = Type.Object({
 })
 export type ImportProgress = Static<typeof ImportProgress>
 
-export const FileHashParams = Type.Object({ fileHash: Type.String({ pattern: '^[0-9a-f]{64}$' }) }, { additionalProperties: false })
+export const FileHashParams = Type.Object(
+  { fileHash: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
+  { additionalProperties: false },
+)

@@ -55,12 +55,37 @@ export async function buildTemplate(region: RegionIndex, today: string): Promise
   const r = region.region
   const industries = [...new Set(r.domains.flatMap((d) => d.industries.map((i) => i.name)))]
   const lists: Partial<Record<ColumnKey, string>> = {
-    town: optionList(options, 1, '镇街', r.towns.map((t) => t.name)),
-    domain: optionList(options, 2, '领域', r.domains.map((d) => d.name)),
+    town: optionList(
+      options,
+      1,
+      '镇街',
+      r.towns.map((t) => t.name),
+    ),
+    domain: optionList(
+      options,
+      2,
+      '领域',
+      r.domains.map((d) => d.name),
+    ),
     industry: optionList(options, 3, '行业', industries),
-    grade: optionList(options, 4, '隐患等级', HazardGrade.entries.map((g) => g.zh.replace(/隐患$/, ''))),
-    status: optionList(options, 5, '整改状态', HazardStatus.entries.map((s) => s.zh)),
-    source: optionList(options, 6, '隐患来源', HazardSource.entries.map((s) => s.zh)),
+    grade: optionList(
+      options,
+      4,
+      '隐患等级',
+      HazardGrade.entries.map((g) => g.zh.replace(/隐患$/, '')),
+    ),
+    status: optionList(
+      options,
+      5,
+      '整改状态',
+      HazardStatus.entries.map((s) => s.zh),
+    ),
+    source: optionList(
+      options,
+      6,
+      '隐患来源',
+      HazardSource.entries.map((s) => s.zh),
+    ),
   }
   // Which industry belongs to which domain, for the reader (the dropdown lists them all).
   options.getCell(1, 8).value = '领域'
@@ -86,7 +111,12 @@ export async function buildTemplate(region: RegionIndex, today: string): Promise
     header: c.header,
     key: c.key,
     width: c.key === 'title' ? 40 : c.key === 'enterprise' ? 28 : 16,
-    style: c.key === 'deadline' ? { numFmt: 'yyyy-mm-dd' } : c.key === 'at' || c.key === 'closedAt' ? { numFmt: 'yyyy-mm-dd hh:mm' } : {},
+    style:
+      c.key === 'deadline'
+        ? { numFmt: 'yyyy-mm-dd' }
+        : c.key === 'at' || c.key === 'closedAt'
+          ? { numFmt: 'yyyy-mm-dd hh:mm' }
+          : {},
   }))
   const headerRow = ledger.getRow(1)
   COLUMNS.forEach((c, i) => {
@@ -98,7 +128,9 @@ export async function buildTemplate(region: RegionIndex, today: string): Promise
 
   // One validation per column range. (exceljs's per-cell dataValidation would be merged into
   // overlapping ranges — C10:C2001 and C2:C2001 — which Excel reports as a damaged file.)
-  const validations = (ledger as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations
+  const validations = (
+    ledger as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }
+  ).dataValidations
   COLUMNS.forEach((c, i) => {
     const letter = ledger.getColumn(i + 1).letter
     const range = `${letter}2:${letter}${VALIDATED_ROWS + 1}`
@@ -133,7 +165,12 @@ export async function buildTemplate(region: RegionIndex, today: string): Promise
   ]
   help.getRow(1).font = { bold: true }
   for (const c of COLUMNS) {
-    help.addRow({ header: c.header, required: c.required ? '必填' : '选填', help: c.help, aliases: c.aliases.join('、') })
+    help.addRow({
+      header: c.header,
+      required: c.required ? '必填' : '选填',
+      help: c.help,
+      aliases: c.aliases.join('、'),
+    })
   }
   help.addRow({})
   const notes = [

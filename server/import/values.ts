@@ -13,7 +13,12 @@ const bad = (reason: string, reasonEn: string): Read<never> => ({ ok: false, rea
 /** A cell as text, the way the user sees it (a date cell as its date). */
 export function cellText(cell: CellValue): string {
   if (cell === null) return ''
-  if (cell instanceof Date) return cell.toISOString().replace(/T00:00:00\.000Z$/, '').replace(/\.000Z$/, '').replace('T', ' ')
+  if (cell instanceof Date)
+    return cell
+      .toISOString()
+      .replace(/T00:00:00\.000Z$/, '')
+      .replace(/\.000Z$/, '')
+      .replace('T', ' ')
   return String(cell)
 }
 
@@ -44,14 +49,18 @@ export function domainLookup(region: RegionIndex): (cell: CellValue) => Read<Dom
   return (cell) => {
     const domain = byName.get(key(cellText(cell)))
     if (domain) return ok(domain)
-    return bad(`不是已知的领域：「${cellText(cell)}」，应为 ${names} 之一`, `not a known domain: "${cellText(cell)}"`)
+    return bad(
+      `不是已知的领域：「${cellText(cell)}」，应为 ${names} 之一`,
+      `not a known domain: "${cellText(cell)}"`,
+    )
   }
 }
 
 /** Industry by id, Chinese or English name, looked up within its domain. */
 export function readIndustry(cell: CellValue, domain: Domain, region: RegionIndex): Read<string> {
   const text = key(cellText(cell))
-  const named = (i: { id: string; name: string; nameEn: string }) => [i.id, i.name, i.nameEn].some((n) => key(n) === text)
+  const named = (i: { id: string; name: string; nameEn: string }) =>
+    [i.id, i.name, i.nameEn].some((n) => key(n) === text)
   const own = domain.industries.find(named)
   if (own) return ok(own.id)
   const elsewhere = region.region.domains.find((d) => d.industries.some(named))
@@ -62,11 +71,18 @@ export function readIndustry(cell: CellValue, domain: Domain, region: RegionInde
     )
   }
   const list = domain.industries.map((i) => i.name).join('、') || '（该领域不分行业，请留空）'
-  return bad(`不是${domain.name}的行业：「${cellText(cell)}」，应为 ${list}`, `not an industry of ${domain.nameEn}: "${cellText(cell)}"`)
+  return bad(
+    `不是${domain.name}的行业：「${cellText(cell)}」，应为 ${list}`,
+    `not an industry of ${domain.nameEn}: "${cellText(cell)}"`,
+  )
 }
 
 /** An enumeration by its value, Chinese label, English gloss, or extra spellings. */
-function enumLookup<V extends string>(entries: readonly EnumEntry<V>[], extra: Record<string, V>, what: [string, string]) {
+function enumLookup<V extends string>(
+  entries: readonly EnumEntry<V>[],
+  extra: Record<string, V>,
+  what: [string, string],
+) {
   const byName = new Map<string, V>()
   for (const e of entries) for (const name of [e.value, e.zh, e.en]) byName.set(key(name), e.value)
   for (const [name, value] of Object.entries(extra)) byName.set(key(name), value)
@@ -74,7 +90,10 @@ function enumLookup<V extends string>(entries: readonly EnumEntry<V>[], extra: R
   return (cell: CellValue): Read<V> => {
     const value = byName.get(key(cellText(cell)))
     if (value) return ok(value)
-    return bad(`${what[0]}应为 ${labels} 之一，不能是「${cellText(cell)}」`, `${what[1]} must be one of ${entries.map((e) => e.value).join(', ')}`)
+    return bad(
+      `${what[0]}应为 ${labels} 之一，不能是「${cellText(cell)}」`,
+      `${what[1]} must be one of ${entries.map((e) => e.value).join(', ')}`,
+    )
   }
 }
 
@@ -96,7 +115,8 @@ export interface When {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0')
-const DATE_TIME = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?)?$/
+const DATE_TIME =
+  /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?)?$/
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
 
 function realDay(y: number, m: number, d: number): string | null {

@@ -3,7 +3,18 @@ import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
 import { fileHashOf } from '../../server/import/ledger.ts'
-import { HEADERS, NOW, importOk, importRefused, progressOf, row, snapshot, utf8Csv, xlsxFile, type LedgerRow } from './helpers.ts'
+import {
+  HEADERS,
+  NOW,
+  importOk,
+  importRefused,
+  progressOf,
+  row,
+  snapshot,
+  utf8Csv,
+  xlsxFile,
+  type LedgerRow,
+} from './helpers.ts'
 import { hazard, postOk } from '../ingest/fixtures.ts'
 
 // All rows are checked before any is applied: one bad row and nothing is applied, and the report
@@ -35,10 +46,20 @@ const BAD_ROWS: [string, LedgerRow, string, RegExp][] = [
   ['an unknown town', { 所属镇街: '南京市玄武区' }, '所属镇街', /不是本市的镇街：「南京市玄武区」/],
   ['a date that does not exist', { 整改期限: '2025-02-30' }, '整改期限', /不是有效的日期：「2025-02-30」/],
   ['a deadline that is not a date', { 整改期限: '下周' }, '整改期限', /不是有效的日期/],
-  ['an industry of another domain', { 领域: '交通安全', 行业: '危险化学品' }, '行业', /行业「危险化学品」属于生产安全，不属于交通安全/],
+  [
+    'an industry of another domain',
+    { 领域: '交通安全', 行业: '危险化学品' },
+    '行业',
+    /行业「危险化学品」属于生产安全，不属于交通安全/,
+  ],
   ['a missing title', { 隐患描述: null }, '隐患描述', /必填，不能为空/],
   ['an unknown grade', { 隐患等级: '特别重大' }, '隐患等级', /隐患等级应为 重大隐患、一般隐患 之一/],
-  ['an unknown status', { 整改状态: '已完成' }, '整改状态', /整改状态应为 待整改、整改中、待验收、已销号 之一/],
+  [
+    'an unknown status',
+    { 整改状态: '已完成' },
+    '整改状态',
+    /整改状态应为 待整改、整改中、待验收、已销号 之一/,
+  ],
   ['a time found in the future', { 发现时间: '2025-06-11 09:00' }, '发现时间', /不能晚于现在/],
   ['a 隐患编号 with characters an id cannot hold', { 隐患编号: '隐患 001' }, '隐患编号', /只能由字母、数字/],
 ]
@@ -61,7 +82,12 @@ for (const [what, bad, column, reason] of BAD_ROWS) {
 
 test('every bad row is listed, with the row numbers of an XLSX that has a title row above its header', async () => {
   const rows = [row(), row({ 所属镇街: '火星' }), row(), row({ 整改期限: '2025/13/01', 隐患等级: '很大' })]
-  const report = await importRefused(app, await xlsxFile(rows, HEADERS, { titleRow: '隐患排查台账' }), 400, 'ledger.xlsx')
+  const report = await importRefused(
+    app,
+    await xlsxFile(rows, HEADERS, { titleRow: '隐患排查台账' }),
+    400,
+    'ledger.xlsx',
+  )
   // Title row 1, header row 2: data rows are 3..6.
   expect(report.issues.map((i) => [i.row, i.column])).toEqual([
     [4, '所属镇街'],
@@ -73,9 +99,19 @@ test('every bad row is listed, with the row numbers of an XLSX that has a title 
 })
 
 test('the same 隐患编号 twice in one file: the later row is named, with the row it repeats', async () => {
-  const report = await importRefused(app, utf8Csv([row({ 隐患编号: 'DUP-1' }), row(), row({ 隐患编号: 'DUP-1' })]), 400)
+  const report = await importRefused(
+    app,
+    utf8Csv([row({ 隐患编号: 'DUP-1' }), row(), row({ 隐患编号: 'DUP-1' })]),
+    400,
+  )
   expect(report.issues).toEqual([
-    { row: 4, column: '隐患编号', value: 'DUP-1', reason: '隐患编号与第 2 行重复', reasonEn: 'the same 隐患编号 as row 2' },
+    {
+      row: 4,
+      column: '隐患编号',
+      value: 'DUP-1',
+      reason: '隐患编号与第 2 行重复',
+      reasonEn: 'the same 隐患编号 as row 2',
+    },
   ])
   await expectNothingApplied()
 })
@@ -96,7 +132,12 @@ test('a file that is no ledger, an empty file and an old .xls: refused with a re
   expect(text.issues[0].reason).toMatch(/找不到表头行/)
   const empty = await importRefused(app, Buffer.alloc(0), 400)
   expect(empty.issues[0].reason).toBe('文件是空的')
-  const xls = await importRefused(app, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 415, 'ledger.xls')
+  const xls = await importRefused(
+    app,
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]),
+    415,
+    'ledger.xls',
+  )
   expect(xls.issues[0].reason).toMatch(/不支持旧版 Excel/)
   const headerOnly = await importRefused(app, utf8Csv([]), 400)
   expect(headerOnly.issues[0].reason).toBe('没有可导入的数据行')
@@ -123,5 +164,7 @@ test('a 隐患编号 already reported elsewhere (the entry page): 409 naming the
 test('a good row next to the example row of the template: the example is skipped and said so', async () => {
   const done = await importOk(app, utf8Csv([row({ 隐患编号: 'EXAMPLE-0001' }), row()]))
   expect(done.applied).toBe(1)
-  expect(done.warnings).toEqual([expect.objectContaining({ row: 2, column: '隐患编号', reason: '模板示例行，未导入' })])
+  expect(done.warnings).toEqual([
+    expect.objectContaining({ row: 2, column: '隐患编号', reason: '模板示例行，未导入' }),
+  ])
 })

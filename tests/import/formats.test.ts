@@ -50,7 +50,10 @@ test('a UTF-8 CSV without a BOM reads the same', async () => {
 })
 
 test('a GB18030 CSV, as Chinese Excel saves it: names decoded right, rows counted', async () => {
-  const rows = [row({ 所属镇街: '济川街道', 隐患描述: '配电箱线路私拉乱接' }), row({ 所属镇街: '济川街道', 隐患等级: '重大' })]
+  const rows = [
+    row({ 所属镇街: '济川街道', 隐患描述: '配电箱线路私拉乱接' }),
+    row({ 所属镇街: '济川街道', 隐患等级: '重大' }),
+  ]
   const file = gbCsv(rows)
   // Not valid UTF-8: a decoder that assumed UTF-8 would turn every name into mojibake.
   expect(() => new TextDecoder('utf-8', { fatal: true }).decode(file)).toThrow()
@@ -63,10 +66,18 @@ test('a GB18030 CSV, as Chinese Excel saves it: names decoded right, rows counte
 
 test('an XLSX with date cells, a title row above the header, and a second sheet: the first sheet is read', async () => {
   const rows = [
-    row({ 整改期限: new Date('2025-07-15T00:00:00Z'), 发现时间: new Date('2025-06-08T09:00:00Z'), 所属镇街: '321283123' }),
+    row({
+      整改期限: new Date('2025-07-15T00:00:00Z'),
+      发现时间: new Date('2025-06-08T09:00:00Z'),
+      所属镇街: '321283123',
+    }),
     row({ 整改期限: '2025/7/3', 隐患等级: 'major', 领域: 'fire', 行业: 'small_premises' }),
   ]
-  const done = await importOk(app, await xlsxFile(rows, HEADERS, { titleRow: '泰兴市 2025 年 6 月隐患排查台账' }), 'ledger.xlsx')
+  const done = await importOk(
+    app,
+    await xlsxFile(rows, HEADERS, { titleRow: '泰兴市 2025 年 6 月隐患排查台账' }),
+    'ledger.xlsx',
+  )
   expect(done).toMatchObject({ rows: 2, applied: 2 })
   expect(await townRow(app, BINJIANG)).toMatchObject({ open: 1 })
   expect((await snapshot(app)).kpis.majorHazardsOpen).toBe(1)
@@ -78,8 +89,30 @@ test('an XLSX with date cells, a title row above the header, and a second sheet:
 })
 
 test('headers as ledgers write them (spaces, required marks, notes in brackets, other names) are matched; unknown columns are reported, not used', async () => {
-  const headers = ['序号', ' 隐患 编号 ', '*隐患名称', '所属镇（街道）', '所属领域', '行业类别', '隐患级别', '整改期限（YYYY-MM-DD）', '单位名称', '备注']
-  const r = row({ 序号: 1, ' 隐患 编号 ': 'ALT-1', '*隐患名称': '灭火器过期', '所属镇（街道）': '黄桥镇', 所属领域: '消防安全', 行业类别: '九小场所', 隐患级别: '一般', '整改期限（YYYY-MM-DD）': '2025-07-01', 单位名称: '某饭店', 备注: '请勿导入此列' })
+  const headers = [
+    '序号',
+    ' 隐患 编号 ',
+    '*隐患名称',
+    '所属镇（街道）',
+    '所属领域',
+    '行业类别',
+    '隐患级别',
+    '整改期限（YYYY-MM-DD）',
+    '单位名称',
+    '备注',
+  ]
+  const r = row({
+    序号: 1,
+    ' 隐患 编号 ': 'ALT-1',
+    '*隐患名称': '灭火器过期',
+    '所属镇（街道）': '黄桥镇',
+    所属领域: '消防安全',
+    行业类别: '九小场所',
+    隐患级别: '一般',
+    '整改期限（YYYY-MM-DD）': '2025-07-01',
+    单位名称: '某饭店',
+    备注: '请勿导入此列',
+  })
   const done = await importOk(app, utf8Csv([r], headers))
   expect(done.applied).toBe(1)
   expect(done.warnings.map((w) => [w.row, w.column])).toEqual([
@@ -88,5 +121,10 @@ test('headers as ledgers write them (spaces, required marks, notes in brackets, 
   ])
   expect(done.warnings[0].reason).toMatch(/未识别的列/)
   const [h] = (await app.inject(`/api/hazards?towns=${HUANGQIAO}`)).json().hazards
-  expect(h).toMatchObject({ hazardId: 'ALT-1', title: '灭火器过期', enterprise: '某饭店', industry: 'small_premises' })
+  expect(h).toMatchObject({
+    hazardId: 'ALT-1',
+    title: '灭火器过期',
+    enterprise: '某饭店',
+    industry: 'small_premises',
+  })
 })

@@ -8,7 +8,19 @@ import type { Snapshot } from '../../shared/summary.ts'
 // Ledgers as users make them (CSV in UTF-8 or GBK, XLSX), and the requests that upload them.
 
 /** The headers of a typical ledger, in the order the rows below give their cells. */
-export const HEADERS = ['隐患编号', '隐患描述', '所属镇街', '领域', '行业', '隐患等级', '整改期限', '企业名称', '隐患来源', '发现时间', '整改状态']
+export const HEADERS = [
+  '隐患编号',
+  '隐患描述',
+  '所属镇街',
+  '领域',
+  '行业',
+  '隐患等级',
+  '整改期限',
+  '企业名称',
+  '隐患来源',
+  '发现时间',
+  '整改状态',
+]
 
 export type LedgerRow = Record<string, string | Date | number | null>
 
@@ -36,18 +48,30 @@ const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` 
 
 /** CSV text (CRLF, as Excel writes it) of the headers and rows. */
 export function csvText(rows: LedgerRow[], headers = HEADERS): string {
-  const cell = (v: LedgerRow[string]) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v))
-  return [headers, ...rows.map((r) => headers.map((h) => cell(r[h])))].map((cells) => cells.map(quote).join(',')).join('\r\n') + '\r\n'
+  const cell = (v: LedgerRow[string]) =>
+    v === null || v === undefined ? '' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v)
+  return (
+    [headers, ...rows.map((r) => headers.map((h) => cell(r[h])))]
+      .map((cells) => cells.map(quote).join(','))
+      .join('\r\n') + '\r\n'
+  )
 }
 
 export const utf8Csv = (rows: LedgerRow[], headers = HEADERS, bom = true) =>
-  Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(csvText(rows, headers), 'utf8')])
+  Buffer.concat([
+    bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0),
+    Buffer.from(csvText(rows, headers), 'utf8'),
+  ])
 
 /** What Chinese Excel's "CSV (逗号分隔)" saves: GB18030/GBK bytes. */
 export const gbCsv = (rows: LedgerRow[], headers = HEADERS) => iconv.encode(csvText(rows, headers), 'gb18030')
 
 /** An XLSX workbook with the ledger on its first sheet (date cells where a row gives Dates). */
-export async function xlsxFile(rows: LedgerRow[], headers = HEADERS, opts: { titleRow?: string } = {}): Promise<Buffer> {
+export async function xlsxFile(
+  rows: LedgerRow[],
+  headers = HEADERS,
+  opts: { titleRow?: string } = {},
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet('台账')
   if (opts.titleRow) ws.addRow([opts.titleRow])
@@ -63,10 +87,18 @@ export async function multipart(file: Buffer, filename: string, fields: Record<s
   for (const [name, value] of Object.entries(fields)) form.append(name, value)
   form.append('file', new Blob([new Uint8Array(file)]), filename)
   const request = new Request('http://upload.test/', { method: 'POST', body: form })
-  return { payload: Buffer.from(await request.arrayBuffer()), headers: { 'content-type': request.headers.get('content-type')! } }
+  return {
+    payload: Buffer.from(await request.arrayBuffer()),
+    headers: { 'content-type': request.headers.get('content-type')! },
+  }
 }
 
-export async function upload(app: App, file: Buffer, filename = 'ledger.csv', fields: Record<string, string> = {}) {
+export async function upload(
+  app: App,
+  file: Buffer,
+  filename = 'ledger.csv',
+  fields: Record<string, string> = {},
+) {
   const { payload, headers } = await multipart(file, filename, fields)
   return app.inject({ method: 'POST', url: '/api/import', payload, headers })
 }
@@ -77,7 +109,12 @@ export async function importOk(app: App, file: Buffer, filename?: string): Promi
   return res.json()
 }
 
-export async function importRefused(app: App, file: Buffer, status: number, filename?: string): Promise<ImportRefused> {
+export async function importRefused(
+  app: App,
+  file: Buffer,
+  status: number,
+  filename?: string,
+): Promise<ImportRefused> {
   const res = await upload(app, file, filename)
   expect(res.statusCode, res.body).toBe(status)
   return res.json()

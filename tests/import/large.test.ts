@@ -19,7 +19,10 @@ afterAll(async () => {
 test('a 10,000-row XLSX imports, and its progress is readable on another node while it runs', async () => {
   const space = freshSpace()
   const clock = fakeClock(NOW)
-  const [a, b] = [await testApp({ redisUrl: redis.url, keyVariant: space, clock }), await testApp({ redisUrl: redis.url, keyVariant: space, clock })]
+  const [a, b] = [
+    await testApp({ redisUrl: redis.url, keyVariant: space, clock }),
+    await testApp({ redisUrl: redis.url, keyVariant: space, clock }),
+  ]
   const towns = region.region.towns
   const total = 10_000
   const rows = Array.from({ length: total }, (_, i) =>
@@ -42,20 +45,33 @@ test('a 10,000-row XLSX imports, and its progress is readable on another node wh
     await new Promise((r) => setTimeout(r, 10))
   }
   const done = await importing
-  expect(done).toMatchObject({ rows: total, events: total + total / 10, applied: total + total / 10, duplicates: 0 })
+  expect(done).toMatchObject({
+    rows: total,
+    events: total + total / 10,
+    applied: total + total / 10,
+    duplicates: 0,
+  })
 
   // Seen midway: applying with some rows done and some still to do, and never going backwards.
   const applying = seen.filter((p) => p.phase === 'applying')
-  expect(applying.some((p) => p.done > 0 && p.done < total), JSON.stringify(seen.slice(-5))).toBe(true)
+  expect(
+    applying.some((p) => p.done > 0 && p.done < total),
+    JSON.stringify(seen.slice(-5)),
+  ).toBe(true)
   for (const p of applying) expect(p.total).toBe(total)
   const dones = applying.map((p) => p.done)
   expect(dones).toEqual([...dones].sort((x, y) => x - y))
   expect(await progressOf(b, hash)).toEqual({ fileHash: hash, phase: 'done', done: total, total })
 
   const s = await snapshot(b)
-  expect(s.kpis).toMatchObject({ hazardsFoundYtd: total, hazardsClosedYtd: total / 10, hazardsOpen: total - total / 10 })
+  expect(s.kpis).toMatchObject({
+    hazardsFoundYtd: total,
+    hazardsClosedYtd: total / 10,
+    hazardsOpen: total - total / 10,
+  })
   const perTown = Math.floor(total / towns.length)
-  for (const t of s.byTown) expect(t.foundYtd === perTown || t.foundYtd === perTown + 1, `${t.town}: ${t.foundYtd}`).toBe(true)
+  for (const t of s.byTown)
+    expect(t.foundYtd === perTown || t.foundYtd === perTown + 1, `${t.town}: ${t.foundYtd}`).toBe(true)
   expect(s.byTown.reduce((sum, t) => sum + t.foundYtd, 0)).toBe(total)
   await Promise.all([a.close(), b.close()])
 }, 180_000)

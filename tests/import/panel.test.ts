@@ -37,7 +37,10 @@ test(
     const page = await context.newPage()
     const errors = watchErrors(page)
     await openImport(page)
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action="template"]').click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-action="template"]').click(),
+    ])
     expect(download.suggestedFilename()).toBe('隐患台账导入模板.xlsx')
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(readFileSync((await download.path())!) as unknown as ArrayBuffer)
@@ -56,8 +59,14 @@ test(
     const errors = watchErrors(page)
     await openImport(page)
     const total = 5000
-    const file = utf8Csv(Array.from({ length: total }, (_, i) => row({ 隐患编号: `WEB-${i}`, 所属镇街: i % 2 ? '黄桥镇' : '滨江镇', 发现时间: null })))
-    await page.locator('[data-field="file"]').setInputFiles({ name: '六月台账.csv', mimeType: 'text/csv', buffer: file })
+    const file = utf8Csv(
+      Array.from({ length: total }, (_, i) =>
+        row({ 隐患编号: `WEB-${i}`, 所属镇街: i % 2 ? '黄桥镇' : '滨江镇', 发现时间: null }),
+      ),
+    )
+    await page
+      .locator('[data-field="file"]')
+      .setInputFiles({ name: '六月台账.csv', mimeType: 'text/csv', buffer: file })
     await expect(page.locator('[data-chosen]').innerText()).resolves.toContain('六月台账.csv')
     await page.locator('[data-action="import"]').click()
 
@@ -73,7 +82,10 @@ test(
     }
     const serverSide = seen.filter((s) => s.stage === 'checking' || s.stage === 'applying')
     expect(serverSide.length, JSON.stringify(seen.slice(-5))).toBeGreaterThan(0)
-    expect(serverSide.some((s) => /正在(检查|导入) \d+ \/ 5000 行/.test(s.text)), JSON.stringify(serverSide)).toBe(true)
+    expect(
+      serverSide.some((s) => /正在(检查|导入) \d+ \/ 5000 行/.test(s.text)),
+      JSON.stringify(serverSide),
+    ).toBe(true)
 
     await expect(result.getAttribute('data-outcome')).resolves.toBe('done')
     await expect(result.innerText()).resolves.toContain(`共 ${total} 行：新导入 ${total} 行，0 行此前已导入`)
@@ -100,15 +112,24 @@ test(
     await openImport(page)
     const before = (await kpis(server.url)).hazardsFoundToday
     const now = { 发现时间: null }
-    const file = utf8Csv([row(now), row(now), row({ ...now, 所属镇街: '南京市' }), row({ ...now, 隐患描述: null })])
-    await page.locator('[data-field="file"]').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: file })
+    const file = utf8Csv([
+      row(now),
+      row(now),
+      row({ ...now, 所属镇街: '南京市' }),
+      row({ ...now, 隐患描述: null }),
+    ])
+    await page
+      .locator('[data-field="file"]')
+      .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: file })
     await page.locator('[data-action="import"]').click()
     const result = page.locator('.import-result[data-outcome="refused"]')
     await result.waitFor()
     await expect(result.innerText()).resolves.toContain('共 2 处错误')
-    const rows = await page.locator('[data-table="issues"] tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())),
-    )
+    const rows = await page
+      .locator('[data-table="issues"] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())),
+      )
     expect(rows).toEqual([
       ['4', '所属镇街', '南京市', '不是本市的镇街：「南京市」'],
       ['5', '隐患描述', '', '必填，不能为空'],
@@ -118,7 +139,9 @@ test(
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
 
     await page.locator('[data-action="lang"]').click()
-    await expect(page.locator('[data-table="issues"] tbody tr').first().innerText()).resolves.toContain('not a town of this region')
+    await expect(page.locator('[data-table="issues"] tbody tr').first().innerText()).resolves.toContain(
+      'not a town of this region',
+    )
     await expect(page.locator('[data-tab="import"]').innerText()).resolves.toBe('Bulk import')
     expect((await kpis(server.url)).hazardsFoundToday).toBe(before)
     // Chromium logs every 4xx answer; the refusal's 400 is the one expected, nothing else.

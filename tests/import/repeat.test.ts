@@ -16,7 +16,8 @@ afterAll(async () => {
   await redis.cleanup()
 })
 
-const newApp = (config = {}) => testApp({ redisUrl: redis.url, keyVariant: freshSpace(), clock: fakeClock(NOW), config })
+const newApp = (config = {}) =>
+  testApp({ redisUrl: redis.url, keyVariant: freshSpace(), clock: fakeClock(NOW), config })
 
 test('the same file imported twice counts once: the second answer is all duplicates', async () => {
   const app = await newApp()
@@ -26,7 +27,14 @@ test('the same file imported twice counts once: the second answer is all duplica
   const before = await snapshot(app)
 
   const second = await importOk(app, file, 'a copy.xlsx')
-  expect(second).toMatchObject({ rows: 3, rowsApplied: 0, events: 4, applied: 0, duplicates: 4, seq: first.seq })
+  expect(second).toMatchObject({
+    rows: 3,
+    rowsApplied: 0,
+    events: 4,
+    applied: 0,
+    duplicates: 4,
+    seq: first.seq,
+  })
   const after = await snapshot(app)
   expect(after.seq).toBe(before.seq)
   expect(after.kpis).toEqual(before.kpis)
@@ -83,7 +91,11 @@ test('a closing time earlier than the time found, or given for a hazard still �
     ),
   )
   expect(res.statusCode).toBe(400)
-  expect(res.json().issues.map((i: { row: number; column: string; reason: string }) => [i.row, i.column, i.reason])).toEqual([
+  expect(
+    res
+      .json()
+      .issues.map((i: { row: number; column: string; reason: string }) => [i.row, i.column, i.reason]),
+  ).toEqual([
     [2, '销号时间', '早于发现时间'],
     [3, '销号时间', '整改状态为待整改时不应填写销号时间'],
   ])

@@ -23,8 +23,12 @@ afterAll(async () => {
 async function downloadTemplate(): Promise<ExcelJS.Workbook> {
   const res = await app.inject('/api/import/template.xlsx')
   expect(res.statusCode).toBe(200)
-  expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('隐患台账导入模板.xlsx')}`)
+  expect(res.headers['content-type']).toBe(
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  )
+  expect(res.headers['content-disposition']).toContain(
+    `filename*=UTF-8''${encodeURIComponent('隐患台账导入模板.xlsx')}`,
+  )
   const wb = new ExcelJS.Workbook()
   await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
   return wb
@@ -38,7 +42,8 @@ function dropdownValues(wb: ExcelJS.Workbook, cell: ExcelJS.Cell): string[] {
   expect(m, String(validation.formulae[0])).not.toBeNull()
   const sheet = wb.getWorksheet(m![1])!
   const values: string[] = []
-  for (let r = Number(m![3]); r <= Number(m![5]); r++) values.push(String(sheet.getCell(`${m![2]}${r}`).value))
+  for (let r = Number(m![3]); r <= Number(m![5]); r++)
+    values.push(String(sheet.getCell(`${m![2]}${r}`).value))
   return values
 }
 
@@ -57,10 +62,19 @@ test('the template opens with the ledger columns, an example row, dropdowns from
 
   // Dropdowns on the rows to fill (row 50 as well as the example's row), built from the region file.
   for (const r of [2, 50]) {
-    expect(dropdownValues(wb, ledger.getCell(r, col('所属镇街')))).toEqual(region.region.towns.map((t) => t.name))
-    expect(dropdownValues(wb, ledger.getCell(r, col('领域')))).toEqual(region.region.domains.map((d) => d.name))
+    expect(dropdownValues(wb, ledger.getCell(r, col('所属镇街')))).toEqual(
+      region.region.towns.map((t) => t.name),
+    )
+    expect(dropdownValues(wb, ledger.getCell(r, col('领域')))).toEqual(
+      region.region.domains.map((d) => d.name),
+    )
     expect(dropdownValues(wb, ledger.getCell(r, col('隐患等级')))).toEqual(['重大', '一般'])
-    expect(dropdownValues(wb, ledger.getCell(r, col('整改状态')))).toEqual(['待整改', '整改中', '待验收', '已销号'])
+    expect(dropdownValues(wb, ledger.getCell(r, col('整改状态')))).toEqual([
+      '待整改',
+      '整改中',
+      '待验收',
+      '已销号',
+    ])
   }
   expect(ledger.getCell(50, col('整改期限')).dataValidation?.type).toBe('date')
 
@@ -78,10 +92,28 @@ test('a template filled in (below the example row) imports; the example row is s
   const ledger = wb.worksheets[0]
   const headers = (ledger.getRow(1).values as unknown[]).slice(1) as string[]
   const fill = (r: number, cells: Record<string, ExcelJS.CellValue>) => {
-    for (const [header, value] of Object.entries(cells)) ledger.getCell(r, headers.indexOf(header) + 1).value = value
+    for (const [header, value] of Object.entries(cells))
+      ledger.getCell(r, headers.indexOf(header) + 1).value = value
   }
-  fill(3, { 隐患编号: 'TPL-1', 隐患描述: '塔吊限位装置失效', 所属镇街: '黄桥镇', 领域: '生产安全', 行业: '建筑施工', 隐患等级: '重大', 整改期限: new Date('2025-06-30T00:00:00Z') })
-  fill(4, { 隐患编号: 'TPL-2', 隐患描述: '疏散指示标志损坏', 所属镇街: '黄桥镇', 领域: '消防安全', 隐患等级: '一般', 整改期限: new Date('2025-06-20T00:00:00Z'), 整改状态: '已销号', 发现时间: new Date('2025-06-01T08:00:00Z') })
+  fill(3, {
+    隐患编号: 'TPL-1',
+    隐患描述: '塔吊限位装置失效',
+    所属镇街: '黄桥镇',
+    领域: '生产安全',
+    行业: '建筑施工',
+    隐患等级: '重大',
+    整改期限: new Date('2025-06-30T00:00:00Z'),
+  })
+  fill(4, {
+    隐患编号: 'TPL-2',
+    隐患描述: '疏散指示标志损坏',
+    所属镇街: '黄桥镇',
+    领域: '消防安全',
+    隐患等级: '一般',
+    整改期限: new Date('2025-06-20T00:00:00Z'),
+    整改状态: '已销号',
+    发现时间: new Date('2025-06-01T08:00:00Z'),
+  })
   const filled = Buffer.from(await wb.xlsx.writeBuffer())
 
   const done = await importOk(app, filled, '隐患台账.xlsx')

@@ -31,16 +31,32 @@ function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeF
 
 /** Region wall time, e.g. "14:03:07". */
 export function formatClock(ms: number, timeZone: string): string {
-  return formatter(`clock|${timeZone}`, () =>
-    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+  return formatter(
+    `clock|${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
   ).format(ms)
 }
 
 /** Region date with weekday, in the wall's language: "2026年11月29日 星期日" / "Sun, 29 Nov 2026". */
 export function formatDate(ms: number, timeZone: string, lang: string): string {
   const locale = lang === 'en' ? 'en-GB' : 'zh-CN'
-  return formatter(`date|${timeZone}|${locale}`, () =>
-    new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'long', day: 'numeric', weekday: lang === 'en' ? 'short' : 'long' }),
+  return formatter(
+    `date|${timeZone}|${locale}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        weekday: lang === 'en' ? 'short' : 'long',
+      }),
   ).format(ms)
 }
 
@@ -48,8 +64,9 @@ export function formatDate(ms: number, timeZone: string, lang: string): string {
 export function formatEventTime(iso: string, today: string, timeZone: string): string {
   const ms = Date.parse(iso)
   if (Number.isNaN(ms)) return ''
-  const day = formatter(`day|${timeZone}`, () =>
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+  const day = formatter(
+    `day|${timeZone}`,
+    () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
   ).format(ms)
   if (day === today) return formatClock(ms, timeZone)
   return `${day.slice(5)} ${formatClock(ms, timeZone).slice(0, 5)}`
@@ -68,8 +85,20 @@ export function durationParts(ms: number): { unit: 'd' | 'h' | 'm' | 's'; value:
   const d = Math.floor(s / 86_400)
   const h = Math.floor((s % 86_400) / 3600)
   const m = Math.floor((s % 3600) / 60)
-  if (d > 0) return [{ unit: 'd', value: d }, { unit: 'h', value: h }]
-  if (h > 0) return [{ unit: 'h', value: h }, { unit: 'm', value: m }]
-  if (m > 0) return [{ unit: 'm', value: m }, { unit: 's', value: s % 60 }]
+  if (d > 0)
+    return [
+      { unit: 'd', value: d },
+      { unit: 'h', value: h },
+    ]
+  if (h > 0)
+    return [
+      { unit: 'h', value: h },
+      { unit: 'm', value: m },
+    ]
+  if (m > 0)
+    return [
+      { unit: 'm', value: m },
+      { unit: 's', value: s % 60 },
+    ]
   return [{ unit: 's', value: s }]
 }

@@ -1,5 +1,13 @@
 import { expect, test } from 'vitest'
-import { accidentsByGrade, computeKpis, openByDomain, riskDistribution, statusFunnel, summarize, townRanking } from '../../shared/summary.ts'
+import {
+  accidentsByGrade,
+  computeKpis,
+  openByDomain,
+  riskDistribution,
+  statusFunnel,
+  summarize,
+  townRanking,
+} from '../../shared/summary.ts'
 import { emptyState } from '../../shared/state.ts'
 import { region as regionIndex } from '../helpers/app.ts'
 
@@ -14,14 +22,17 @@ function fullRegionState() {
   for (const t of region.towns) {
     for (const d of region.domains) {
       for (const g of ['major', 'general']) {
-        for (const m of ['hz.reported', 'hz.rectifying', 'hz.awaiting_acceptance', 'hz.overdue']) s.now[`${m}|${t.code}|${d.id}|${g}`] = v++ % 7
+        for (const m of ['hz.reported', 'hz.rectifying', 'hz.awaiting_acceptance', 'hz.overdue'])
+          s.now[`${m}|${t.code}|${d.id}|${g}`] = v++ % 7
         for (const m of ['hz.found', 'hz.closed']) {
           s.year[`${m}|${t.code}|${d.id}|${g}`] = v++ % 40
           s.today[`${m}|${t.code}|${d.id}|${g}`] = v++ % 3
         }
       }
-      for (const level of ['major', 'significant', 'general', 'low']) s.now[`ent.risk|${t.code}|${d.id}|${level}`] = v++ % 9
-      for (const m of ['ent.stopped', 'ent.resumed', 'ent.resumed_nocheck']) s.now[`${m}|${t.code}|${d.id}|-`] = v++ % 4
+      for (const level of ['major', 'significant', 'general', 'low'])
+        s.now[`ent.risk|${t.code}|${d.id}|${level}`] = v++ % 9
+      for (const m of ['ent.stopped', 'ent.resumed', 'ent.resumed_nocheck'])
+        s.now[`${m}|${t.code}|${d.id}|-`] = v++ % 4
       for (const m of ['insp', 'insp.hazards']) {
         s.year[`${m}|${t.code}|${d.id}|-`] = v++ % 30
         s.today[`${m}|${t.code}|${d.id}|-`] = v++ % 5

@@ -1,5 +1,12 @@
 import { use, init, type ComposeOption, type ECharts } from 'echarts/core'
-import { BarChart, LineChart, PieChart, type BarSeriesOption, type LineSeriesOption, type PieSeriesOption } from 'echarts/charts'
+import {
+  BarChart,
+  LineChart,
+  PieChart,
+  type BarSeriesOption,
+  type LineSeriesOption,
+  type PieSeriesOption,
+} from 'echarts/charts'
 import {
   GridComponent,
   LegendComponent,
@@ -17,7 +24,12 @@ use([LineChart, BarChart, PieChart, GridComponent, LegendComponent, TooltipCompo
 export { init }
 export type { ECharts }
 export type ChartOption = ComposeOption<
-  LineSeriesOption | BarSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+  | LineSeriesOption
+  | BarSeriesOption
+  | PieSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
 >
 
 /** What every chart shares: the wall's font, text colours and a dark tooltip. Sizes are design px. */

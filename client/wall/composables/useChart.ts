@@ -20,7 +20,9 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
   function create(): void {
     if (!el.value) return
     chart.value?.dispose()
-    const instance = markRaw(init(el.value, null, { renderer: 'canvas', devicePixelRatio: layout.value.pixelRatio }))
+    const instance = markRaw(
+      init(el.value, null, { renderer: 'canvas', devicePixelRatio: layout.value.pixelRatio }),
+    )
     instance.setOption(CHART_BASE)
     const opt = option()
     if (opt) instance.setOption(opt)

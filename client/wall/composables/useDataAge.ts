@@ -9,7 +9,11 @@ export function useDataAge() {
   const { t } = useI18n()
   const ageMs = computed(() => (store.lastUpdate ? Math.max(0, store.now - store.lastUpdate) : null))
   const ageText = computed(() =>
-    ageMs.value === null ? '—' : durationParts(ageMs.value).map((p) => t(`unit.${p.unit}`, { n: p.value })).join(' '),
+    ageMs.value === null
+      ? '—'
+      : durationParts(ageMs.value)
+          .map((p) => t(`unit.${p.unit}`, { n: p.value }))
+          .join(' '),
   )
   const asOfText = computed(() =>
     store.lastUpdate && store.region ? formatClock(store.lastUpdate, store.region.timeZone) : '—',

@@ -5,7 +5,8 @@ import { useWallStore } from '../stores/wall.ts'
 // Names of towns, domains and enumerations in the wall's language, from GET /api/regions:
 // no component spells one out. An unknown code shows as itself rather than vanishing.
 
-export type EnumKind = 'HazardGrade' | 'HazardStatus' | 'RiskLevel' | 'AccidentGrade' | 'WorkState' | 'HazardSource'
+export type EnumKind =
+  'HazardGrade' | 'HazardStatus' | 'RiskLevel' | 'AccidentGrade' | 'WorkState' | 'HazardSource'
 
 export function useLabels() {
   const { locale } = useI18n()
@@ -14,7 +15,8 @@ export function useLabels() {
 
   return {
     english,
-    regionName: () => (store.region ? (english.value ? store.region.region.nameEn : store.region.region.name) : ''),
+    regionName: () =>
+      store.region ? (english.value ? store.region.region.nameEn : store.region.region.name) : '',
     town(code: string | undefined): string {
       if (!code) return ''
       const t = store.townByCode.get(code)

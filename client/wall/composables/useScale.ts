@@ -51,7 +51,13 @@ export function useScale(): ShallowRef<WallLayout> {
       frame = 0
       const next = current()
       const prev = layout.value
-      if (next.mode !== prev.mode || next.scale !== prev.scale || next.pixelRatio !== prev.pixelRatio || next.left !== prev.left || next.top !== prev.top) {
+      if (
+        next.mode !== prev.mode ||
+        next.scale !== prev.scale ||
+        next.pixelRatio !== prev.pixelRatio ||
+        next.left !== prev.left ||
+        next.top !== prev.top
+      ) {
         layout.value = next
       }
     })

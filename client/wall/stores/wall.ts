@@ -30,6 +30,8 @@ export const useWallStore = defineStore('wall', () => {
   const lastUpdate = ref(0)
   /** The wall clock, ticking once a second: drives the clock, data age and the overdue durations. */
   const now = ref(Date.now())
+  /** The server refused this screen (no valid viewer token): said on screen instead of waiting silently. */
+  const denied = ref(false)
 
   const summary = computed(() => (state.value && region.value ? summarize(state.value, region.value) : null))
   const townByCode = computed(() => new Map((region.value?.towns ?? []).map((t) => [t.code, t])))
@@ -64,6 +66,7 @@ export const useWallStore = defineStore('wall', () => {
   async function loadRegion(attempt = 0): Promise<void> {
     try {
       const res = await fetch('/api/regions')
+      denied.value = res.status === 401 || res.status === 403
       if (!res.ok) throw new Error(`GET /api/regions answered ${res.status}`)
       region.value = (await res.json()) as RegionInfo
     } catch {
@@ -109,5 +112,19 @@ export const useWallStore = defineStore('wall', () => {
   /** Reconnects since the page loaded (for the health report). */
   const reconnects = () => feed?.reconnects ?? 0
 
-  return { region, state, status, lastUpdate, now, summary, townByCode, domainById, start, stop, send, reconnects }
+  return {
+    region,
+    state,
+    status,
+    lastUpdate,
+    now,
+    denied,
+    summary,
+    townByCode,
+    domainById,
+    start,
+    stop,
+    send,
+    reconnects,
+  }
 })

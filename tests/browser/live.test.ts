@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  BROWSER_TEST_MS,
+  artifact,
+  counter,
+  ensureClientBuilt,
+  launchChromium,
+  openWall,
+  wallServer,
+  watchErrors,
+} from './harness.ts'
+import { monthOfEvents, newId, postEvents } from './seed.ts'
+import { region } from '../helpers/app.ts'
+import type { LookoutEvent } from '../../shared/events.ts'
+import { formatInt } from '../../client/wall/format.ts'
+
+// The wall as a live screen: fed over /ws by the FeedClient, it follows posted events within a
+// second, says so when the server goes away, and comes back by itself.
+
+let server: Awaited<ReturnType<typeof wallServer>>
+let browser: Browser
+const TOWN = region.region.towns[2].code
+
+beforeAll(async () => {
+  await ensureClientBuilt()
+  server = await wallServer()
+  await postEvents(server.url, monthOfEvents(region.region, Date.now(), 11))
+  browser = await launchChromium()
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function livePage(query = ''): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+  const errors = watchErrors(page)
+  await openWall(page, `${server.url}/${query}`)
+  await page.waitForTimeout(1000)
+  return { page, errors }
+}
+
+function hazardReported(hazardId: string) {
+  return {
+    id: newId('ev'),
+    type: 'hazard.reported' as const,
+    hazardId,
+    town: TOWN,
+    domain: 'production',
+    grade: 'general' as const,
+    title: '临边防护栏杆缺失',
+    deadline: '2099-12-31',
+  }
+}
+
+/**
+ * Resolves when counter `id` holds `want`, with the time (ms since the epoch) the page saw it change:
+ * watched inside the page, so the test's own polling adds no delay to the measurement.
+ */
+function changeSeen(page: Page, id: string, want: number): Promise<number> {
+  return page.evaluate(
+    ({ id, want }) =>
+      new Promise<number>((resolve) => {
+        const el = document.querySelector(`[data-kpi="${id}"] .count-up`)!
+        const check = () => {
+          if (el.getAttribute('data-value') !== String(want)) return false
+          observer.disconnect()
+          resolve(Date.now())
+          return true
+        }
+        const observer = new MutationObserver(check)
+        observer.observe(el, { attributes: true, attributeFilter: ['data-value'] })
+        check()
+      }),
+    { id, want },
+  )
+}
+
+/** Posts `events` and returns how long the wall took to show `want` in counter `id`. */
+async function latency(
+  page: Page,
+  id: string,
+  want: number,
+  events: Parameters<typeof postEvents>[1],
+): Promise<number> {
+  const seen = changeSeen(page, id, want)
+  seen.catch(() => {}) // if it never comes, the timeout below reports it; the page closing later is not an error
+  const sent = Date.now()
+  await postEvents(server.url, events)
+  const at = await Promise.race([
+    seen,
+    new Promise<number>((_, reject) =>
+      setTimeout(() => reject(new Error(`${id} never showed ${want}`)), 10_000),
+    ),
+  ])
+  return at - sent
+}
+
+async function until(page: Page, id: string, want: number): Promise<void> {
+  await expect.poll(async () => (await counter(page, id)).value, { timeout: 10_000 }).toBe(want)
+}
+
+test(
+  'posting an event changes the right counter on screen within a second, and it settles on the true value',
+  async () => {
+    const { page, errors } = await livePage()
+    const found = (await counter(page, 'hazardsFoundToday')).value
+    const open = (await counter(page, 'hazardsOpen')).value
+    const closed = (await counter(page, 'hazardsClosedToday')).value
+    const inspections = (await counter(page, 'inspectionsToday')).value
+
+    // Best of three: one try can lose a second to a machine busy with other work; the wall cannot be
+    // that slow three times running.
+    const hazardIds = [newId('live'), newId('live'), newId('live')]
+    const delays: number[] = []
+    for (const [i, hazardId] of hazardIds.entries()) {
+      delays.push(await latency(page, 'hazardsFoundToday', found + i + 1, [hazardReported(hazardId)]))
+      if (delays.at(-1)! < 1000) break
+    }
+    expect(Math.min(...delays)).toBeLessThan(1000)
+    const added = delays.length
+    // The right counters moved, and only they.
+    await until(page, 'hazardsOpen', open + added)
+    expect((await counter(page, 'hazardsClosedToday')).value).toBe(closed)
+    expect((await counter(page, 'inspectionsToday')).value).toBe(inspections)
+    // The count-up ends on the exact number.
+    await expect
+      .poll(async () => (await counter(page, 'hazardsFoundToday')).text, { timeout: 3000 })
+      .toBe(formatInt(found + added))
+
+    await postEvents(server.url, [
+      { id: newId('ev'), type: 'hazard.status', hazardId: hazardIds[0], status: 'closed' },
+    ])
+    await until(page, 'hazardsClosedToday', closed + 1)
+    await until(page, 'hazardsOpen', open + added - 1)
+    expect((await counter(page, 'hazardsFoundToday')).value).toBe(found + added)
+
+    await postEvents(server.url, [
+      {
+        id: newId('ev'),
+        type: 'inspection.completed',
+        inspectionId: newId('insp'),
+        town: TOWN,
+        domain: 'fire',
+        hazardsFound: 0,
+      },
+    ])
+    await until(page, 'inspectionsToday', inspections + 1)
+    expect((await counter(page, 'hazardsClosedToday')).value).toBe(closed + 1)
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'stopping the server turns the wall offline with its data age; restarting brings it back live without a reload',
+  async () => {
+    const { page } = await livePage()
+    await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true))
+    const status = page.locator('.feed-status')
+
+    await server.stop()
+    const banner = page.locator('.status-banner[role="alert"]')
+    try {
+      await expect.poll(() => status.getAttribute('data-status'), { timeout: 20_000 }).toBe('offline')
+      await banner.waitFor()
+      // The age is shown and grows; the numbers are dimmed.
+      const age1 = Number(await status.getAttribute('data-age-ms'))
+      await page.waitForTimeout(2100)
+      const age2 = Number(await status.getAttribute('data-age-ms'))
+      expect(age2 - age1).toBeGreaterThanOrEqual(1000)
+      expect(await banner.textContent()).toMatch(/\d+秒前/)
+      expect(await status.textContent()).toMatch(/数据时间 \d\d:\d\d:\d\d/)
+      await expect
+        .poll(() => page.locator('.wall-main').evaluate((e) => Number(getComputedStyle(e).opacity)))
+        .toBeLessThan(0.5)
+      await page.screenshot({ path: artifact('wall-offline-1920x1080-zh.png') })
+    } finally {
+      await server.start()
+    }
+
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 30_000 }).toBe('live')
+    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true)
+    expect(await banner.count()).toBe(0)
+    // And it is live for real: a new event arrives over the new connection.
+    const found = (await counter(page, 'hazardsFoundToday')).value
+    await postEvents(server.url, [hazardReported(newId('back'))])
+    await until(page, 'hazardsFoundToday', found + 1)
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'the screen reports its health (heap, frame rate, seq, reconnects) to /metrics',
+  async () => {
+    const { page } = await livePage('?screen=test-wall-1')
+    const seq = await page.locator('.feed-detail').textContent()
+    let metrics = ''
+    await expect
+      .poll(
+        async () => {
+          metrics = await (await fetch(`${server.url}/metrics`)).text()
+          return /lookout_wall_fps\{screen="test-wall-1"\} [1-9]/.test(metrics)
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe(true)
+    expect(metrics).toMatch(/lookout_wall_seq\{screen="test-wall-1"\} \d+/)
+    expect(seq).toContain(metrics.match(/lookout_wall_seq\{screen="test-wall-1"\} (\d+)/)![1])
+    expect(metrics).toMatch(/lookout_wall_reconnects\{screen="test-wall-1"\} 0/)
+    expect(metrics).toMatch(/lookout_wall_heap_mb\{screen="test-wall-1"\} [\d.]+/)
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'under a burst of events charts are updated in place, not re-created, and lists stay bounded',
+  async () => {
+    const { page, errors } = await livePage()
+    // Tag the chart canvases and remember what the lists hold.
+    await page.evaluate(() =>
+      document.querySelectorAll('[data-chart] canvas').forEach((c) => c.setAttribute('data-original', '1')),
+    )
+    const charts = await page.locator('[data-chart] canvas').count()
+    const tickerRows = await page.locator('.tick').count()
+    const overdueRows = await page.locator('.overdue-row').count()
+
+    const burst: LookoutEvent[] = []
+    for (let i = 0; i < 1500; i++) {
+      burst.push(
+        i % 3 === 0
+          ? {
+              id: newId('b'),
+              type: 'inspection.completed' as const,
+              inspectionId: newId('bi'),
+              town: TOWN,
+              domain: 'traffic',
+              hazardsFound: 1,
+            }
+          : hazardReported(newId('bh')),
+      )
+    }
+    const found = (await counter(page, 'hazardsFoundToday')).value
+    await Promise.all(
+      [0, 1, 2].map((k) =>
+        postEvents(
+          server.url,
+          burst.filter((_, i) => i % 3 === k),
+        ),
+      ),
+    )
+    await until(page, 'hazardsFoundToday', found + 1000)
+
+    expect(await page.locator('[data-chart] canvas').count()).toBe(charts)
+    expect(await page.locator('[data-chart] canvas[data-original]').count()).toBe(charts)
+    await page.waitForTimeout(800) // the ticker's slide-in finishes
+    expect(await page.locator('.tick').count()).toBe(tickerRows)
+    expect(await page.locator('.overdue-row').count()).toBe(overdueRows)
+    const snap = (await (await fetch(`${server.url}/api/snapshot`)).json()) as {
+      seq: number
+      feed: { seq: number }[]
+    }
+    expect(Number(await page.locator('.tick').first().getAttribute('data-seq'))).toBe(snap.feed[0].seq)
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)

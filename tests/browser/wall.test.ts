@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  BROWSER_TEST_MS,
+  artifact,
+  counter,
+  ensureClientBuilt,
+  launchChromium,
+  openWall,
+  wallServer,
+  watchErrors,
+} from './harness.ts'
+import { LAYOUT_CHECK } from './layout-check.ts'
+import { newId, postEvents, seedMonth } from './seed.ts'
+import { region } from '../helpers/app.ts'
+import { formatInt, formatPercent } from '../../client/wall/format.ts'
+import type { Snapshot } from '../../shared/summary.ts'
+
+// The wall in real Chromium against a real server with a month of data: what a leader sees.
+
+let server: Awaited<ReturnType<typeof wallServer>>
+let browser: Browser
+
+beforeAll(async () => {
+  await ensureClientBuilt()
+  server = await wallServer()
+  await seedMonth(server.url, region.region)
+  browser = await launchChromium()
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function snapshot(): Promise<Snapshot> {
+  return (await (await fetch(`${server.url}/api/snapshot`)).json()) as Snapshot
+}
+
+async function newPage(
+  width = 1920,
+  height = 1080,
+  url = server.url,
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height } })
+  const errors = watchErrors(page)
+  await openWall(page, url)
+  // Let count-ups settle and charts finish their entry animation.
+  await page.waitForTimeout(1500)
+  return { page, errors }
+}
+
+/** The seq the wall shows, once it equals the server's (the overdue tick may move it meanwhile). */
+async function inStep(page: Page): Promise<Snapshot> {
+  for (let i = 0; i < 50; i++) {
+    const snap = await snapshot()
+    const shown = await page.locator('.feed-detail').textContent()
+    if (shown?.includes(String(snap.seq))) return snap
+    await page.waitForTimeout(100)
+  }
+  throw new Error('the wall never caught up with the server')
+}
+
+const PANELS = [
+  'header',
+  'headline',
+  'trend',
+  'domain',
+  'funnel',
+  'towns',
+  'risk',
+  'accidents',
+  'overdue',
+  'ticker',
+  'resumption',
+]
+
+test(
+  'every panel renders with data and no console error, and every headline number is the server’s to the digit',
+  async () => {
+    const { page, errors } = await newPage()
+    const snap = await inStep(page)
+    await page.waitForTimeout(1000) // count-ups of any last change settle
+
+    for (const id of PANELS)
+      await expect(page.locator(`[data-panel="${id}"]`).isVisible()).resolves.toBe(true)
+    expect(await page.locator('.feed-status').getAttribute('data-status')).toBe('live')
+
+    // Headline counters: the true value in data-value, and the settled text showing exactly it.
+    const headline = {
+      hazardsFoundToday: snap.kpis.hazardsFoundToday,
+      hazardsClosedToday: snap.kpis.hazardsClosedToday,
+      hazardsOpen: snap.kpis.hazardsOpen,
+      hazardsOverdue: snap.kpis.hazardsOverdue,
+      majorHazardsOpen: snap.kpis.majorHazardsOpen,
+      inspectionsToday: snap.kpis.inspectionsToday,
+      significantAccidentsYtd: snap.kpis.significantAccidentsYtd,
+    }
+    for (const [id, want] of Object.entries(headline)) {
+      const c = await counter(page, id)
+      expect(c.value, id).toBe(want)
+      expect(c.text, id).toBe(formatInt(want))
+    }
+    const rate = await counter(page, 'rectificationRateYtd')
+    expect(rate.value).toBe(snap.kpis.rectificationRateYtd)
+    expect(rate.text).toBe(formatPercent(snap.kpis.rectificationRateYtd ?? 0))
+    expect(snap.kpis.hazardsOpen).toBeGreaterThan(0)
+    expect(await page.locator('[data-kpi="hazardsOverdue"]').getAttribute('data-alarm')).toBe(
+      snap.kpis.hazardsOverdue > 0 ? 'true' : 'false',
+    )
+
+    // Charts drew.
+    for (const chart of ['trend', 'domain', 'risk']) {
+      await expect(page.locator(`[data-chart="${chart}"] canvas`).count()).resolves.toBeGreaterThan(0)
+    }
+    // Towns: a tile and a ranking row for each, in the server's order.
+    expect(await page.locator('[data-panel="towns"] .tile').count()).toBe(region.region.towns.length)
+    const rankedTowns = await page
+      .locator('[data-panel="towns"] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-town')))
+    expect(rankedTowns).toEqual(snap.byTown.map((t) => t.town))
+    const firstTownOpen = await page
+      .locator(`[data-panel="towns"] tbody tr >> nth=0 >> [data-field="open"]`)
+      .getAttribute('data-value')
+    expect(Number(firstTownOpen)).toBe(snap.byTown[0].open)
+    // Risk: the four levels and their counts.
+    for (const [level, count] of Object.entries(snap.risk.total)) {
+      expect(
+        Number(await page.locator(`[data-risk="${level}"] .count-up`).getAttribute('data-value')),
+        level,
+      ).toBe(count)
+    }
+    // Funnel stages.
+    for (const stage of snap.funnel) {
+      expect(
+        Number(
+          await page.locator(`.stage[data-status="${stage.status}"] .count-up`).getAttribute('data-value'),
+        ),
+      ).toBe(stage.count)
+    }
+    // Overdue list, oldest first, and the ticker, newest first.
+    expect(await page.locator('.overdue-row').first().getAttribute('data-hazard')).toBe(
+      snap.overdue[0].hazardId,
+    )
+    expect(Number(await page.locator('.tick').first().getAttribute('data-seq'))).toBe(snap.feed[0].seq)
+    // Accidents and resumption.
+    expect(Number(await page.locator('[data-field="accidents"] .count-up').getAttribute('data-value'))).toBe(
+      snap.kpis.accidentsYtd,
+    )
+    expect(Number(await page.locator('[data-field="deaths"] .count-up').getAttribute('data-value'))).toBe(
+      snap.kpis.accidentDeathsYtd,
+    )
+    expect(Number(await page.locator('[data-field="resumed"] .count-up').getAttribute('data-value'))).toBe(
+      snap.kpis.enterprisesResumed,
+    )
+    expect(Number(await page.locator('[data-field="stopped"] .count-up').getAttribute('data-value'))).toBe(
+      snap.kpis.enterprisesStopped,
+    )
+    expect(await page.locator('[data-field="without-check"]').getAttribute('data-alarm')).toBe('true')
+
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+describe('layout', () => {
+  const screens = [
+    { width: 1920, height: 1080, lang: 'zh' },
+    { width: 3840, height: 2160, lang: 'zh' },
+    { width: 1920, height: 1080, lang: 'en' },
+    { width: 1366, height: 768, lang: 'zh' },
+  ]
+  for (const s of screens) {
+    test(
+      `at ${s.width}x${s.height} (${s.lang}) nothing overflows or overlaps, and charts are drawn at the screen's pixel density`,
+      async () => {
+        const { page, errors } = await newPage(s.width, s.height, `${server.url}/?lang=${s.lang}`)
+        const problems = (await page.evaluate(LAYOUT_CHECK)) as string[]
+        await page.screenshot({ path: artifact(`wall-${s.width}x${s.height}-${s.lang}.png`) })
+        expect(problems).toEqual([])
+
+        // Letterboxed, not stretched: the canvas keeps 16:9 and is centred.
+        const canvas = await page.locator('.wall-canvas').boundingBox()
+        expect(canvas!.width / canvas!.height).toBeCloseTo(16 / 9, 2)
+        expect(canvas!.x * 2 + canvas!.width).toBeCloseTo(s.width, 0)
+        // One canvas pixel per screen pixel: a chart at 4K is drawn at twice the design resolution, not upscaled.
+        const density = await page
+          .locator('[data-chart] canvas')
+          .evaluateAll((list) =>
+            list.map((c) => (c as HTMLCanvasElement).width / c.getBoundingClientRect().width),
+          )
+        expect(density.length).toBeGreaterThanOrEqual(3)
+        for (const d of density) expect(d).toBeCloseTo(1, 1)
+        expect(errors).toEqual([])
+        await page.close()
+      },
+      BROWSER_TEST_MS,
+    )
+  }
+
+  test(
+    'on a 390 px phone the panels stack in one column, readable and without sideways scrolling',
+    async () => {
+      const { page, errors } = await newPage(390, 844)
+      expect(await page.locator('.wall').getAttribute('class')).toContain('wall--stack')
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+      const panels = await page
+        .locator('[data-panel]')
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))
+      for (const r of panels) {
+        expect(r.left).toBeGreaterThanOrEqual(0)
+        expect(r.right).toBeLessThanOrEqual(390)
+      }
+      // Numbers stay big: the open-hazards counter is at least 30 px tall on the phone.
+      const fontSize = await page
+        .locator('[data-kpi="hazardsOpen"] .kpi-value')
+        .evaluate((e) => parseFloat(getComputedStyle(e).fontSize))
+      expect(fontSize).toBeGreaterThanOrEqual(30)
+      await page.screenshot({ path: artifact('wall-phone-390.png'), fullPage: true })
+      expect(errors).toEqual([])
+      await page.close()
+    },
+    BROWSER_TEST_MS,
+  )
+})
+
+test(
+  'switching language changes the labels, and the choice is remembered',
+  async () => {
+    const { page, errors } = await newPage(1920, 1080, `${server.url}/?lang=zh`)
+    const firstTown = region.region.towns[0]
+    const title = page.locator('[data-panel="trend"] .panel-title')
+    const tile = page.locator(`.tile[data-town="${firstTown.code}"] .tile-name`)
+    expect(await title.textContent()).toContain('隐患发现与销号')
+    expect(await tile.textContent()).toBe(firstTown.name)
+
+    await page.locator('[data-lang-toggle]').click()
+    await expect.poll(() => title.textContent()).toContain('Hazards found vs closed')
+    expect(await tile.textContent()).toBe(firstTown.nameEn)
+    expect(await page.locator('[data-kpi="hazardsOpen"] .kpi-label').textContent()).toBe('Open hazards')
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
+
+    await page.goto(server.url) // no ?lang: the remembered choice
+    await page.locator('[data-kpi="hazardsOpen"]').waitFor()
+    expect(await page.locator('[data-kpi="hazardsOpen"] .kpi-label').textContent()).toBe('Open hazards')
+    await page.locator('[data-lang-toggle]').click()
+    await expect
+      .poll(() => page.locator('[data-kpi="hazardsOpen"] .kpi-label').textContent())
+      .toBe('在改隐患')
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'a hazard titled <img src=x onerror=alert(1)> shows as text in the ticker and the overdue list',
+  async () => {
+    const { page, errors } = await newPage()
+    const dialogs: string[] = []
+    page.on('dialog', (d) => {
+      dialogs.push(d.message())
+      void d.dismiss()
+    })
+    const title = '<img src=x onerror=alert(1)>'
+    const hazardId = newId('xss')
+    await postEvents(server.url, [
+      {
+        id: newId('ev'),
+        type: 'hazard.reported',
+        hazardId,
+        town: region.region.towns[1].code,
+        domain: 'fire',
+        grade: 'major',
+        title,
+        // Long past: overdue at once, and the oldest, so first in the overdue list.
+        deadline: '2001-01-01',
+      },
+    ])
+    const tick = page.locator('.tick').first()
+    await expect.poll(() => tick.locator('.tick-main').textContent(), { timeout: 3000 }).toBe(title)
+    const row = page.locator(`.overdue-row[data-hazard="${hazardId}"]`)
+    await row.waitFor({ timeout: 5000 })
+    expect(await row.locator('.title').textContent()).toBe(title)
+    expect(await page.locator('.overdue-row').first().getAttribute('data-hazard')).toBe(hazardId)
+    expect(await page.locator('img').count()).toBe(0)
+    expect(dialogs).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'overdue durations tick as time passes, with no new data',
+  async () => {
+    const { page } = await newPage()
+    const late = page.locator('.overdue-row .late').first()
+    const before = Number(await late.getAttribute('data-overdue-ms'))
+    const shownBefore = await late.locator('.late-time').textContent()
+    await page.waitForTimeout(2100)
+    const after = Number(await late.getAttribute('data-overdue-ms'))
+    expect(after - before).toBeGreaterThanOrEqual(1000)
+    expect(await late.locator('.late-time').textContent()).not.toBe(shownBefore)
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)

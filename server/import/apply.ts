@@ -96,18 +96,23 @@ export async function applyRows(rows: LedgerRow[], opts: ApplyOptions): Promise<
   const rowsDone = new Set<number>()
   for (const batch of batchesOf(rows, opts.batchLimit)) {
     const events = batch.flatMap((r) => r.events)
-    const rowOfEvent = batch.flatMap((r) => r.events.map(() => r.row))
+    const rowOfEvent = batch.flatMap((r) => r.events.map(() => r))
     const outcome = await opts.store.ingest(
       events.map((e) => prepareEvent(e, opts.timeZone)),
       opts.clock(),
     )
     if (!outcome.ok) {
+      const r = rowOfEvent[outcome.index]
       return {
         ok: false,
         applied,
-        row: rowOfEvent[outcome.index],
+        row: r.row,
         field: outcome.field,
-        reason: `无法导入：${outcome.reason}`,
+        // A conflict that appeared after the check: another source reported the hazard, or moved it.
+        reason:
+          outcome.field === 'hazardId'
+            ? `隐患编号 ${r.hazardId} 在导入期间已由其他来源上报`
+            : `隐患 ${r.hazardId} 的状态在导入期间已被其他来源改变，无法按台账变更`,
         reasonEn: outcome.reason,
       }
     }

@@ -3,6 +3,7 @@ import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, testApp } from '../helpers/app.ts'
 import { fileHashOf } from '../../server/import/ledger.ts'
 import { HEADERS, NOW, importOk, progressOf, row, snapshot, upload, utf8Csv, xlsxFile } from './helpers.ts'
+import { hazard, postOk } from '../ingest/fixtures.ts'
 
 // Importing the same file again counts once (its event ids come from the file and the row); a ledger
 // of hazards already closed counts them as found and closed; an import cut off by a Redis outage is
@@ -101,6 +102,37 @@ test('a closing time earlier than the time found, or given for a hazard still �
   ])
   await app.close()
 })
+
+test('a 隐患编号 reported by someone else while the file is being applied: 409 naming its row and how much was applied before', async () => {
+  const app = await newApp({ batchLimit: 10 })
+  const total = 2000
+  const file = utf8Csv(Array.from({ length: total }, (_, i) => row({ 隐患编号: `RACE-${i}` })))
+  const hash = fileHashOf(file)
+  const importing = upload(app, file)
+  for (;;) {
+    const p = await progressOf(app, hash)
+    if (p?.phase === 'applying' && p.done > 0) break
+    if (p?.phase === 'done') throw new Error('the import finished before the other report could be made')
+  }
+  // The entry page reports the file's last hazard first.
+  await postOk(app, hazard({ hazardId: `RACE-${total - 1}` }))
+  const res = await importing
+  expect(res.statusCode, res.body).toBe(409)
+  const body = res.json()
+  expect(body.issues).toEqual([
+    expect.objectContaining({
+      row: total + 1,
+      column: '隐患编号',
+      reason: `隐患编号 RACE-${total - 1} 在导入期间已由其他来源上报`,
+      reasonEn: `hazard RACE-${total - 1} was already reported`,
+    }),
+  ])
+  // Whole batches before the one holding that row stay applied, and the answer says how many.
+  expect(body.applied).toBe(total - 10)
+  expect((await snapshot(app)).kpis.hazardsFoundYtd).toBe(total - 10 + 1)
+  expect(await progressOf(app, hash)).toMatchObject({ phase: 'failed' })
+  await app.close()
+}, 120_000)
 
 test('an import cut off by a Redis outage leaves whole batches applied; importing the same file again completes it, counting each row once', async () => {
   const app = await newApp({ batchLimit: 25 })

@@ -49,7 +49,7 @@ export async function buildApp(opts: AppOptions) {
         })),
       })
     }
-    if (err.statusCode === 413) {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: `body too large: at most ${opts.config.bodyLimit} bytes` })
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {

@@ -72,11 +72,11 @@ export function formatEventTime(iso: string, today: string, timeZone: string): s
   return `${day.slice(5)} ${formatClock(ms, timeZone).slice(0, 5)}`
 }
 
-/** A running duration as "HH:MM:SS" (under a day). */
-export function formatHms(ms: number): string {
+/** Hours, minutes and seconds of a running duration under a day, two digits each. */
+export function hmsParts(ms: number): { h: string; m: string; s: string } {
   const s = Math.floor(ms / 1000)
   const pad = (n: number) => String(n).padStart(2, '0')
-  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`
+  return { h: pad(Math.floor(s / 3600)), m: pad(Math.floor((s % 3600) / 60)), s: pad(s % 60) }
 }
 
 /** The two largest units of a duration, for "data is 3 min 12 s old". */

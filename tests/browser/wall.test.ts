@@ -13,7 +13,7 @@ import {
 import { LAYOUT_CHECK } from './layout-check.ts'
 import { newId, postEvents, seedMonth } from './seed.ts'
 import { region } from '../helpers/app.ts'
-import { formatInt, formatPercent } from '../../client/wall/format.ts'
+import { formatClock, formatInt, formatPercent } from '../../client/wall/format.ts'
 import type { Snapshot } from '../../shared/summary.ts'
 
 // The wall in real Chromium against a real server with a month of data: what a leader sees.
@@ -303,6 +303,28 @@ test(
     const after = Number(await late.getAttribute('data-overdue-ms'))
     expect(after - before).toBeGreaterThanOrEqual(1000)
     expect(await late.locator('.late-time').textContent()).not.toBe(shownBefore)
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  "the clock shows the region's time by the server's clock, even when the screen's own clock is an hour off",
+  async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    // Closed networks often have no NTP: this screen's clock runs an hour slow.
+    await page.clock.setSystemTime(Date.now() - 3_600_000)
+    await openWall(page, server.url)
+    const seconds = (hms: string) => hms.split(':').reduce((t, part) => t * 60 + Number(part), 0)
+    const shown = seconds((await page.locator('.wall-clock-time').textContent()) ?? '')
+    const regionNow = seconds(formatClock(Date.now(), region.region.timeZone))
+    const off = Math.abs(shown - regionNow) % 86_400
+    expect(Math.min(off, 86_400 - off)).toBeLessThanOrEqual(3)
+    // The overdue durations follow the server's clock too.
+    const snap = await snapshot()
+    const first = page.locator('.overdue-row .late').first()
+    const lateMs = Number(await first.getAttribute('data-overdue-ms'))
+    expect(Math.abs(lateMs - (Date.now() - snap.overdue[0].deadline))).toBeLessThan(5000)
     await page.close()
   },
   BROWSER_TEST_MS,

@@ -67,6 +67,7 @@ const en: typeof zh = {
     empty: 'No overdue hazards',
     more: '{n} more not shown',
     days: '{n} d',
+    rest: '{h}h {m}m {s}s',
   },
   ticker: {
     title: 'Live events',

@@ -65,6 +65,8 @@ export default {
     empty: '当前无逾期隐患',
     more: '另有 {n} 项未显示',
     days: '{n}天',
+    /** The rest of the overdue time, ticking (a duration, not a clock time). */
+    rest: '{h}时{m}分{s}秒',
   },
   ticker: {
     title: '实时动态',

@@ -14,6 +14,8 @@ import type { ClientMessage, WallState } from '../../../shared/protocol.ts'
 export type RegionInfo = Region & { enums: Record<string, EnumEntry<string>[]> }
 
 const UPDATE_EVERY_MS = 250
+const CLOCK_SLACK_MS = 1_500
+const CLOCK_SYNC_MS = 10 * 60_000
 const REGION_RETRY_MAX_MS = 10_000
 
 function feedUrl(): string {
@@ -28,8 +30,16 @@ export const useWallStore = defineStore('wall', () => {
   const status = ref<FeedStatus>('connecting')
   /** When the data was last confirmed current (ms), as the FeedClient says. */
   const lastUpdate = ref(0)
-  /** The wall clock, ticking once a second: drives the clock, data age and the overdue durations. */
+  /** This screen's clock, ticking once a second: drives the data age, and (corrected) the clock and overdue times. */
   const now = ref(Date.now())
+  /**
+   * The server's clock minus this screen's, from the Date header of GET /healthz (at start and every
+   * CLOCK_SYNC_MS). Screens on closed networks often run without NTP: the wall clock and the overdue
+   * durations follow the server's time. Changed only when it moves by more than CLOCK_SLACK_MS, so
+   * the header's one-second resolution does not make the clock jitter.
+   */
+  const clockOffset = ref(0)
+  const serverNow = computed(() => now.value + clockOffset.value)
   /** The server refused this screen (no valid viewer token): said on screen instead of waiting silently. */
   const denied = ref(false)
 
@@ -42,6 +52,7 @@ export const useWallStore = defineStore('wall', () => {
   let clockTimer: ReturnType<typeof setInterval> | undefined
   let publishTimer: ReturnType<typeof setTimeout> | undefined
   let regionTimer: ReturnType<typeof setTimeout> | undefined
+  let clockSyncTimer: ReturnType<typeof setInterval> | undefined
   let lastPublish = 0
 
   function publish(): void {
@@ -78,10 +89,27 @@ export const useWallStore = defineStore('wall', () => {
     }
   }
 
+  async function syncClock(): Promise<void> {
+    try {
+      const sent = Date.now()
+      const res = await fetch('/healthz', { cache: 'no-store' })
+      const received = Date.now()
+      const serverMs = Date.parse(res.headers.get('date') ?? '')
+      if (Number.isNaN(serverMs)) return
+      // The header is whole seconds: +500 ms centres it; the request's midpoint is when it was read.
+      const offset = serverMs + 500 - (sent + received) / 2
+      if (Math.abs(offset - clockOffset.value) > CLOCK_SLACK_MS) clockOffset.value = offset
+    } catch {
+      // The server is away: keep the last offset, try again at the next sync.
+    }
+  }
+
   async function start(): Promise<void> {
     if (running) return
     running = true
     clockTimer = setInterval(tick, 1000)
+    clockSyncTimer = setInterval(() => void syncClock(), CLOCK_SYNC_MS)
+    void syncClock()
     await loadRegion()
     if (!running) return
     feed = new FeedClient({
@@ -100,6 +128,7 @@ export const useWallStore = defineStore('wall', () => {
     feed?.stop()
     feed = null
     clearInterval(clockTimer)
+    clearInterval(clockSyncTimer)
     clearTimeout(publishTimer)
     clearTimeout(regionTimer)
     publishTimer = undefined
@@ -118,6 +147,7 @@ export const useWallStore = defineStore('wall', () => {
     status,
     lastUpdate,
     now,
+    serverNow,
     denied,
     summary,
     townByCode,

@@ -78,6 +78,8 @@ export interface ApplyOptions {
   batchLimit: number
   timeZone: string
   clock: () => number
+  /** The importing token's name, logged with each event as `by` (as POST /api/events does). */
+  by?: string
   /** Told after each batch how many rows are applied; awaited. */
   onBatch?: (rowsDone: number) => Promise<void>
 }
@@ -98,7 +100,7 @@ export async function applyRows(rows: LedgerRow[], opts: ApplyOptions): Promise<
     const events = batch.flatMap((r) => r.events)
     const rowOfEvent = batch.flatMap((r) => r.events.map(() => r))
     const outcome = await opts.store.ingest(
-      events.map((e) => prepareEvent(e, opts.timeZone)),
+      events.map((e) => prepareEvent(opts.by === undefined ? e : { ...e, by: opts.by }, opts.timeZone)),
       opts.clock(),
     )
     if (!outcome.ok) {

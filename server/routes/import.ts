@@ -155,6 +155,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         batchLimit: app.config.batchLimit,
         timeZone: app.region.region.timeZone,
         clock: app.clock,
+        by: req.caller?.name,
         onBatch: (done) => progress.set(fileHash, 'applying', done, rows.length),
       })
       if (!outcome.ok) {

@@ -44,6 +44,9 @@ test('a reporter or viewer may not import (403, nothing applied); without a toke
   expect(ok.statusCode, ok.body).toBe(200)
   expect(ok.json().applied).toBe(2)
   expect(await seq()).toBe(2)
+  // The audit log says who imported each row, as it does for POST /api/events.
+  const log = (await app.inject({ url: '/api/events', headers: admin.header })).json().entries
+  expect(log.map((e: { event: { by?: string } }) => e.event.by)).toEqual(['系统管理员', '系统管理员'])
 })
 
 test('the progress and the template need an admin token', async () => {

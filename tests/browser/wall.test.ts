@@ -200,6 +200,27 @@ describe('layout', () => {
   }
 
   test(
+    'when the window grows from 1920x1080 to 3840x2160, the canvas rescales and charts are redrawn at the new density',
+    async () => {
+      const { page, errors } = await newPage(1920, 1080)
+      await page.setViewportSize({ width: 3840, height: 2160 })
+      const density = () =>
+        page
+          .locator('[data-chart] canvas')
+          .evaluateAll((list) =>
+            list.map((c) => (c as HTMLCanvasElement).width / c.getBoundingClientRect().width),
+          )
+      await expect.poll(async () => Math.min(...(await density())), { timeout: 10_000 }).toBeGreaterThan(0.98)
+      expect(Math.max(...(await density()))).toBeLessThan(1.02)
+      expect((await page.locator('.wall-canvas').boundingBox())!.width).toBeCloseTo(3840, 0)
+      expect(await page.evaluate(LAYOUT_CHECK)).toEqual([])
+      expect(errors).toEqual([])
+      await page.close()
+    },
+    BROWSER_TEST_MS,
+  )
+
+  test(
     'on a 390 px phone the panels stack in one column, readable and without sideways scrolling',
     async () => {
       const { page, errors } = await newPage(390, 844)

@@ -16,6 +16,7 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
   const chart = shallowRef<ECharts | null>(null)
   let observer: ResizeObserver | null = null
   let resizeFrame = 0
+  let recreateTimer: ReturnType<typeof setTimeout> | undefined
 
   function create(): void {
     if (!el.value) return
@@ -45,15 +46,20 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
     if (opt) chart.value?.setOption(opt)
   })
 
+  // Once the window has settled: a drag-resize changes the scale on every frame.
   watch(
     () => layout.value.pixelRatio,
-    () => create(),
+    () => {
+      clearTimeout(recreateTimer)
+      recreateTimer = setTimeout(create, 300)
+    },
   )
 
   onBeforeUnmount(() => {
     observer?.disconnect()
     observer = null
     cancelAnimationFrame(resizeFrame)
+    clearTimeout(recreateTimer)
     chart.value?.dispose()
     chart.value = null
   })

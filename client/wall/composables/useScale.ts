@@ -11,8 +11,9 @@ import { inject, onBeforeUnmount, onMounted, shallowRef, type InjectionKey, type
 
 export const DESIGN_WIDTH = 1920
 export const DESIGN_HEIGHT = 1080
-/** Below this window width the panels stack. */
+/** Below this window width, or when the canvas would shrink below MIN_SCALE, the panels stack. */
 export const STACK_BELOW_PX = 900
+export const MIN_SCALE = 0.55
 
 export interface WallLayout {
   mode: 'canvas' | 'stack'
@@ -26,8 +27,9 @@ export interface WallLayout {
 }
 
 export function measureLayout(width: number, height: number, dpr: number): WallLayout {
-  if (width < STACK_BELOW_PX) return { mode: 'stack', scale: 1, pixelRatio: dpr, left: 0, top: 0 }
   const scale = Math.min(width / DESIGN_WIDTH, height / DESIGN_HEIGHT)
+  if (width < STACK_BELOW_PX || scale < MIN_SCALE)
+    return { mode: 'stack', scale: 1, pixelRatio: dpr, left: 0, top: 0 }
   return {
     mode: 'canvas',
     scale,

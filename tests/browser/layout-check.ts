@@ -7,6 +7,7 @@
 // - every line of text inside a panel lies inside each ancestor that clips it (the panel included),
 //   unless an ancestor truncates it on purpose (text-overflow: ellipsis or a line clamp);
 // - no two lines of text in a panel overlap.
+// Text inside an element whose CSS transition or animation is running is skipped: it is in motion.
 // A line's box is its em box (font-size tall, centred in the text's content area): CJK fonts have
 // content areas half again as tall as the glyphs, so raw range boxes of tight lines touch harmlessly.
 export const LAYOUT_CHECK = String.raw`(() => {
@@ -41,6 +42,10 @@ export const LAYOUT_CHECK = String.raw`(() => {
       const host = node.parentElement
       const style = getComputedStyle(host)
       if (style.visibility === 'hidden' || style.display === 'none') continue
+      // A line still sliding in or moving (a CSS transition running) is checked once it settles.
+      let moving = false
+      for (let a = host; a && a !== p; a = a.parentElement) if (a.getAnimations().length) moving = true
+      if (moving) continue
       // Walk up to the panel: intentional truncation clips the text; any other clipping box must hold it.
       let truncatedBy = null
       const clippers = []

@@ -22,6 +22,7 @@ const CFG = JSON.stringify({
   transitions: HAZARD_TRANSITIONS,
   dedupeSeconds: 30 * 86_400,
   feedKeep: LIMITS.feedLength * 2,
+  feedPublish: LIMITS.feedLength,
   overdueLength: LIMITS.overdueListLength,
 })
 

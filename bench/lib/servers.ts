@@ -9,8 +9,10 @@ const PROFILES = fileURLToPath(new URL('../results/profiles/', import.meta.url))
 
 function profileFlags(opts: BenchOptions, name: string): string[] {
   if (!opts.profile) return []
-  mkdirSync(PROFILES, { recursive: true })
-  return ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+  // A folder per process: each of its threads (tsx's loader runs in one) writes its own profile.
+  const dir = `${PROFILES}${name}-${Date.now()}`
+  mkdirSync(dir, { recursive: true })
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`]
 }
 
 export interface Node extends Child {

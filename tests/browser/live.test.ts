@@ -196,6 +196,41 @@ test(
 )
 
 test(
+  'a significant accident turns the goal-0 counter and its grade into an alarm',
+  async () => {
+    const { page, errors } = await livePage()
+    const kpi = page.locator('[data-kpi="significantAccidentsYtd"]')
+    const before = (await counter(page, 'significantAccidentsYtd')).value
+    expect(before).toBe(0)
+    expect(await kpi.getAttribute('data-alarm')).toBe('false')
+    // Three deaths: 较大 under Decree 493.
+    await postEvents(server.url, [
+      {
+        id: newId('ev'),
+        type: 'accident.reported',
+        accidentId: newId('acc'),
+        town: TOWN,
+        domain: 'production',
+        deaths: 3,
+        seriousInjuries: 0,
+        directLossYuan: 2_000_000,
+        title: '储罐区爆燃事故',
+      },
+    ])
+    await until(page, 'significantAccidentsYtd', 1)
+    expect(await kpi.getAttribute('data-alarm')).toBe('true')
+    expect(await kpi.evaluate((e) => getComputedStyle(e).borderTopColor)).toBe('rgb(255, 77, 141)')
+    expect(await page.locator('.grade[data-grade="significant"]').getAttribute('class')).toContain(
+      'grade--alarm',
+    )
+    await expect.poll(() => page.locator('.tick').first().getAttribute('data-type')).toBe('accident.reported')
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
   'the screen reports its health (heap, frame rate, seq, reconnects) to /metrics',
   async () => {
     const { page } = await livePage('?screen=test-wall-1')

@@ -150,6 +150,14 @@ test(
     expect(Number(await page.locator('[data-field="deaths"] .count-up').getAttribute('data-value'))).toBe(
       snap.kpis.accidentDeathsYtd,
     )
+    // Year on year: last year's same period holds records, so the comparison is shown.
+    expect(snap.kpis.accidentsLastYearToDate).toBeGreaterThan(0)
+    expect(await page.locator('[data-field="yoy"]').textContent()).toContain(
+      `上年同期 ${snap.kpis.accidentsLastYearToDate} 起`,
+    )
+    expect(await page.locator('[data-kpi="significantAccidentsYtd"]').getAttribute('data-alarm')).toBe(
+      'false',
+    )
     expect(Number(await page.locator('[data-field="resumed"] .count-up').getAttribute('data-value'))).toBe(
       snap.kpis.enterprisesResumed,
     )

@@ -80,7 +80,7 @@ const en: typeof zh = {
       enterprise_registered: 'Registered',
       enterprise_work: 'Work state',
     },
-    inspection: '{n} hazards found',
+    inspection: 'no hazards found | 1 hazard found | {n} hazards found',
     accident: '{deaths} dead · {injuries} seriously injured',
     noCheck: 'no pre-resumption check',
   },

@@ -80,6 +80,7 @@ export default {
       enterprise_registered: '企业登记',
       enterprise_work: '停复工',
     },
+    /** The English form has plural variants (none | one | many); Chinese needs one. */
     inspection: '发现隐患 {n} 处',
     accident: '死亡 {deaths} 人 · 重伤 {injuries} 人',
     noCheck: '未经复工前检查',

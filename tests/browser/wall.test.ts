@@ -123,6 +123,14 @@ test(
       .locator(`[data-panel="towns"] tbody tr >> nth=0 >> [data-field="open"]`)
       .getAttribute('data-value')
     expect(Number(firstTownOpen)).toBe(snap.byTown[0].open)
+    // Each town's tile carries its four-colour risk mix.
+    for (const row of snap.risk.byTown) {
+      for (const level of ['major', 'significant', 'general', 'low'] as const) {
+        const seg = page.locator(`.tile[data-town="${row.town}"] .tile-risk-seg[data-risk="${level}"]`)
+        const shown = (await seg.count()) ? Number(await seg.getAttribute('data-value')) : 0
+        expect(shown, `${row.town} ${level}`).toBe(row[level])
+      }
+    }
     // Risk: the four levels and their counts.
     for (const [level, count] of Object.entries(snap.risk.total)) {
       expect(

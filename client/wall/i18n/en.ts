@@ -53,6 +53,7 @@ const en: typeof zh = {
   town: {
     title: 'Towns ranked',
     mapNote: 'Schematic',
+    riskMix: 'Risk mix',
     rank: '#',
     name: 'Town',
     open: 'Open',

@@ -51,6 +51,7 @@ export default {
   town: {
     title: '镇街隐患排名',
     mapNote: '示意图',
+    riskMix: '企业风险',
     rank: '排名',
     name: '镇街',
     open: '在改',

@@ -77,6 +77,8 @@ export class RegionStore {
       transitions: HAZARD_TRANSITIONS,
       dedupeSeconds: opts.dedupeSeconds,
       feedKeep: LIMITS.feedLength * 2,
+      // A wall keeps the newest feedLength items: a publish carries no more, however big the batch.
+      feedPublish: LIMITS.feedLength,
       overdueLength: LIMITS.overdueListLength,
     })
     this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength })

@@ -7,22 +7,28 @@ local function key(suffix) return prefix .. suffix end
 local changes = { now = {}, day = {}, year = {}, daily = {} }
 local overdueChanged = false
 
-local function bumpHash(hashKey, field, by)
-  local v = redis.call('HINCRBY', hashKey, field, by)
-  if v == 0 then redis.call('HDEL', hashKey, field) end
-  return v
+-- Counter changes are summed here and written by writeCounts(), once per field: a batch of 500
+-- events touches each cell once, not once per event. A field whose sum is 0 is not written at all.
+local pendingCounts, countIndex = {}, {}
+
+local function addCount(hashKey, field, by, scope, period)
+  if by == 0 then return end
+  local id = hashKey .. '\n' .. field
+  local entry = countIndex[id]
+  if not entry then
+    entry = { hashKey = hashKey, field = field, scope = scope, period = period, by = 0 }
+    countIndex[id] = entry
+    pendingCounts[#pendingCounts + 1] = entry
+  end
+  entry.by = entry.by + by
 end
 
 local function bumpNow(field, by)
-  if by == 0 then return end
-  changes.now[field] = bumpHash(key('now'), field, by)
+  addCount(key('now'), field, by, 'now')
 end
 
 local function bumpPeriod(scope, period, field, by)
-  if by == 0 then return end
-  local bucket = changes[scope][period]
-  if not bucket then bucket = {}; changes[scope][period] = bucket end
-  bucket[field] = bumpHash(key(scope .. ':' .. period), field, by)
+  addCount(key(scope .. ':' .. period), field, by, scope, period)
 end
 
 -- A counter of something that happened: in its day's and its year's hash.
@@ -32,9 +38,71 @@ local function count(it, field, by)
 end
 
 local function bumpDaily(day, name, by)
-  if by == 0 then return end
-  local field = day .. '|' .. name
-  changes.daily[field] = bumpHash(key('daily'), field, by)
+  addCount(key('daily'), day .. '|' .. name, by, 'daily')
+end
+
+local function noteChange(c, v)
+  if c.period then
+    local bucket = changes[c.scope][c.period]
+    if not bucket then bucket = {}; changes[c.scope][c.period] = bucket end
+    bucket[c.field] = v
+  else
+    changes[c.scope][c.field] = v
+  end
+end
+
+-- Beyond 2^53 a Lua number is no longer an exact integer: such fields are left to HINCRBY.
+local EXACT = 9007199254740992
+-- Arguments per call: unpack() is limited to a few thousand values.
+local SLICE = 1000
+
+-- Writes the summed counters; their new absolute values go into `changes` for the publish. A hash
+-- with a few changed fields gets one HINCRBY each; one with more is read once (HMGET), and written
+-- once (HSET, and HDEL for the fields that reach 0), since each call costs more than each field.
+local function writeCounts()
+  local byHash, hashOrder = {}, {}
+  for _, c in ipairs(pendingCounts) do
+    if c.by ~= 0 then
+      local list = byHash[c.hashKey]
+      if not list then list = {}; byHash[c.hashKey] = list; hashOrder[#hashOrder + 1] = c.hashKey end
+      list[#list + 1] = c
+    end
+  end
+  for _, hashKey in ipairs(hashOrder) do
+    local list = byHash[hashKey]
+    if #list <= 2 then
+      for _, c in ipairs(list) do
+        local v = redis.call('HINCRBY', hashKey, c.field, c.by)
+        if v == 0 then redis.call('HDEL', hashKey, c.field) end
+        noteChange(c, v)
+      end
+    else
+      local old = {}
+      for j = 1, #list, SLICE do
+        local fields = {}
+        for i = j, math.min(j + SLICE - 1, #list) do fields[#fields + 1] = list[i].field end
+        for _, v in ipairs(redis.call('HMGET', hashKey, unpack(fields))) do old[#old + 1] = v end
+      end
+      local sets, dels = {}, {}
+      for i, c in ipairs(list) do
+        local before = tonumber(old[i] or '0')
+        local v = before + c.by
+        if math.abs(before) >= EXACT or math.abs(v) >= EXACT then
+          v = redis.call('HINCRBY', hashKey, c.field, c.by)
+          if v == 0 then redis.call('HDEL', hashKey, c.field) end
+        elseif v == 0 then
+          dels[#dels + 1] = c.field
+        else
+          sets[#sets + 1] = c.field
+          sets[#sets + 1] = string.format('%.0f', v)
+        end
+        noteChange(c, v)
+      end
+      for j = 1, #sets, 2 * SLICE do redis.call('HSET', hashKey, unpack(sets, j, math.min(j + 2 * SLICE - 1, #sets))) end
+      for j = 1, #dels, SLICE do redis.call('HDEL', hashKey, unpack(dels, j, math.min(j + SLICE - 1, #dels))) end
+    end
+  end
+  pendingCounts, countIndex = {}, {}
 end
 
 local function cell(metric, town, domain, grade)

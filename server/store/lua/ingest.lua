@@ -1,21 +1,56 @@
 -- Applies a checked batch atomically and exactly once (DESIGN.md guarantees 1 and 2).
 -- ARGV[1]: JSON array of prepared items { e = event, raw = event JSON, atMs, day, year, deadlineMs?, grade?, significant? }
--- ARGV[2]: JSON config { transitions, dedupeSeconds, feedKeep, overdueLength }
+-- ARGV[2]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, overdueLength }
 -- ARGV[3]: the apply time in ms (asOf)
 -- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
+--
+-- Cost: every redis.call costs about a microsecond or two, so the script makes as few per event as
+-- it can. Dedupe marks and entity ids are claimed with SET NX (check and write in one call; undone
+-- if the batch is refused), counters and sorted-set changes are summed over the batch and written
+-- once per field or member, and only the feed items anyone will read are encoded.
 local items = cjson.decode(ARGV[1])
 local cfg = cjson.decode(ARGV[2])
 local asOf = ARGV[3]
 
--- Pass 1: dedupe and check every state rule against Redis and against earlier events of the batch.
-local duplicate, seenIds = {}, {}
-local hazardStatus, enterpriseKnown, entityTaken = {}, {}, {}
+-- Pass 1: dedupe, number the new events, and check every state rule against Redis and against
+-- earlier events of the batch. The only writes are the claims in `claimed`, deleted on a conflict.
+local duplicate = {}
+local claimed = {}
+local enterpriseKnown = {}
+-- What the batch knows of each hazard it names: read once here, kept current by pass 2.
+local hazards = {}
+local first = tonumber(redis.call('GET', key('seq')) or '0') + 1
+local seq = first - 1
 
-local function currentHazardStatus(id)
-  if hazardStatus[id] == nil then
-    hazardStatus[id] = redis.call('HGET', key('hz:' .. id), 'status') or false
+local function refuse(i, field, reason)
+  if #claimed > 0 then redis.call('DEL', unpack(claimed)) end
+  return { 'conflict', i - 1, field, reason }
+end
+
+local function claim(k, value, ttl)
+  local ok
+  if ttl then ok = redis.call('SET', k, value, 'NX', 'EX', ttl) else ok = redis.call('SET', k, value, 'NX') end
+  if ok then claimed[#claimed + 1] = k end
+  return ok
+end
+
+-- The hazard as pass 2 will find it: { status, town, domain, grade, title, deadline, overdue }, or false.
+local function hazard(id)
+  if hazards[id] == nil then
+    local h = redis.call('HMGET', key('hz:' .. id), 'status', 'town', 'domain', 'grade', 'title', 'deadline', 'overdue')
+    hazards[id] = h[1] and { status = h[1], town = h[2], domain = h[3], grade = h[4], title = h[5], deadline = h[6], overdue = h[7] == '1' } or false
   end
-  return hazardStatus[id]
+  return hazards[id]
+end
+
+-- Status moves checked in pass 1, per hazard (pass 2 replays them on `hazards`).
+local checkedStatus = {}
+local function currentHazardStatus(id)
+  if checkedStatus[id] == nil then
+    local h = hazard(id)
+    checkedStatus[id] = h and h.status or false
+  end
+  return checkedStatus[id]
 end
 
 local function legal(from, to)
@@ -27,39 +62,75 @@ end
 
 for i, it in ipairs(items) do
   local e = it.e
-  if seenIds[e.id] or redis.call('EXISTS', key('ev:' .. e.id)) == 1 then
+  -- The dedupe mark holds the event's seq; a repeat of the id (earlier, or in this batch) finds it.
+  if not claim(key('ev:' .. e.id), seq + 1, cfg.dedupeSeconds) then
     duplicate[i] = true
   else
-    seenIds[e.id] = true
+    seq = seq + 1
+    it.seq = seq
     local t = e.type
     if t == 'hazard.reported' then
       if currentHazardStatus(e.hazardId) then
-        return { 'conflict', i - 1, 'hazardId', 'hazard ' .. e.hazardId .. ' was already reported' }
+        return refuse(i, 'hazardId', 'hazard ' .. e.hazardId .. ' was already reported')
       end
-      hazardStatus[e.hazardId] = 'reported'
+      checkedStatus[e.hazardId] = 'reported'
     elseif t == 'hazard.status' then
       local from = currentHazardStatus(e.hazardId)
       if not from then
-        return { 'conflict', i - 1, 'hazardId', 'unknown hazard ' .. e.hazardId }
+        return refuse(i, 'hazardId', 'unknown hazard ' .. e.hazardId)
       end
       if not legal(from, e.status) then
-        return { 'conflict', i - 1, 'status', 'hazard ' .. e.hazardId .. ' cannot move from ' .. from .. ' to ' .. e.status }
+        return refuse(i, 'status', 'hazard ' .. e.hazardId .. ' cannot move from ' .. from .. ' to ' .. e.status)
       end
-      hazardStatus[e.hazardId] = e.status
-    elseif t == 'inspection.completed' or t == 'accident.reported' then
-      local entity = (t == 'accident.reported') and ('acc:' .. e.accidentId) or ('insp:' .. e.inspectionId)
-      if entityTaken[entity] or redis.call('EXISTS', key(entity)) == 1 then
-        local field = (t == 'accident.reported') and 'accidentId' or 'inspectionId'
-        return { 'conflict', i - 1, field, field .. ' ' .. (e.accidentId or e.inspectionId) .. ' was already reported' }
+      checkedStatus[e.hazardId] = e.status
+    elseif t == 'inspection.completed' then
+      if not claim(key('insp:' .. e.inspectionId), seq) then
+        return refuse(i, 'inspectionId', 'inspectionId ' .. e.inspectionId .. ' was already reported')
       end
-      entityTaken[entity] = true
+    elseif t == 'accident.reported' then
+      if not claim(key('acc:' .. e.accidentId), it.raw) then
+        return refuse(i, 'accidentId', 'accidentId ' .. e.accidentId .. ' was already reported')
+      end
     elseif t == 'enterprise.registered' then
       enterpriseKnown[e.enterpriseId] = true
     elseif t == 'enterprise.work' then
       if not enterpriseKnown[e.enterpriseId] and redis.call('EXISTS', key('ent:' .. e.enterpriseId)) == 0 then
-        return { 'conflict', i - 1, 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered' }
+        return refuse(i, 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered')
       end
     end
+  end
+end
+
+-- Sorted-set changes, last one wins per member (a hazard reported and closed in one batch never
+-- enters `open`); written once per set by writeZsets.
+local zsets, zsetOrder = {}, {}
+local function zset(name, member, score)
+  local z = zsets[name]
+  if not z then
+    z = { scores = {}, members = {} }
+    zsets[name] = z
+    zsetOrder[#zsetOrder + 1] = name
+  end
+  if z.scores[member] == nil then z.members[#z.members + 1] = member end
+  z.scores[member] = score or false
+end
+
+local function writeZsets()
+  for _, name in ipairs(zsetOrder) do
+    local z = zsets[name]
+    local adds, removes = {}, {}
+    for _, m in ipairs(z.members) do
+      local score = z.scores[m]
+      if score then
+        adds[#adds + 1] = score
+        adds[#adds + 1] = m
+      else
+        removes[#removes + 1] = m
+      end
+    end
+    -- In slices: unpack has a stack limit of a few thousand values.
+    for j = 1, #adds, 2000 do redis.call('ZADD', key(name), unpack(adds, j, math.min(j + 1999, #adds))) end
+    for j = 1, #removes, 1000 do redis.call('ZREM', key(name), unpack(removes, j, math.min(j + 999, #removes))) end
   end
 end
 
@@ -67,12 +138,12 @@ end
 local appliers = {}
 
 appliers['hazard.reported'] = function(e, it, feed)
-  local hk = key('hz:' .. e.hazardId)
-  redis.call('HSET', hk, 'status', 'reported', 'town', e.town, 'domain', e.domain, 'grade', e.grade,
+  hazards[e.hazardId] = { status = 'reported', town = e.town, domain = e.domain, grade = e.grade, title = e.title, deadline = it.deadlineMs, overdue = false }
+  redis.call('HSET', key('hz:' .. e.hazardId), 'status', 'reported', 'town', e.town, 'domain', e.domain, 'grade', e.grade,
     'title', e.title, 'deadline', it.deadlineMs, 'reportedAt', e.at, 'overdue', '0',
     'industry', e.industry or '', 'enterprise', e.enterprise or '', 'source', e.source or '')
-  redis.call('ZADD', key('due'), it.deadlineMs, e.hazardId)
-  redis.call('ZADD', key('open'), it.atMs, e.hazardId)
+  zset('due', e.hazardId, it.deadlineMs)
+  zset('open', e.hazardId, it.atMs)
   bumpNow(cell('hz.reported', e.town, e.domain, e.grade), 1)
   count(it, cell('hz.found', e.town, e.domain, e.grade), 1)
   bumpDaily(it.day, 'found', 1)
@@ -80,44 +151,46 @@ end
 
 appliers['hazard.status'] = function(e, it, feed)
   local hk = key('hz:' .. e.hazardId)
-  local h = redis.call('HMGET', hk, 'status', 'town', 'domain', 'grade', 'title', 'deadline', 'overdue')
-  local from, town, domain, grade, overdue = h[1], h[2], h[3], h[4], h[7] == '1'
-  feed.town, feed.domain, feed.grade, feed.title = town, domain, grade, h[5]
+  local h = hazards[e.hazardId]
+  local from, town, domain, grade, overdue = h.status, h.town, h.domain, h.grade, h.overdue
+  feed.town, feed.domain, feed.grade, feed.title = town, domain, grade, h.title
+  h.status = e.status
+  if e.status == 'awaiting_acceptance' or e.status == 'closed' then h.overdue = false end
   bumpNow(cell('hz.' .. from, town, domain, grade), -1)
   if e.status ~= 'closed' then bumpNow(cell('hz.' .. e.status, town, domain, grade), 1) end
   if e.status == 'awaiting_acceptance' or e.status == 'closed' then
     -- the deadline stops running: out of `due`, and out of the overdue gauges
-    redis.call('ZREM', key('due'), e.hazardId)
+    zset('due', e.hazardId, nil)
     if overdue then
-      redis.call('ZREM', key('overdue'), e.hazardId)
-      redis.call('HSET', hk, 'overdue', '0')
+      zset('overdue', e.hazardId, nil)
       bumpNow(cell('hz.overdue', town, domain, grade), -1)
       overdueChanged = true
     end
   elseif from == 'awaiting_acceptance' then
     -- failed acceptance: the deadline runs again; the tick marks it overdue if it has passed
-    redis.call('ZADD', key('due'), h[6], e.hazardId)
+    zset('due', e.hazardId, h.deadline)
   elseif overdue then
     overdueChanged = true -- its status shows in the overdue list
   end
   if e.status == 'closed' then
     count(it, cell('hz.closed', town, domain, grade), 1)
     bumpDaily(it.day, 'closed', 1)
-    redis.call('HSET', hk, 'closedAt', e.at)
-    redis.call('ZREM', key('open'), e.hazardId)
+    zset('open', e.hazardId, nil)
+    redis.call('HSET', hk, 'status', e.status, 'closedAt', e.at, 'overdue', '0')
+  elseif overdue and e.status == 'awaiting_acceptance' then
+    redis.call('HSET', hk, 'status', e.status, 'overdue', '0')
+  else
+    redis.call('HSET', hk, 'status', e.status)
   end
-  redis.call('HSET', hk, 'status', e.status)
 end
 
 appliers['inspection.completed'] = function(e, it)
-  redis.call('SET', key('insp:' .. e.inspectionId), it.seq)
   count(it, cell('insp', e.town, e.domain), 1)
   count(it, cell('insp.hazards', e.town, e.domain), e.hazardsFound)
   bumpDaily(it.day, 'insp', 1)
 end
 
 appliers['accident.reported'] = function(e, it, feed)
-  redis.call('SET', key('acc:' .. e.accidentId), it.raw)
   feed.grade = it.grade
   count(it, cell('acc', e.town, e.domain, it.grade), 1)
   count(it, cell('acc.deaths', e.town, e.domain, it.grade), e.deaths)
@@ -158,30 +231,32 @@ appliers['enterprise.work'] = function(e, it, feed)
   redis.call('HSET', ek, 'work', e.state, 'noCheck', noCheck)
 end
 
-local first = tonumber(redis.call('GET', key('seq')) or '0') + 1
-local seq = first - 1
-local feed = {}
-local result = { 'ok', 0 }
+local feedItems = {}
+local result = { 'ok', seq }
 for i, it in ipairs(items) do
   if duplicate[i] then
     result[#result + 1] = i - 1
   else
     local e = it.e
-    seq = redis.call('INCR', key('seq'))
-    it.seq = seq
-    redis.call('SET', key('ev:' .. e.id), seq, 'EX', cfg.dedupeSeconds)
-    logEntry(seq, it.raw)
+    logEntry(it.seq, it.raw)
     local item = it.feed
-    item.seq = seq
+    item.seq = it.seq
     appliers[e.type](e, it, item)
-    local json = cjson.encode(item)
-    redis.call('LPUSH', key('feed'), json)
-    table.insert(feed, 1, json) -- newest first
+    feedItems[#feedItems + 1] = item
   end
 end
-result[2] = seq
 if seq >= first then
+  redis.call('SET', key('seq'), seq)
+  writeCounts()
+  writeZsets()
+  -- The ticker list keeps the newest feedKeep items: only those are encoded and pushed (oldest
+  -- first, so the newest ends at the head); the publish carries the newest feedPublish.
+  local pushed = {}
+  for j = math.max(1, #feedItems - cfg.feedKeep + 1), #feedItems do pushed[#pushed + 1] = cjson.encode(feedItems[j]) end
+  redis.call('LPUSH', key('feed'), unpack(pushed))
   redis.call('LTRIM', key('feed'), 0, cfg.feedKeep - 1)
+  local feed = {}
+  for j = #pushed, math.max(1, #pushed - cfg.feedPublish + 1), -1 do feed[#feed + 1] = pushed[j] end
   publish(cfg, first, seq, asOf, feed)
 end
 return result

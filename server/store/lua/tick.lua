@@ -14,6 +14,7 @@ for _, id in ipairs(ids) do
   bumpNow(cell('hz.overdue', h[1], h[2], h[3]), 1)
 end
 overdueChanged = true
+writeCounts()
 local seq = redis.call('INCR', key('seq'))
 logEntry(seq, cjson.encode({ type = 'overdue.tick', at = ARGV[3], hazardIds = ids }))
 publish(cfg, seq, seq, ARGV[1], {})

@@ -66,8 +66,35 @@ export const DeltaSchema = Type.Object({
   today: Type.Optional(Cells),
   year: Type.Optional(Cells),
   daily: Type.Optional(Cells),
+  /**
+   * The cells of the four scopes, compact (what nodes send; shared/state.ts `compactDelta` and
+   * `applyDelta` write and read it): per scope a flat list of `ref, value` entries, and under `ty`
+   * `ref, today value, year value` for a cell that changed in both. A number `ref` is a step
+   * forward in the scope's keys as the viewer holds them before this delta, sorted (the first
+   * entry's step counts from -1; `ty` steps through `today`); a string `ref` is a key new to it.
+   */
+  cells: Type.Optional(
+    Type.Partial(
+      Type.Record(
+        Type.Union([
+          Type.Literal('now'),
+          Type.Literal('today'),
+          Type.Literal('year'),
+          Type.Literal('daily'),
+          Type.Literal('ty'),
+        ]),
+        Type.Array(Type.Union([Type.String(), Type.Number()])),
+      ),
+    ),
+  ),
   /** New feed items, newest first. */
   feed: Type.Optional(Type.Array(FeedItemSchema)),
+  /**
+   * `feed` compact (what nodes send): each item as `[mask, ...values]`, the values of the fields
+   * whose bits are set in `mask`, in FeedItemSchema's order, `type` as its index in EVENT_TYPES
+   * (an item with a field this cannot carry comes as it is).
+   */
+  feedRows: Type.Optional(Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()])))),
   /** The whole overdue list, when it changed. */
   overdue: Type.Optional(Type.Array(OverdueItemSchema)),
   /** Headline numbers that changed (derived from the cells; for clients without the roll-up code). */

@@ -1,6 +1,6 @@
 import { LIMITS } from './limits.ts'
 import type { Cells } from './cells.ts'
-import type { Delta, WallState } from './protocol.ts'
+import type { Delta, FeedItem, WallState } from './protocol.ts'
 
 // Applying, merging and checking deltas: the same code on the server node and in every client,
 // so both hold the same state at the same seq (and the digest proves it).
@@ -10,27 +10,221 @@ export function emptyState(day: string): WallState {
 }
 
 const CELL_SCOPES = ['now', 'today', 'year', 'daily'] as const
+type CellScope = (typeof CELL_SCOPES)[number]
+
+/**
+ * Each cells object's keys, sorted: what compact deltas refer to. Made once per object and kept in
+ * order by assignCells as keys come and go (a viewer applies ten deltas a second; sorting a few
+ * thousand keys for each would cost more than the rest of the delta).
+ */
+const sortedKeys = new WeakMap<Cells, string[]>()
+
+function keysOf(cells: Cells): string[] {
+  let keys = sortedKeys.get(cells)
+  if (!keys) {
+    keys = Object.keys(cells).sort()
+    sortedKeys.set(cells, keys)
+  }
+  return keys
+}
+
+/** The place of `key` in sorted `keys`, or where it would go (then `found` is false). */
+function place(keys: string[], key: string): { at: number; found: boolean } {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (keys[mid] < key) lo = mid + 1
+    else hi = mid
+  }
+  return { at: lo, found: keys[lo] === key }
+}
 
 /** A cell whose value is 0 is dropped, so a state equals a fresh snapshot that never saw it. */
 function assignCells(target: Cells, changes: Cells | undefined): void {
   if (!changes) return
+  const keys = sortedKeys.get(target)
   for (const key in changes) {
-    if (changes[key] === 0) delete target[key]
-    else target[key] = changes[key]
+    const had = key in target
+    if (changes[key] === 0) {
+      if (!had) continue
+      delete target[key]
+      if (keys) keys.splice(place(keys, key).at, 1)
+    } else {
+      target[key] = changes[key]
+      if (!had && keys) keys.splice(place(keys, key).at, 0, key)
+    }
   }
+}
+
+/**
+ * Refs of one scope's compact list: existing keys by their sorted place, as steps forward from the
+ * previous one (small numbers), new keys by name. `entries` are [key, ...values].
+ */
+function encodeRefs(keys: string[], entries: [string, ...number[]][]): (string | number)[] {
+  const known: [number, number[]][] = []
+  const list: (string | number)[] = []
+  for (const [key, ...values] of entries) {
+    const { at, found } = place(keys, key)
+    if (found) known.push([at, values])
+    else list.push(key, ...values)
+  }
+  known.sort((a, b) => a[0] - b[0])
+  let previous = -1
+  for (const [i, values] of known) {
+    list.push(i - previous - 1, ...values)
+    previous = i
+  }
+  return list
+}
+
+// Written out rather than read from FeedItemSchema and EVENT_TYPES: the wall bundles this file, and
+// the schemas would bring TypeBox with them.
+/** FeedItemSchema's fields in its order: bit i of a row's mask is field i. */
+const FEED_FIELDS = [
+  'seq',
+  'at',
+  'type',
+  'town',
+  'domain',
+  'grade',
+  'title',
+  'hazardId',
+  'status',
+  'name',
+  'riskLevel',
+  'state',
+  'preCheckDone',
+  'deaths',
+  'seriousInjuries',
+  'hazardsFound',
+] as const satisfies readonly (keyof FeedItem)[]
+/** A field FeedItem gains must be added above (until then items carrying it are sent plain). */
+const _everyField: Record<Exclude<keyof FeedItem, (typeof FEED_FIELDS)[number]>, never> = {}
+/** EVENT_TYPES in its order: a row's `type` is its index here (other types are sent as text). */
+const FEED_TYPES = [
+  'hazard.reported',
+  'hazard.status',
+  'inspection.completed',
+  'accident.reported',
+  'enterprise.registered',
+  'enterprise.work',
+]
+
+/** A feed item as a row [mask, ...values]; the item itself if it has a field a row cannot carry. */
+function feedRow(item: FeedItem): (string | number | boolean)[] | FeedItem {
+  let mask = 0
+  const row: (string | number | boolean)[] = [0]
+  for (let i = 0; i < FEED_FIELDS.length; i++) {
+    const value = item[FEED_FIELDS[i]]
+    if (value === undefined) continue
+    mask |= 1 << i
+    const typeIndex = FEED_FIELDS[i] === 'type' ? FEED_TYPES.indexOf(value as string) : -1
+    row.push(typeIndex >= 0 ? typeIndex : value)
+  }
+  if (Object.keys(item).length !== row.length - 1) return item
+  row[0] = mask
+  return row
+}
+
+function feedItemOf(row: unknown): FeedItem | null {
+  if (!Array.isArray(row)) return row as FeedItem
+  const item: Record<string, unknown> = {}
+  let next = 1
+  for (let i = 0; i < FEED_FIELDS.length; i++) {
+    if (!(row[0] & (1 << i))) continue
+    const value = row[next++]
+    item[FEED_FIELDS[i]] = FEED_FIELDS[i] === 'type' && typeof value === 'number' ? FEED_TYPES[value] : value
+  }
+  return next === row.length ? (item as FeedItem) : null
+}
+
+/**
+ * `delta` as a node sends it, a few bytes per cell instead of its ~40-character key (see
+ * DeltaSchema `cells` and `feedRows`), against `state`: what every viewer in step holds before it.
+ */
+export function compactDelta(state: WallState, delta: Delta): Delta {
+  const { now: _n, today: _t, year: _y, daily: _d, feed, ...rest } = delta
+  const cells: NonNullable<Delta['cells']> = {}
+  const both: [string, number, number][] = []
+  for (const scope of CELL_SCOPES) {
+    const changes = delta[scope]
+    if (!changes) continue
+    const entries: [string, number][] = []
+    for (const key in changes) {
+      // A counter changed today changed this year too: one entry for both.
+      if (scope === 'today' && delta.year && key in delta.year)
+        both.push([key, changes[key], delta.year[key]])
+      else if (!(scope === 'year' && delta.today && key in delta.today)) entries.push([key, changes[key]])
+    }
+    if (entries.length) cells[scope] = encodeRefs(keysOf(state[scope]), entries)
+  }
+  if (both.length) cells.ty = encodeRefs(keysOf(state.today), both)
+  const wire: Delta = Object.keys(cells).length ? { ...rest, cells } : rest
+  if (feed?.length) wire.feedRows = feed.map(feedRow) as NonNullable<Delta['feedRows']>
+  return wire
+}
+
+/** The cells of a compact delta written out against `state`; null when a ref does not resolve. */
+function expandCells(
+  state: WallState,
+  cells: NonNullable<Delta['cells']>,
+): Partial<Record<CellScope, Cells>> | null {
+  const out: Partial<Record<CellScope, Cells>> = {}
+  const read = (
+    scope: CellScope,
+    list: (string | number)[],
+    width: number,
+    put: (key: string, values: number[]) => void,
+  ) => {
+    const keys = keysOf(state[scope])
+    let previous = -1
+    for (let i = 0; i + width < list.length + 1; i += width) {
+      const ref = list[i]
+      let key: string | undefined
+      if (typeof ref === 'number') {
+        previous += ref + 1
+        key = keys[previous]
+      } else key = ref
+      if (key === undefined) return false
+      put(key, list.slice(i + 1, i + width) as number[])
+    }
+    return true
+  }
+  for (const scope of CELL_SCOPES) {
+    const list = cells[scope]
+    if (!list) continue
+    const changes: Cells = (out[scope] ??= {})
+    if (!read(scope, list, 2, (key, [v]) => (changes[key] = v))) return null
+  }
+  if (cells.ty) {
+    const today: Cells = (out.today ??= {})
+    const year: Cells = (out.year ??= {})
+    const ok = read('today', cells.ty, 3, (key, [t, y]) => {
+      today[key] = t
+      year[key] = y
+    })
+    if (!ok) return null
+  }
+  return out
 }
 
 export type ApplyResult = 'applied' | 'stale' | 'gap'
 
 /**
- * Applies `delta` to `state` in place. A delta the state already holds is ignored ("stale");
- * one that does not start right after `state.seq` is a gap: nothing is applied, resync.
+ * Applies `delta` (plain or compact) to `state` in place. A delta the state already holds is ignored
+ * ("stale"); one that does not start right after `state.seq`, or whose compact cells name a cell the
+ * state does not have, is a gap: nothing is applied, resync.
  */
 export function applyDelta(state: WallState, delta: Delta): ApplyResult {
   if (delta.seq <= state.seq) return 'stale'
   if (delta.from !== state.seq + 1) return 'gap'
-  for (const scope of CELL_SCOPES) assignCells(state[scope], delta[scope])
-  if (delta.feed?.length) state.feed = [...delta.feed, ...state.feed].slice(0, LIMITS.feedLength)
+  const compact = delta.cells ? expandCells(state, delta.cells) : null
+  if (delta.cells && !compact) return 'gap'
+  const feed = delta.feedRows ? delta.feedRows.map(feedItemOf) : delta.feed
+  if (feed?.includes(null)) return 'gap'
+  for (const scope of CELL_SCOPES) assignCells(state[scope], compact ? compact[scope] : delta[scope])
+  if (feed?.length) state.feed = [...(feed as FeedItem[]), ...state.feed].slice(0, LIMITS.feedLength)
   if (delta.overdue) state.overdue = delta.overdue
   state.seq = delta.seq
   state.asOf = delta.asOf
@@ -48,6 +242,28 @@ export function mergeDelta(a: Delta, b: Delta): Delta {
   if (overdue) merged.overdue = overdue
   if (a.kpis || b.kpis) merged.kpis = { ...a.kpis, ...b.kpis }
   return merged
+}
+
+/**
+ * `mergeDelta` in place: `a` becomes what `a` then `b` say. For a node summing thousands of
+ * publishes between flushes, where copying the growing `a` each time would cost O(cells) per publish.
+ * Only for a delta nobody else holds.
+ */
+export function mergeInto(a: Delta, b: Delta): Delta {
+  for (const scope of CELL_SCOPES) {
+    const changes = b[scope]
+    if (!changes) continue
+    const target = a[scope]
+    if (!target) a[scope] = { ...changes }
+    else for (const key in changes) target[key] = changes[key]
+  }
+  if (b.feed?.length)
+    a.feed = a.feed ? b.feed.concat(a.feed).slice(0, LIMITS.feedLength) : b.feed.slice(0, LIMITS.feedLength)
+  if (b.overdue) a.overdue = b.overdue
+  if (b.kpis) a.kpis = { ...a.kpis, ...b.kpis }
+  a.seq = b.seq
+  a.asOf = b.asOf
+  return a
 }
 
 /** FNV-1a, 32 bits: small, fast, the same in every JS engine. Not for security, only for agreement. */

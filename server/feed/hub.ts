@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
-import { applyDelta, mergeDelta, stateDigest } from '../../shared/state.ts'
+import { applyDelta, compactDelta, mergeInto, stateDigest } from '../../shared/state.ts'
 import { buildSnapshot, computeKpis, dailyWindow, type Kpis } from '../../shared/summary.ts'
+import { withCellIndex } from '../../shared/cells.ts'
 import { regionDay } from '../../shared/time.ts'
 import type { ClientMessage, Delta, WallState } from '../../shared/protocol.ts'
 import type { Region } from '../../shared/region.ts'
@@ -25,6 +26,12 @@ export interface HubOptions {
   highWaterBytes: number
   /** Backed up for longer than this: closed with 4008 (it reconnects and gets a snapshot). */
   slowCloseMs: number
+  /**
+   * Delta bytes a viewer is sent per second, on average (every viewer in step gets the same). At
+   * high ingest rates a flush waits for the budget while changes keep merging (a cell changed
+   * twice is sent once): a wall's bandwidth stays bounded whatever the rate.
+   */
+  bytesPerSecond: number
 }
 
 export const HUB_DEFAULTS: HubOptions = {
@@ -33,7 +40,13 @@ export const HUB_DEFAULTS: HubOptions = {
   pingMs: 15_000,
   highWaterBytes: 256 * 1024,
   slowCloseMs: 30_000,
+  // Under 30 KB/s per viewer (issue 6) over any 10 s, with a full bucket at the start and digests
+  // and pongs on top.
+  bytesPerSecond: 26 * 1024,
 }
+
+/** Room kept for the headline numbers, which are known only once the delta is applied. */
+const KPIS_RESERVE = 600
 
 export interface HubDeps {
   store: RegionStore
@@ -45,11 +58,20 @@ export interface HubDeps {
 }
 
 export class FeedHub {
+  /**
+   * The state as of the last flush: exactly what every viewer in step holds, the state digests
+   * hash and snapshots are made of (a snapshot is never taken between flushes).
+   */
   private view: WallState | null = null
+  /** What Redis published since the last flush, merged; applied to the view when flushed. */
   private pending: Delta | null = null
   private lastKpis: Kpis | null = null
   private window = new Set<string>()
-  private snapshotJson: { seq: number; json: string } | null = null
+  /** The snapshot message of the view's seq, encoded once for every viewer that needs it. */
+  private snapshotData: { seq: number; data: Buffer } | null = null
+  /** Delta bytes that may be sent now (a token bucket, refilled at bytesPerSecond). */
+  private tokens: number
+  private refilledAt = Date.now()
   private loading: Promise<void> | null = null
   /** Publishes that arrive while a snapshot is being read; applied after it. */
   private arrivedWhileLoading: Published[] = []
@@ -66,6 +88,7 @@ export class FeedHub {
     private readonly deps: HubDeps,
     private readonly opts: HubOptions = HUB_DEFAULTS,
   ) {
+    this.tokens = this.bucketSize
     // The subscriber has its own connection (a subscribed connection cannot run commands).
     this.subscriber = new Redis(deps.redisUrl, {
       lazyConnect: true,
@@ -114,7 +137,12 @@ export class FeedHub {
     socket.on('close', () => this.detach(conn))
     if (this.view && !this.loading) {
       this.sendSnapshot(conn)
-      if (this.degraded) this.send(conn, JSON.stringify({ type: 'status', state: 'degraded', reason: 'redis unavailable' }), 'status')
+      if (this.degraded)
+        this.send(
+          conn,
+          JSON.stringify({ type: 'status', state: 'degraded', reason: 'redis unavailable' }),
+          'status',
+        )
     }
     return conn
   }
@@ -138,7 +166,9 @@ export class FeedHub {
         buffered: c.buffered,
         owed: c.owedSnapshot,
         since: c.backedUpSince,
-        heldCells: c.held ? Object.keys({ ...c.held.now, ...c.held.today, ...c.held.year, ...c.held.daily }).length : 0,
+        heldCells: c.held
+          ? Object.keys({ ...c.held.now, ...c.held.today, ...c.held.year, ...c.held.daily }).length
+          : 0,
       })),
     }
   }
@@ -152,16 +182,21 @@ export class FeedHub {
     this.applyPublished(this.view, pub)
   }
 
-  /** Applies a publish to `view`; false on a gap (a publish was missed: reload). */
+  /** The last seq published to this node (flushed or pending). */
+  private get lastSeq(): number {
+    return this.pending?.seq ?? this.view?.seq ?? -1
+  }
+
+  /** Adds a publish to the pending changes; false on a gap (a publish was missed: reload). */
   private applyPublished(view: WallState, pub: Published): boolean {
-    if (pub.seq <= view.seq) return true
-    if (pub.from !== view.seq + 1) {
-      void this.reload(`gap: have ${view.seq}, got ${pub.from}..${pub.seq}`)
+    const last = this.lastSeq
+    if (pub.seq <= last) return true
+    if (pub.from !== last + 1) {
+      void this.reload(`gap: have ${last}, got ${pub.from}..${pub.seq}`)
       return false
     }
     const delta = deltaOf(pub, view, this.window)
-    applyDelta(view, delta)
-    this.pending = this.pending ? mergeDelta(this.pending, delta) : delta
+    this.pending = this.pending ? mergeInto(this.pending, delta) : delta
     return true
   }
 
@@ -191,8 +226,8 @@ export class FeedHub {
           if (gap) continue
           this.view = state
           this.pending = null
-          this.lastKpis = computeKpis(state)
-          this.snapshotJson = null
+          this.lastKpis = withCellIndex(() => computeKpis(state))
+          this.snapshotData = null
           this.degraded = this.subscriber.status !== 'ready'
           for (const c of this.clients) this.sendSnapshot(c)
           this.deps.metrics.feedLive.set(this.degraded ? 0 : 1)
@@ -217,25 +252,56 @@ export class FeedHub {
     for (const c of this.clients) this.send(c, json, 'status')
   }
 
-  /** Sends what changed since the last flush, once serialized, to every viewer in step. */
+  /** A second's worth: a short burst (an import, a shift's reports at once) is not delayed. */
+  private get bucketSize(): number {
+    return this.opts.bytesPerSecond
+  }
+
+  /**
+   * Sends what changed since the last flush, encoded once, to every viewer in step — when the
+   * byte budget allows; otherwise the changes keep merging until it does.
+   */
   flush(): void {
     const view = this.view
     if (view && this.pending) {
-      const delta = this.pending
-      this.pending = null
-      const kpis = computeKpis(view)
-      const changed: Record<string, number | null> = {}
-      for (const [k, v] of Object.entries(kpis)) if (this.lastKpis?.[k as keyof Kpis] !== v) changed[k] = v
-      this.lastKpis = kpis
-      if (Object.keys(changed).length) delta.kpis = changed
-      const json = JSON.stringify(delta)
-      for (const c of this.clients) this.deliver(c, delta, json)
-      this.deps.metrics.flushes.inc()
+      const wire = this.affordable(view, this.pending)
+      if (wire) {
+        const delta = this.pending
+        this.pending = null
+        applyDelta(view, delta)
+        const kpis = withCellIndex(() => computeKpis(view))
+        const changed: Record<string, number | null> = {}
+        for (const [k, v] of Object.entries(kpis)) if (this.lastKpis?.[k as keyof Kpis] !== v) changed[k] = v
+        this.lastKpis = kpis
+        if (Object.keys(changed).length) delta.kpis = wire.kpis = changed
+        const data = Buffer.from(JSON.stringify(wire))
+        this.tokens -= data.length
+        for (const c of this.clients) this.deliver(c, delta, data)
+        this.deps.metrics.flushes.inc()
+      }
     }
     this.serviceBackedUp()
   }
 
-  private deliver(c: FeedConnection, delta: Delta, json: string): void {
+  /**
+   * The pending changes as sent (compact, against the view every viewer in step holds) if the
+   * byte budget allows them now; null: wait and keep merging. Changes bigger than the whole bucket
+   * go once it is full, so nothing waits forever.
+   */
+  private affordable(view: WallState, pending: Delta): Delta | null {
+    const now = Date.now()
+    this.tokens = Math.min(
+      this.bucketSize,
+      this.tokens + ((now - this.refilledAt) * this.opts.bytesPerSecond) / 1000,
+    )
+    this.refilledAt = now
+    const wire = compactDelta(view, pending)
+    const bytes = Buffer.byteLength(JSON.stringify(wire)) + KPIS_RESERVE
+    return bytes <= this.tokens || this.tokens >= this.bucketSize ? wire : null
+  }
+
+  /** `delta` plain (held for a backed-up viewer), `data` its compact encoding (sent to one in step). */
+  private deliver(c: FeedConnection, delta: Delta, data: Buffer): void {
     if (c.sentSeq < 0 || delta.seq <= c.sentSeq || c.owedSnapshot) return // the (owed) snapshot carries it
     if (c.held || c.buffered > this.opts.highWaterBytes) {
       c.hold(delta)
@@ -243,7 +309,7 @@ export class FeedHub {
       return
     }
     if (delta.from !== c.sentSeq + 1) return this.sendSnapshot(c)
-    this.send(c, json, 'delta')
+    this.send(c, data, 'delta')
     c.sentSeq = delta.seq
   }
 
@@ -267,7 +333,10 @@ export class FeedHub {
     }
   }
 
-  /** A snapshot now, or, while the socket is backed up, once it drains: never more than one queued. */
+  /**
+   * A snapshot of the view (the last flush: the next delta follows on from it), or, while the
+   * socket is backed up, once it drains: never more than one owed.
+   */
   private sendSnapshot(c: FeedConnection): void {
     const view = this.view
     if (!view) return
@@ -277,41 +346,47 @@ export class FeedHub {
       if (!c.backedUpSince) c.backedUpSince = Date.now()
       return
     }
-    if (this.snapshotJson?.seq !== view.seq) {
-      this.snapshotJson = { seq: view.seq, json: JSON.stringify({ type: 'snapshot', ...buildSnapshot(view, this.deps.region) }) }
+    if (this.snapshotData?.seq !== view.seq) {
+      const json = JSON.stringify({ type: 'snapshot', ...buildSnapshot(view, this.deps.region) })
+      this.snapshotData = { seq: view.seq, data: Buffer.from(json) }
     }
     c.owedSnapshot = false
     c.backedUpSince = 0
-    this.send(c, this.snapshotJson.json, 'snapshot')
+    this.send(c, this.snapshotData.data, 'snapshot')
     c.sentSeq = view.seq
   }
 
-  private send(c: FeedConnection, json: string, type: string): void {
+  /**
+   * Sends a text message. Messages for many viewers come encoded once as a Buffer: ws then frames
+   * the same bytes for every socket instead of encoding the string again for each.
+   */
+  private send(c: FeedConnection, message: Buffer | string, type: string): void {
     if (c.socket.readyState !== 1) return
-    c.socket.send(json)
+    c.socket.send(message, { binary: false })
     this.deps.metrics.wsMessages.inc({ type })
-    this.deps.metrics.wsBytes.inc(Buffer.byteLength(json))
+    this.deps.metrics.wsBytes.inc(typeof message === 'string' ? Buffer.byteLength(message) : message.length)
   }
 
   private async sendDigests(): Promise<void> {
     const view = this.view
     if (!view || this.loading) return
     this.flush()
-    const json = JSON.stringify({ type: 'digest', seq: view.seq, hash: stateDigest(view) })
-    for (const c of this.clients) if (c.sentSeq === view.seq && !c.held && !c.owedSnapshot) this.send(c, json, 'digest')
-    await this.checkCaughtUp(view.seq)
+    const data = Buffer.from(JSON.stringify({ type: 'digest', seq: view.seq, hash: stateDigest(view) }))
+    for (const c of this.clients)
+      if (c.sentSeq === view.seq && !c.held && !c.owedSnapshot) this.send(c, data, 'digest')
+    await this.checkCaughtUp(this.lastSeq)
   }
 
   /**
    * A publish lost while the subscription was being re-established leaves the view behind with
    * nothing to reveal it in a quiet period. Redis ahead of us twice in a row at the same seq: reload.
    */
-  private async checkCaughtUp(viewSeq: number): Promise<void> {
+  private async checkCaughtUp(seenSeq: number): Promise<void> {
     try {
       const redisSeq = await this.deps.store.currentSeq()
-      if (redisSeq <= viewSeq) this.behindAt = -1
-      else if (this.behindAt === viewSeq) void this.reload('behind redis with no publish')
-      else this.behindAt = viewSeq
+      if (redisSeq <= seenSeq) this.behindAt = -1
+      else if (this.behindAt === seenSeq) void this.reload('behind redis with no publish')
+      else this.behindAt = seenSeq
     } catch {
       /* Redis down: the subscriber's close already marked us degraded */
     }
@@ -348,6 +423,8 @@ export class FeedHub {
         this.sendSnapshot(c)
         return
       case 'ping':
+        // A backed-up socket gets no pongs: they would only queue behind what it cannot read.
+        if (c.held || c.buffered > this.opts.highWaterBytes) return
         this.send(c, JSON.stringify({ type: 'pong', t: msg.t }), 'pong')
         return
       case 'health':

@@ -11,8 +11,12 @@ export const LIMITS = {
   enterpriseMax: 100,
   /** Default batch limit; the server's BATCH_LIMIT can change it. */
   batchMax: 500,
-  /** Newest events the ticker keeps. */
-  feedLength: 30,
+  /**
+   * Newest events the ticker keeps: the most lines any wall layout shows (EventTicker: 12 stacked on
+   * a phone, about 5 on the 1920×1080 canvas). Each one more is carried in every snapshot and, at
+   * high rates, in every delta.
+   */
+  feedLength: 12,
   /** Oldest overdue hazards the wall lists. */
   overdueListLength: 20,
   /** Days in the found-vs-closed trend. */

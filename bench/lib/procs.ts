@@ -138,6 +138,27 @@ export function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
 }
 
+/**
+ * CPU share (1 = one core) each named process (or group of processes) uses from now until
+ * `shares()` is called: where a run's time went on a 2-core machine.
+ */
+export function cpuMeter(named: Record<string, Child | number | Child[]>) {
+  const pids = (v: Child | number | Child[]) =>
+    typeof v === 'number' ? [v] : Array.isArray(v) ? v.map((c) => c.pid) : [v.pid]
+  const total = (v: Child | number | Child[]) => pids(v).reduce((s, pid) => s + cpuMsOf(pid), 0)
+  const start = Date.now()
+  const before = Object.fromEntries(Object.entries(named).map(([k, v]) => [k, total(v)]))
+  return {
+    shares: () =>
+      Object.fromEntries(
+        Object.entries(named).map(([k, v]) => [
+          k,
+          Math.round(((total(v) - before[k]) / (Date.now() - start)) * 100) / 100,
+        ]),
+      ),
+  }
+}
+
 /** A private redis-server in a temporary folder, removed on stop. */
 export async function privateRedis(): Promise<RedisProcess & { pid: number; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-bench-redis-'))

@@ -1,5 +1,5 @@
 import type { BenchOptions } from '../lib/options.ts'
-import { privateRedis, spawnChild, type Child } from '../lib/procs.ts'
+import { cpuMeter, privateRedis, spawnChild, type Child } from '../lib/procs.ts'
 import { machine, type Row, type ScenarioResult } from '../lib/report.ts'
 import { bareWsNode, lookoutNode, shares, viewerProcesses } from '../lib/servers.ts'
 import { Histogram, round, sleep, type HistogramData } from '../lib/stats.ts'
@@ -119,6 +119,7 @@ export const SEED_EVENTS = 5000
 
 async function lookoutRun(
   redisUrl: string,
+  redisPid: number,
   procs: Child[],
   count: number,
   rates: number[],
@@ -137,14 +138,20 @@ async function lookoutRun(
     await sleep(2000)
     const rssAfter = await rssAfterGc(node)
     const snapshotBytes = (await (await fetch(`${node.url}/api/snapshot`)).text()).length
-    const byRate: Record<number, Collected & { ingest: Record<string, unknown> }> = {}
+    const byRate: Record<
+      number,
+      Collected & { ingest: Record<string, unknown>; cpu: Record<string, number> }
+    > = {}
     for (const rate of rates) {
       await resetAll(procs)
+      const cpu = cpuMeter({ node, redis: redisPid, loader, viewers: procs })
       const load = await loader.call<RateResult>('rate', { eventsPerSecond: rate, batch: 1, seconds })
       await sleep(1000) // the last flush reaches everyone
+      const cpuShares = cpu.shares()
       const seen = await collect(procs, { answeredSeq: load.answeredSeq, answeredAt: load.answeredAt })
       byRate[rate] = {
         ...seen,
+        cpu: cpuShares,
         ingest: {
           eventsPerSecond: round(load.events / load.seconds, 1),
           applied: load.applied,
@@ -188,6 +195,7 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
         const bare = await baselineRun(procs, count, seconds, opts)
         const lookout = await lookoutRun(
           redis.url,
+          redis.pid,
           procs,
           count,
           rates,

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type CDPSession, type Page } from 'playwright-core'
@@ -9,6 +8,7 @@ import { machine, type Row, type ScenarioResult } from '../lib/report.ts'
 import { lookoutNode } from '../lib/servers.ts'
 import { round, sleep } from '../lib/stats.ts'
 import { SEED_EVENTS } from './fanout.ts'
+import { ensureClientBuilt } from '../../tests/browser/harness.ts'
 import type { RateResult } from '../clients/loader.ts'
 
 // wall-soak: the built wall in headless Chromium (1920×1080) fed 20 events/s for a configurable time.
@@ -19,6 +19,7 @@ import type { RateResult } from '../clients/loader.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const DIST = join(ROOT, 'dist/client')
+const PROFILES = join(ROOT, 'bench/results/profiles/')
 const RATE = 20
 
 interface Sample {
@@ -87,34 +88,13 @@ function slope(points: [number, number][]): number {
   return sxx ? sxy / sxx : NaN
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, name.name)
-    newest = Math.max(newest, name.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
-  }
-  return newest
-}
-
-/** dist/client must hold a build; builds it (as `npm run build` does) only when there is none. */
-function ensureBuilt(): { builtAt: string; olderThanSources: boolean } {
-  if (!existsSync(join(DIST, 'index.html'))) {
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, NODE_ENV: 'production' },
-        stdio: 'inherit',
-      },
-    )
-  }
-  const builtAt = statSync(join(DIST, 'index.html')).mtimeMs
-  return {
-    builtAt: new Date(builtAt).toISOString(),
-    olderThanSources:
-      builtAt < Math.max(newestMtime(join(ROOT, 'client')), newestMtime(join(ROOT, 'shared'))),
-  }
+/**
+ * dist/client as built from the current sources: the browser tests' build step (one lock and one
+ * stamp for every process that needs the built wall, so none builds over another's run).
+ */
+async function builtWall(): Promise<{ builtAt: string }> {
+  await ensureClientBuilt()
+  return { builtAt: new Date(statSync(join(DIST, 'index.html')).mtimeMs).toISOString() }
 }
 
 export async function wallSoak(opts: BenchOptions): Promise<ScenarioResult> {
@@ -123,7 +103,7 @@ export async function wallSoak(opts: BenchOptions): Promise<ScenarioResult> {
   const minutes = opts.minutes ?? (opts.quick ? 0.3 : 10)
   const idleMinutes = opts.quick ? 0.1 : 2
   const sampleMs = opts.quick ? 3_000 : 60_000
-  const build = ensureBuilt()
+  const build = await builtWall()
   const redis = await privateRedis()
   const node = await lookoutNode(redis.url, opts)
   const loader = await spawnChild('loader', 'clients/loader.ts')
@@ -170,11 +150,18 @@ export async function wallSoak(opts: BenchOptions): Promise<ScenarioResult> {
       minutes * 60_000 + 120_000,
     )
     const soak: Sample[] = []
+    // With --profile: the page's own CPU profile over the first sampling interval of the feed.
+    if (opts.profile) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'))
     while (Date.now() - feedStart < minutes * 60_000) {
       await sleep(Math.max(0, feedStart + (soak.length + 1) * sampleMs - Date.now()))
       const s = await sample(cdp, page, previous, (Date.now() - feedStart) / 60_000)
       soak.push(s.sample)
       previous = s.after
+      if (opts.profile && soak.length === 1) {
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown }
+        mkdirSync(PROFILES, { recursive: true })
+        writeFileSync(`${PROFILES}wall-${Date.now()}.cpuprofile`, JSON.stringify(profile))
+      }
       console.log(
         `wall-soak ${s.sample.minute.toFixed(1)} min: heap ${s.sample.heapMb} MB, ${s.sample.domNodes} nodes, busy ${(s.sample.busy * 100).toFixed(1)} %`,
       )

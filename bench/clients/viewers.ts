@@ -5,21 +5,28 @@ import type { WallState } from '../../shared/protocol.ts'
 import { serveParent, memoryAfterGc } from '../lib/child.ts'
 import { Histogram, clockMs, sleep } from '../lib/stats.ts'
 
-// A viewer process: holds many websocket viewers at once. `feed` viewers are the wall's own
-// FeedClient (snapshot, deltas, gap and digest checks); `raw` viewers are plain `ws` clients of the
-// bare broadcast baseline, which stamps each message with its send time.
+// A viewer process: holds many websocket viewers at once.
+// - `full` viewers are the wall's own FeedClient: snapshot, deltas applied, gap and digest checks.
+//   They prove the state is right; each costs ~50 µs per delta, so a process holds a sample of them.
+// - `light` viewers are plain sockets that note, from the head of each message, which seq it
+//   brings them to (and whether it follows on from the last): the server does the same work for
+//   them, and their timing is the server's, not that of a process applying 5,000 deltas at once.
+// - `raw` viewers are clients of the bare broadcast baseline, which stamps each message's send time.
 
 interface Viewer {
   /** Messages and payload bytes received since the last reset. */
   messages: number
   bytes: number
   byType: Record<string, number>
-  /** (seq, clockMs) each time this viewer's state moved to a new seq since the last reset. */
+  /** (seq, clockMs) each time this viewer moved to a new seq since the last reset. */
   seqs: number[]
   times: number[]
+  /** Light viewers: the seq held, and deltas that did not follow on from it. */
+  seq: number
+  gaps: number
   feed?: FeedClient
-  raw?: WebSocket
-  /** Has had its first message (or, raw, is connected). */
+  socket?: WebSocket
+  /** Has had its first message (raw: is connected). */
   opened: boolean
 }
 
@@ -27,19 +34,32 @@ const viewers: Viewer[] = []
 let mode: 'feed' | 'raw' = 'feed'
 const rawLatency = new Histogram()
 let windowStart = clockMs()
+const pingTimers: ReturnType<typeof setInterval>[] = []
 
+const newViewer = (): Viewer => ({
+  messages: 0,
+  bytes: 0,
+  byType: {},
+  seqs: [],
+  times: [],
+  seq: -1,
+  gaps: 0,
+  opened: false,
+})
+
+/** Counts a message and returns its head (type, from, seq and the baseline's stamp come first). */
 function countMessage(v: Viewer, data: WebSocket.RawData): string {
-  const text = String(data)
+  const buffer = data as Buffer
   v.messages++
-  v.bytes += Buffer.isBuffer(data) ? data.length : Buffer.byteLength(text)
-  // The type is near the start of every message; no need to parse it twice.
-  const type = /"type":"(\w+)"/.exec(text.slice(0, 40))?.[1] ?? 'other'
+  v.bytes += buffer.length
+  const head = buffer.toString('latin1', 0, 96)
+  const type = /"type":"(\w+)"/.exec(head)?.[1] ?? 'other'
   v.byType[type] = (v.byType[type] ?? 0) + 1
-  return text
+  return head
 }
 
-function openFeedViewer(url: string): Viewer {
-  const v: Viewer = { messages: 0, bytes: 0, byType: {}, seqs: [], times: [], opened: false }
+function openFullViewer(url: string): Viewer {
+  const v = newViewer()
   v.feed = new FeedClient({
     url,
     socket: (u) => {
@@ -59,18 +79,44 @@ function openFeedViewer(url: string): Viewer {
   return v
 }
 
-function openRawViewer(url: string): Viewer {
-  const v: Viewer = { messages: 0, bytes: 0, byType: {}, seqs: [], times: [], opened: false }
+function openLightViewer(url: string): Viewer {
+  const v = newViewer()
   const ws = new WebSocket(url)
   ws.on('message', (data) => {
-    const msg = JSON.parse(countMessage(v, data)) as { t: number; seq: number }
+    const head = countMessage(v, data)
+    const m = /^\{"type":"(snapshot|delta)"(?:,"from":(\d+))?,"seq":(\d+)/.exec(head)
+    if (!m) return
+    const seq = Number(m[3])
+    if (m[1] === 'delta' && Number(m[2]) !== v.seq + 1) v.gaps++
+    if (seq <= v.seq && m[1] === 'delta') return
+    v.seq = seq
+    v.opened = true
+    v.seqs.push(seq)
+    v.times.push(clockMs())
+  })
+  ws.on('error', () => {})
+  // The wall's FeedClient pings every 5 s; so do these, so the server answers as many pongs.
+  const timer = setInterval(
+    () => ws.readyState === 1 && ws.send(JSON.stringify({ type: 'ping', t: Date.now() })),
+    5000,
+  )
+  pingTimers.push(timer)
+  v.socket = ws
+  return v
+}
+
+function openRawViewer(url: string): Viewer {
+  const v = newViewer()
+  const ws = new WebSocket(url)
+  ws.on('message', (data) => {
+    const head = countMessage(v, data)
     const now = clockMs()
     v.opened = true
-    rawLatency.record(now - msg.t)
+    rawLatency.record(now - Number(/"t":([\d.]+)/.exec(head)?.[1]))
   })
   ws.on('open', () => (v.opened = true))
   ws.on('error', () => {})
-  v.raw = ws
+  v.socket = ws
   return v
 }
 
@@ -99,19 +145,25 @@ function eventToViewer(
 }
 
 serveParent({
-  /** Opens `count` viewers, `perBatch` at a time, and waits until each has its first message. */
+  /**
+   * Opens `count` viewers, `perBatch` at a time, and waits until each has its first message.
+   * In feed mode the first `full` are FeedClients, the rest light.
+   */
   async open(args: {
     url: string
     count: number
     mode: 'feed' | 'raw'
+    full?: number
     perBatch?: number
     timeoutMs?: number
   }) {
     mode = args.mode
     const perBatch = args.perBatch ?? 50
+    const full = args.full ?? args.count
     for (let i = 0; i < args.count; i += perBatch) {
       for (let k = i; k < Math.min(args.count, i + perBatch); k++) {
-        viewers.push(mode === 'feed' ? openFeedViewer(args.url) : openRawViewer(args.url))
+        if (mode === 'raw') viewers.push(openRawViewer(args.url))
+        else viewers.push(k < full ? openFullViewer(args.url) : openLightViewer(args.url))
       }
       await sleep(10)
     }
@@ -134,13 +186,20 @@ serveParent({
     return { viewers: viewers.length }
   },
 
-  /** What the viewers received since the last reset, and (given the answered map) event-to-viewer latency. */
+  /**
+   * What the viewers received since the last reset, and (given the answered map) event-to-viewer
+   * latency: for all viewers, and for the FeedClient ones alone.
+   */
   report(args: { answeredSeq?: Float64Array; answeredAt?: Float64Array }) {
     const seconds = (clockMs() - windowStart) / 1000
     const latency = new Histogram()
+    const fullLatency = new Histogram()
     let missed = 0
     if (mode === 'feed' && args.answeredSeq && args.answeredAt) {
-      for (const v of viewers) missed += eventToViewer(v, args.answeredSeq, args.answeredAt, latency)
+      for (const v of viewers) {
+        missed += eventToViewer(v, args.answeredSeq, args.answeredAt, latency)
+        if (v.feed) eventToViewer(v, args.answeredSeq, args.answeredAt, fullLatency)
+      }
     }
     const byType: Record<string, number> = {}
     let maxMessages = 0
@@ -149,30 +208,40 @@ serveParent({
       maxMessages = Math.max(maxMessages, v.messages)
     }
     const feeds = viewers.map((v) => v.feed).filter((f): f is FeedClient => !!f)
+    const lights = viewers.filter((v) => !v.feed && mode === 'feed')
     return {
       viewers: viewers.length,
+      full: feeds.length,
       seconds,
       messages: viewers.reduce((s, v) => s + v.messages, 0),
       bytes: viewers.reduce((s, v) => s + v.bytes, 0),
       maxMessages,
       byType,
       latency: (mode === 'feed' ? latency : rawLatency).toData(),
+      fullLatency: fullLatency.toData(),
       missed,
+      gaps: lights.reduce((s, v) => s + v.gaps, 0),
       reconnects: feeds.reduce((s, f) => s + f.reconnects, 0),
       resyncs: feeds.reduce((s, f) => s + f.resyncs, 0),
       live:
-        mode === 'feed'
-          ? feeds.filter((f) => f.status === 'live').length
-          : viewers.filter((v) => v.raw?.readyState === 1).length,
+        feeds.filter((f) => f.status === 'live').length +
+        viewers.filter((v) => !v.feed && v.socket?.readyState === 1).length,
     }
   },
 
-  /** Each viewer's seq and state digest (the burst checks that every one equals the server's). */
+  /**
+   * Where each viewer stands: FeedClients by seq and state digest, light viewers by seq (and
+   * whether every delta followed on from the last). The burst checks them all against the server.
+   */
   digests() {
     const counts: Record<string, number> = {}
     for (const v of viewers) {
       const s = v.feed?.state
-      const key = s ? `${s.seq}:${stateDigest(s)}` : 'none'
+      const key = v.feed
+        ? s
+          ? `${s.seq}:${stateDigest(s)}`
+          : 'none'
+        : `${v.seq}:light${v.gaps ? `:gaps${v.gaps}` : ''}`
       counts[key] = (counts[key] ?? 0) + 1
     }
     return counts
@@ -186,9 +255,11 @@ serveParent({
   memory: () => memoryAfterGc(),
 
   close() {
+    for (const t of pingTimers) clearInterval(t)
+    pingTimers.length = 0
     for (const v of viewers) {
       v.feed?.stop()
-      v.raw?.terminate()
+      v.socket?.terminate()
     }
     viewers.length = 0
     return {}

@@ -12,17 +12,23 @@ import type { RateResult } from '../clients/loader.ts'
 
 export interface ViewerReport {
   viewers: number
+  full: number
   seconds: number
   messages: number
   bytes: number
   maxMessages: number
   byType: Record<string, number>
   latency: HistogramData
+  fullLatency: HistogramData
   missed: number
+  gaps: number
   reconnects: number
   resyncs: number
   live: number
 }
+
+/** FeedClient viewers per viewer process; the others are light (bench/clients/viewers.ts). */
+export const FULL_PER_PROCESS = 100
 
 /** Opens `count` viewers of `mode` spread over `procs`; returns how many got their first message. */
 export async function openViewers(
@@ -38,6 +44,7 @@ export async function openViewers(
         url: wsUrl,
         count: n,
         mode,
+        full: FULL_PER_PROCESS,
         perBatch: 25,
         timeoutMs: 120_000,
       }),
@@ -68,8 +75,12 @@ export async function collect(
       Object.entries(byType).map(([t, n]) => [t, round(n / viewers / seconds, 3)]),
     ),
     latency: Histogram.from(reports.map((r) => r.latency)).summary(),
+    /** The FeedClient viewers alone: the same, plus applying each delta. */
+    fullViewers: reports.reduce((s, r) => s + r.full, 0),
+    fullLatency: Histogram.from(reports.map((r) => r.fullLatency)).summary(),
     negativeLatencies: reports.reduce((s, r) => s + r.latency.negative, 0),
     missed: reports.reduce((s, r) => s + r.missed, 0),
+    gaps: reports.reduce((s, r) => s + r.gaps, 0),
     reconnects: reports.reduce((s, r) => s + r.reconnects, 0),
     resyncs: reports.reduce((s, r) => s + r.resyncs, 0),
     live: reports.reduce((s, r) => s + r.live, 0),
@@ -224,6 +235,12 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
               : {}),
           })
           rows.push({
+            figure: `${at}: p99, FeedClient viewers (${r.fullViewers})`,
+            value: r.fullLatency.p99Ms,
+            unit: 'ms',
+            baseline: { name: 'bare ws p99', value: bare.latency.p99Ms },
+          })
+          rows.push({
             figure: `${at}: messages/viewer/s`,
             value: r.messagesPerViewerSecond,
             unit: 'msg/s',
@@ -239,10 +256,10 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
             target: '≤ 30 KB/s',
             met: r.kbPerViewerSecond <= 30,
           })
-          const lost = r.missed + (r.viewers - r.live)
+          const lost = r.missed + (r.viewers - r.live) + r.gaps + r.resyncs
           if (lost)
             rows.push({
-              figure: `${at}: viewers behind or not live`,
+              figure: `${at}: seqs missed, viewers not live, gaps, resyncs`,
               value: lost,
               unit: '',
               target: '0',

@@ -16,6 +16,7 @@ import readRoutes from './routes/reads.ts'
 import staticPlugin from './plugins/static.ts'
 import { storageUnavailable } from './store/unavailable.ts'
 import hazardRoutes from './routes/hazards.ts'
+import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
 
 export interface AppOptions {
@@ -84,6 +85,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(eventsRoutes)
   await app.register(readRoutes)
   await app.register(hazardRoutes)
+  await app.register(enterpriseRoutes)
   await app.register(importRoutes)
   await app.register(staticPlugin)
   return app

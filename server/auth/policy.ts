@@ -13,6 +13,7 @@ const POLICY: Record<string, Access> = {
   'GET /api/regions': 'viewer',
   'GET /api/events': 'viewer',
   'GET /api/hazards': 'viewer',
+  'GET /api/enterprises': 'viewer',
   'GET /metrics': 'viewer',
   'GET /ws': 'socket',
   'POST /api/events': 'reporter',

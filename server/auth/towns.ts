@@ -25,7 +25,7 @@ async function storedTowns(store: RegionStore, events: AcceptedEvent[]) {
   ]
   const pipeline = store.redis.pipeline()
   for (const id of hazardIds) pipeline.hget(store.keys.hazard(id), 'town')
-  for (const id of enterpriseIds) pipeline.hget(`${store.keys.prefix}ent:${id}`, 'town')
+  for (const id of enterpriseIds) pipeline.hget(store.keys.enterprise(id), 'town')
   const replies = hazardIds.length + enterpriseIds.length ? ((await pipeline.exec()) ?? []) : []
   const town = (i: number) => {
     const [err, value] = replies[i]
@@ -102,7 +102,7 @@ export async function foreignTownEvents(
   return details
 }
 
-/** The towns a caller may list hazards of: the requested ones it may see, or all of its own. */
+/** The towns a caller may list hazards and enterprises of: the requested ones it may see, or all of its own. */
 export function visibleTowns(caller: Caller | null, requested: string[] | undefined): string[] | undefined {
   const own = caller?.towns
   if (!own) return requested

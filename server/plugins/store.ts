@@ -49,12 +49,13 @@ export default fp<StoreOptions>(
     app.decorate('redisUrl', opts.redisUrl)
     app.decorate('clock', clock)
     app.decorate('today', () => regionDay(clock(), tz))
-    app.decorate(
-      'store',
-      new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
-        dedupeSeconds: opts.config.dedupeDays * 86_400,
-      }),
-    )
+    const store = new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
+      dedupeSeconds: opts.config.dedupeDays * 86_400,
+    })
+    app.decorate('store', store)
+    // Enterprises registered before the index existed are listed too (a no-op once they are).
+    const indexed = await store.indexEnterprises()
+    if (indexed) app.log.info({ indexed }, 'indexed enterprises registered before the enterprise index')
     app.addHook('onClose', async () => {
       await redis.quit().catch(() => redis.disconnect())
     })

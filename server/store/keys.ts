@@ -12,5 +12,8 @@ export function regionKeys(prefix: string) {
     log: `${prefix}log`,
     updates: `${prefix}updates`,
     hazard: (id: string) => `${prefix}hz:${id}`,
+    enterprise: (id: string) => `${prefix}ent:${id}`,
+    /** Every registered enterprise, all scored 0: listed by id. */
+    enterprises: `${prefix}ents`,
   }
 }

@@ -15,7 +15,7 @@ import { RegionStore, type LogEntry } from './store.ts'
  * prefix (`lk:{code}:rebuild:…`), so the check compares exactly these; a new family must be added here
  * (tests/ingest/rebuild.test.ts fails when the ingest writes a key of an unlisted family).
  */
-const SINGLE_KEYS = new Set(['seq', 'log', 'now', 'due', 'overdue', 'open', 'feed', 'daily'])
+const SINGLE_KEYS = new Set(['seq', 'log', 'now', 'due', 'overdue', 'open', 'ents', 'feed', 'daily'])
 const KEYED_FAMILIES = new Set(['day', 'year', 'hz', 'ev', 'acc', 'insp', 'ent'])
 
 /** True when `suffix` (a key without its region prefix) is a key of the region's own space. */

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox'
 import type { Redis, Result } from 'ioredis'
 import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
+import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
 import type { AcceptedEvent } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
@@ -56,6 +57,22 @@ export const OpenHazardSchema = Type.Object({
   overdue: Type.Boolean(),
 })
 export type OpenHazard = Static<typeof OpenHazardSchema>
+
+const ENTERPRISE_FIELDS = ['name', 'town', 'domain', 'industry', 'riskLevel', 'work']
+/** Enterprise ids read from the index per round trip. */
+const ENTERPRISE_PAGE = 1000
+
+export const EnterpriseSchema = Type.Object({
+  enterpriseId: Type.String(),
+  name: Type.String(),
+  town: Type.String(),
+  domain: Type.String(),
+  industry: Type.Optional(Type.String()),
+  riskLevel: Type.Enum(RiskLevel.values),
+  /** The work state last reported; absent when it never stopped or resumed. */
+  work: Type.Optional(Type.Enum(WorkState.values)),
+})
+export type Enterprise = Static<typeof EnterpriseSchema>
 
 export interface LogEntry {
   seq: number
@@ -152,6 +169,72 @@ export class RegionStore {
       found.push(h)
     }
     return found
+  }
+
+  /**
+   * Registered enterprises by id, optionally only of some towns and matching a search text (id or
+   * name, any case). Reads the `ents` index a page at a time until `limit` are found or it ends.
+   */
+  async enterprises(opts: { towns?: string[]; q?: string; limit: number }): Promise<Enterprise[]> {
+    const q = opts.q?.trim().toLowerCase()
+    const found: Enterprise[] = []
+    // Paged by id rather than by rank, so a registration meanwhile neither skips nor repeats one.
+    for (let from = '-'; found.length < opts.limit;) {
+      const ids = await this.redis.zrangebylex(this.keys.enterprises, from, '+', 'LIMIT', 0, ENTERPRISE_PAGE)
+      const pipeline = this.redis.pipeline()
+      for (const id of ids) pipeline.hmget(this.keys.enterprise(id), ...ENTERPRISE_FIELDS)
+      const rows = ids.length ? ((await pipeline.exec()) ?? []) : []
+      for (let i = 0; i < ids.length && found.length < opts.limit; i++) {
+        const [err, values] = rows[i] as [Error | null, (string | null)[]]
+        if (err) throw err
+        const [name, town, domain, industry, riskLevel, work] = values
+        if (!town || (opts.towns && !opts.towns.includes(town))) continue
+        if (q && !ids[i].toLowerCase().includes(q) && !(name ?? '').toLowerCase().includes(q)) continue
+        found.push({
+          enterpriseId: ids[i],
+          name: name ?? '',
+          town,
+          domain: domain ?? '',
+          industry: industry || undefined,
+          riskLevel: riskLevel as Enterprise['riskLevel'],
+          work: (work || undefined) as Enterprise['work'],
+        })
+      }
+      if (ids.length < ENTERPRISE_PAGE) break
+      from = `(${ids[ids.length - 1]}`
+    }
+    return found
+  }
+
+  /**
+   * Adds to the `ents` index the enterprises registered before it existed (a store written by an
+   * older version). Cheap when none are missing: the gauges count every registered enterprise once
+   * (`ent.risk` cells), and only when the index holds fewer are the `ent:` keys scanned.
+   * Returns how many were added.
+   */
+  async indexEnterprises(): Promise<number> {
+    const [now, indexed] = await Promise.all([
+      this.redis.hgetall(`${this.keys.prefix}now`),
+      this.redis.zcard(this.keys.enterprises),
+    ])
+    let registered = 0
+    for (const [field, value] of Object.entries(now))
+      if (field.startsWith('ent.risk|')) registered += Number(value)
+    if (indexed >= registered) return 0
+    const entPrefix = this.keys.enterprise('')
+    const pattern = `${entPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`
+    let added = 0
+    let cursor = '0'
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+      cursor = next
+      if (keys.length)
+        added += await this.redis.zadd(
+          this.keys.enterprises,
+          ...keys.flatMap((k) => [0, k.slice(entPrefix.length)]),
+        )
+    } while (cursor !== '0')
+    return added
   }
 
   /** Log entries after `after`, oldest first. */

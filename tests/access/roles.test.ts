@@ -29,7 +29,7 @@ const post = (payload: object, who: Who) =>
   app.inject({ method: 'POST', url: '/api/events', payload, headers: as(who) })
 const seq = async () => (await get('/api/snapshot', 'admin')).json().seq as number
 
-const READS = ['/api/snapshot', '/api/regions', '/api/events', '/api/hazards', '/metrics']
+const READS = ['/api/snapshot', '/api/regions', '/api/events', '/api/hazards', '/api/enterprises', '/metrics']
 
 describe('reads', () => {
   test('health checks are public; every read needs a token, and any role may read', async () => {

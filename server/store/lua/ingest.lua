@@ -218,6 +218,8 @@ appliers['enterprise.registered'] = function(e, it)
   end
   redis.call('HSET', ek, 'name', e.name, 'town', e.town, 'domain', e.domain, 'riskLevel', e.riskLevel,
     'industry', e.industry or '')
+  -- The index of enterprises (the entry page's picker): all score 0, so it lists them by id.
+  zset('ents', e.enterpriseId, 0)
   bumpNow(cell('ent.risk', e.town, e.domain, e.riskLevel), 1)
 end
 

@@ -8,7 +8,7 @@ import { burst } from './scenarios/burst.ts'
 import { wallSoak } from './scenarios/wall-soak.ts'
 import { bundle } from './scenarios/bundle.ts'
 
-// npm run bench -- [scenario...] [--quick] [--viewers 1000,5000] [--seconds N] [--minutes N] [--profile]
+// npm run bench -- [scenario...] [--quick] [--viewers 1000,5000] [--batches 1,100,500] [--seconds N] [--minutes N] [--profile]
 // Runs each scenario (all by default), prints its table and writes bench/results/<scenario>.json.
 
 export const SCENARIOS: Record<string, (opts: BenchOptions) => Promise<ScenarioResult>> = {
@@ -26,6 +26,7 @@ export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
     options: {
       quick: { type: 'boolean', default: false },
       viewers: { type: 'string' },
+      batches: { type: 'string' },
       seconds: { type: 'string' },
       minutes: { type: 'string' },
       profile: { type: 'boolean', default: false },
@@ -45,6 +46,7 @@ export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
   const opts: BenchOptions = {
     quick: values.quick ?? false,
     viewers: values.viewers?.split(',').map((v) => number(v, 'viewers')!),
+    batches: values.batches?.split(',').map((v) => number(v, 'batches')!),
     seconds: number(values.seconds, 'seconds'),
     minutes: number(values.minutes, 'minutes'),
     profile: values.profile ?? false,

@@ -4,6 +4,8 @@ export interface BenchOptions {
   quick: boolean
   /** Viewer counts for fanout (default 1000,5000) and burst (default 1000). */
   viewers?: number[]
+  /** Batch sizes for ingest (default 1,100,500). */
+  batches?: number[]
   /** Seconds of each measured run (ingest, fanout) or of the burst. */
   seconds?: number
   /** Minutes of the wall soak. */

@@ -12,7 +12,7 @@ import type { LoadResult } from '../clients/loader.ts'
 // 6 HINCRBY + 1 PUBLISH and (b) EVALSHA of the same ingest script with no HTTP in between.
 
 const region = loadRegion({ region: '321283' }).region
-const BATCHES = [1, 100, 500] as const
+const BATCHES = [1, 100, 500]
 /** Connections per batch size: enough to keep the server busy, few enough not to only queue. */
 const CONNECTIONS: Record<number, number> = { 1: 50, 100: 8, 500: 4 }
 
@@ -61,12 +61,12 @@ export async function ingest(opts: BenchOptions): Promise<ScenarioResult> {
     const node = await lookoutNode(redis.url, opts)
     await loader.call('setup', { url: node.url, tag: `lk${started}`, duplicateShare: 0.1, register: true })
     const runs: Record<number, unknown> = {}
-    for (const batch of BATCHES) {
+    for (const batch of opts.batches ?? BATCHES) {
       const cpuBefore = { node: cpuMsOf(node.pid), redis: cpuMsOf(redis.pid) }
       const run = figures(
         await loader.call<LoadResult>('closed', {
           path: '/api/events',
-          connections: CONNECTIONS[batch],
+          connections: CONNECTIONS[batch] ?? 4,
           seconds,
           warmupSeconds,
           batch,

@@ -1,13 +1,27 @@
 import type { ErrorDetail, LookoutEvent } from '../../shared/events.ts'
 import type { EnumEntry } from '../../shared/enums.ts'
 import type { Region } from '../../shared/region.ts'
-import type { OpenHazard } from '../../server/store/store.ts'
+import type { Enterprise, OpenHazard } from '../../server/store/store.ts'
 
 // The server's HTTP API as the entry page uses it. Every request carries the reporter's token.
 
 /** GET /api/regions: the region file plus every enumeration with its labels. */
 export type RegionsReply = Region & { enums: Record<string, EnumEntry<string>[]> }
-export type { OpenHazard }
+export type { Enterprise, OpenHazard }
+
+/** What a picker list is asked for: the reporter's towns (none: all), a search text, how many. */
+export interface ListQuery {
+  towns: string[]
+  q: string
+  limit: number
+}
+
+function listQuery(opts: ListQuery): URLSearchParams {
+  const query = new URLSearchParams({ limit: String(opts.limit) })
+  if (opts.towns.length) query.set('towns', opts.towns.join(','))
+  if (opts.q.trim()) query.set('q', opts.q.trim())
+  return query
+}
 
 const SEND_TIMEOUT_MS = 20_000
 const READ_TIMEOUT_MS = 15_000
@@ -39,14 +53,13 @@ async function getJson<T>(path: string, token: string): Promise<T> {
 
 export const getRegions = (token: string) => getJson<RegionsReply>('/api/regions', token)
 
-export async function getOpenHazards(
-  opts: { towns: string[]; q: string; limit: number },
-  token: string,
-): Promise<OpenHazard[]> {
-  const query = new URLSearchParams({ limit: String(opts.limit) })
-  if (opts.towns.length) query.set('towns', opts.towns.join(','))
-  if (opts.q.trim()) query.set('q', opts.q.trim())
-  return (await getJson<{ hazards: OpenHazard[] }>(`/api/hazards?${query}`, token)).hazards
+export async function getOpenHazards(opts: ListQuery, token: string): Promise<OpenHazard[]> {
+  return (await getJson<{ hazards: OpenHazard[] }>(`/api/hazards?${listQuery(opts)}`, token)).hazards
+}
+
+export async function getEnterprises(opts: ListQuery, token: string): Promise<Enterprise[]> {
+  return (await getJson<{ enterprises: Enterprise[] }>(`/api/enterprises?${listQuery(opts)}`, token))
+    .enterprises
 }
 
 /** What one attempt to send an event came to. Only `retry` leaves it in the outbox for another try. */

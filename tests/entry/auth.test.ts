@@ -177,8 +177,51 @@ test(
     await openEntry(page, url)
     await showTab(page, 'status')
     await page.locator('input[type="search"]').fill('（列表）')
-    await page.locator(`.hazard-card[data-hazard="${mine}"]`).waitFor()
-    expect(await page.locator(`.hazard-card[data-hazard="${theirs}"]`).count()).toBe(0)
+    await page.locator(`.pick-card[data-hazard="${mine}"]`).waitFor()
+    expect(await page.locator(`.pick-card[data-hazard="${theirs}"]`).count()).toBe(0)
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
+  'the enterprises to pick are only those of the token’s towns',
+  async () => {
+    const stamp = Date.now().toString(36)
+    const res = await postAsOther(
+      url,
+      [
+        {
+          id: newId('te'),
+          type: 'enterprise.registered',
+          enterpriseId: `ent-mine-${stamp}`,
+          name: '本镇企业（列表）',
+          town: TOWN,
+          domain: DOMAIN,
+          riskLevel: 'low',
+        },
+        {
+          id: newId('te'),
+          type: 'enterprise.registered',
+          enterpriseId: `ent-theirs-${stamp}`,
+          name: '他镇企业（列表）',
+          town: TOWN2,
+          domain: DOMAIN,
+          riskLevel: 'low',
+        },
+      ],
+      asAdmin,
+    )
+    expect(res.status).toBe(200)
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    await page.goto(`${url}/entry`)
+    await saveToken(page, townReporter.token)
+    await openEntry(page, url)
+    await showTab(page, 'enterprise')
+    await page.locator('[data-form="enterprise.work"] input[type="search"]').fill('（列表）')
+    await page.locator(`.pick-card[data-enterprise="ent-mine-${stamp}"]`).waitFor()
+    expect(await page.locator(`.pick-card[data-enterprise="ent-theirs-${stamp}"]`).count()).toBe(0)
     await context.close()
   },
   SLOW,

@@ -2,8 +2,18 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { artifact, ensureClientBuilt, launchChromium, wallServer, watchErrors } from '../browser/harness.ts'
 import { newId } from '../browser/seed.ts'
-import { region, TOWN } from '../helpers/app.ts'
-import { PHONE, historyRows, openEntry, postAsOther, serverLog, showTab, waiting } from './entry-page.ts'
+import { region, TOWN, TOWN2 } from '../helpers/app.ts'
+import {
+  PHONE,
+  historyRows,
+  kpis,
+  openEntry,
+  postAsOther,
+  serverLog,
+  showTab,
+  waiting,
+} from './entry-page.ts'
+import type { Enterprise } from '../../server/store/store.ts'
 
 // The forms as a reporter in a yard meets them: usable on a 360 px phone with a thumb, problems
 // shown beside the field before anything is sent, Chinese by default with a remembered switch.
@@ -70,6 +80,16 @@ test(
         title: '构成重大危险源的罐区未实现紧急切断功能',
         deadline: '2099-01-01',
         enterprise: '泰兴恒达化工有限公司',
+      },
+      // …and in the enterprise section's.
+      {
+        id: newId('lay'),
+        type: 'enterprise.registered',
+        enterpriseId: `ent-lay-${Date.now()}`,
+        name: '江苏泰兴经济开发区精细化工园区恒达新材料科技有限公司',
+        town: TOWN,
+        domain: 'production',
+        riskLevel: 'major',
       },
     ])
     const { page, errors } = await phonePage()
@@ -199,7 +219,7 @@ test(
         .locator('[data-field="status"] input[type="radio"]')
         .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))
     await page.locator('input[type="search"]').fill('进度')
-    await page.locator(`.hazard-card[data-hazard="${hazardId}"]`).click()
+    await page.locator(`.pick-card[data-hazard="${hazardId}"]`).click()
     expect(await radios()).toEqual(['awaiting_acceptance'])
 
     // Offline: the move waits in the outbox, and the hazard is offered the moves after it.
@@ -207,7 +227,7 @@ test(
     await page.locator('[data-form="hazard.status"] textarea').fill('已更换应急灯')
     await page.locator('[data-form="hazard.status"] button[type="submit"]').click()
     await page.locator('.outbox-status[data-pending="1"]').waitFor()
-    await page.locator(`.hazard-card[data-hazard="${hazardId}"]`).click()
+    await page.locator(`.pick-card[data-hazard="${hazardId}"]`).click()
     expect(await radios()).toEqual(['closed', 'rectifying'])
     await page.context().setOffline(false)
     await page.locator('.outbox-status[data-pending="0"]').waitFor()
@@ -224,10 +244,11 @@ test(
 )
 
 test(
-  'an enterprise stopping and resuming is reported by id; an unknown id is refused with the reason',
+  'an enterprise is found by part of its name, picked from the list and reported stopped; no match and no network are said plainly',
   async () => {
-    const enterpriseId = `ent-form-${Date.now().toString(36)}`
-    await postAsOther(server.url, [
+    const stamp = Date.now().toString(36)
+    const enterpriseId = `ent-form-${stamp}`
+    const res = await postAsOther(server.url, [
       {
         id: newId('ent'),
         type: 'enterprise.registered',
@@ -237,23 +258,80 @@ test(
         domain: 'production',
         riskLevel: 'significant',
       },
+      {
+        id: newId('ent'),
+        type: 'enterprise.registered',
+        enterpriseId: `ent-other-${stamp}`,
+        name: '泰兴华联化工有限公司',
+        town: TOWN2,
+        domain: 'production',
+        riskLevel: 'general',
+      },
     ])
+    expect(res.status).toBe(200)
+    const stoppedBefore = (await kpis(server.url)).enterprisesStopped
     const { page } = await phonePage()
     await showTab(page, 'enterprise')
     const form = page.locator('[data-form="enterprise.work"]')
-    await form.locator('[data-field="enterpriseId"] input').fill(enterpriseId)
-    await form.locator('[data-field="state"] input[value="resumed"]').check({ force: true })
-    await form.locator('[data-field="preCheckDone"] input').check()
-    await form.locator('button[type="submit"]').click()
-    await page.locator('.history-item[data-outcome="applied"]').waitFor()
+    const search = form.locator('[data-field="enterpriseId"] input[type="search"]')
+    const cards = form.locator('.pick-card')
+    const cardIds = () => cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-enterprise')))
 
-    await form.locator('[data-field="enterpriseId"] input').fill('ent-nobody')
+    // Nothing picked yet: the problem shows beside the picker, and nothing is sent.
     await form.locator('button[type="submit"]').click()
-    const refused = page.locator('.history-item[data-outcome="refused"]')
-    await refused.waitFor()
-    await expect(refused.innerText()).resolves.toContain('企业编号 ent-nobody 未在系统中登记')
+    await expect(form.locator('[data-error-for="enterpriseId"]').innerText()).resolves.toContain('必填')
+
+    // Part of the name finds it, and only it; its card says where it is and that it never stopped.
+    await search.fill('永通')
+    await expect.poll(cardIds).toEqual([enterpriseId])
+    const card = form.locator(`.pick-card[data-enterprise="${enterpriseId}"]`)
+    const text = await card.innerText()
+    for (const part of ['泰兴永通船舶有限公司', region.region.towns[0].name, '未报停复工', enterpriseId])
+      expect(text).toContain(part)
+    await page.screenshot({ path: artifact('entry-enterprise-search.png'), fullPage: true })
+    // Part of the id finds it too.
+    await search.fill(`form-${stamp}`)
+    await expect.poll(cardIds).toEqual([enterpriseId])
+
+    await card.click()
+    await form.locator(`.picked[data-enterprise="${enterpriseId}"]`).waitFor()
+    expect(await form.locator('[data-error-for="enterpriseId"]').count()).toBe(0)
+    await form.locator('[data-field="state"] input[value="stopped"]').check({ force: true })
+    await form.locator('button[type="submit"]').click()
+    const applied = page.locator('.history-item[data-outcome="applied"]')
+    await applied.waitFor()
+    await expect(applied.innerText()).resolves.toContain('泰兴永通船舶有限公司 · 停工')
+
+    // The server holds it stopped: in its log, on the wall's count, and in the list the form shows.
     const work = (await serverLog(server.url)).filter((e) => e.type === 'enterprise.work')
-    expect(work).toMatchObject([{ enterpriseId, state: 'resumed', preCheckDone: true }])
+    expect(work).toMatchObject([{ enterpriseId, state: 'stopped', preCheckDone: false }])
+    expect((await kpis(server.url)).enterprisesStopped).toBe(stoppedBefore + 1)
+    const listed = (await (await fetch(`${server.url}/api/enterprises?q=${enterpriseId}`)).json()) as {
+      enterprises: Enterprise[]
+    }
+    expect(listed.enterprises).toMatchObject([{ enterpriseId, work: 'stopped' }])
+    await search.fill('永通')
+    await expect.poll(() => card.locator('[data-work]').innerText()).toBe('停工')
+
+    // No match: said so, no cards.
+    await search.fill('没有这家企业')
+    await expect.poll(cardIds).toEqual([])
+    await expect(form.locator('[data-list-empty]').innerText()).resolves.toBe('没有找到已登记的企业')
+
+    // No network: the search cannot be made, the page says so and keeps what it showed.
+    await search.fill(stamp)
+    await expect.poll(cardIds).toHaveLength(2)
+    await page.context().setOffline(true)
+    await search.fill('华联')
+    await expect(form.locator('[data-list-error="offline"]').innerText()).resolves.toContain(
+      '无网络：暂时无法查找企业，下面是之前载入的列表',
+    )
+    expect(await cardIds()).toHaveLength(2)
+    await page.screenshot({ path: artifact('entry-enterprise-offline.png'), fullPage: true })
+    await page.context().setOffline(false)
+    await search.fill('华联化工')
+    await expect.poll(cardIds).toEqual([`ent-other-${stamp}`])
+    expect(await form.locator('[data-list-error]').count()).toBe(0)
     await page.context().close()
   },
   SLOW,

@@ -233,7 +233,7 @@ test(
     await openEntry(page, server.url)
     await showTab(page, 'status')
     await page.locator('[data-form="hazard.status"] input[type="search"]').fill('并发')
-    await page.locator(`.hazard-card[data-hazard="${hazardId}"]`).click()
+    await page.locator(`.pick-card[data-hazard="${hazardId}"]`).click()
     // Only the legal moves from "reported": rectifying, or closed on the spot.
     const offered = await page
       .locator('[data-field="status"] input[type="radio"]')

@@ -5,10 +5,14 @@ import type { ErrorDetail, LookoutEvent } from '../../../shared/events.ts'
 // in a yard with no signal. Submissions wait in `outbox` in the order made (auto-increment key);
 // once the server answers definitely, one transaction moves them to `history`.
 
-/** What the event alone does not say but the reporter should see: the town of a status change, the hazard's title. */
+/**
+ * What the event alone does not say but the reporter should see: the town of a status change or of
+ * an enterprise's work, the hazard's title, the enterprise's name.
+ */
 export interface SubmissionContext {
   town?: string
   hazardTitle?: string
+  enterpriseName?: string
 }
 
 export interface OutboxItem {

@@ -1,0 +1,97 @@
+import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
+import { ApiError, type ListQuery } from '../api.ts'
+import { useSettingsStore } from '../stores/settings.ts'
+
+// A list the reporter picks from (open hazards, enterprises), as the server answers it: limited to
+// the reporter's towns (the server filters) and to a search text, asked again as the text changes.
+// The last unfiltered list is kept on the device for a yard with no signal; a search that cannot
+// reach the server keeps what is shown and says why.
+
+const LIMIT = 30
+const DEBOUNCE_MS = 300
+
+interface CachedList<T> {
+  savedAt: number
+  towns: string[]
+  items: T[]
+}
+
+function readCache<T>(key: string, towns: string[]): CachedList<T> | null {
+  try {
+    const list = JSON.parse(localStorage.getItem(key) ?? 'null') as CachedList<T> | null
+    return list && Array.isArray(list.items) && list.towns.join(',') === towns.join(',') ? list : null
+  } catch {
+    return null
+  }
+}
+
+export interface ServerListOptions<T> {
+  query: Ref<string>
+  /** Where the last unfiltered list is kept (localStorage). */
+  cacheKey: string
+  fetch: (query: ListQuery, token: string) => Promise<T[]>
+  limit?: number
+}
+
+export function useServerList<T>(opts: ServerListOptions<T>) {
+  const settings = useSettingsStore()
+  const items = shallowRef<T[]>([])
+  const loading = ref(false)
+  /** Why the last search failed ('' when it did not). */
+  const error = ref('')
+  /** The last search failed without an answer from the server (no network, timeout). */
+  const offline = ref(false)
+  /** Set when the list shown is the saved one (no network): when it was saved. */
+  const savedAt = ref<number | null>(null)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let latest = 0
+
+  async function load(): Promise<void> {
+    const ask = ++latest
+    const towns = [...settings.myTowns]
+    const q = opts.query.value
+    loading.value = true
+    try {
+      const list = await opts.fetch({ towns, q, limit: opts.limit ?? LIMIT }, settings.token)
+      if (ask !== latest) return // a newer search answered first
+      items.value = list
+      error.value = ''
+      offline.value = false
+      savedAt.value = null
+      if (!q.trim()) {
+        try {
+          localStorage.setItem(
+            opts.cacheKey,
+            JSON.stringify({ savedAt: Date.now(), towns, items: list } satisfies CachedList<T>),
+          )
+        } catch {
+          /* not saved: the list still shows */
+        }
+      }
+    } catch (err) {
+      if (ask !== latest) return
+      const cached = q.trim() ? null : readCache<T>(opts.cacheKey, towns)
+      if (cached) {
+        items.value = cached.items
+        savedAt.value = cached.savedAt
+        error.value = ''
+      } else {
+        // What was shown stays: the reporter may still pick from it.
+        error.value = (err as Error).message
+        offline.value = !(err instanceof ApiError)
+      }
+    } finally {
+      if (ask === latest) loading.value = false
+    }
+  }
+
+  watch(opts.query, () => {
+    clearTimeout(timer)
+    timer = setTimeout(load, DEBOUNCE_MS)
+  })
+  // Other towns, or a token pasted after a refusal: ask again.
+  watch(() => `${settings.myTowns.join(',')}|${settings.token}`, load)
+  onBeforeUnmount(() => clearTimeout(timer))
+
+  return { items, loading, error, offline, savedAt, load }
+}

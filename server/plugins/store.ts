@@ -53,9 +53,6 @@ export default fp<StoreOptions>(
       dedupeSeconds: opts.config.dedupeDays * 86_400,
     })
     app.decorate('store', store)
-    // Enterprises registered before the index existed are listed too (a no-op once they are).
-    const indexed = await store.indexEnterprises()
-    if (indexed) app.log.info({ indexed }, 'indexed enterprises registered before the enterprise index')
     app.addHook('onClose', async () => {
       await redis.quit().catch(() => redis.disconnect())
     })

@@ -23,7 +23,7 @@ const SCRIPTS = {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    lkIngest(seqKey: string, items: string, cfg: string, asOf: string): Result<(string | number)[], Context>
+    lkIngest(seqKey: string, cfg: string, asOf: string, ...items: string[]): Result<(string | number)[], Context>
     lkTick(seqKey: string, nowMs: string, cfg: string, nowIso: string): Result<number, Context>
     lkSnapshot(seqKey: string, day: string, year: string, dailyFields: string, feedLength: string, overdueLength: string): Result<string, Context>
   }
@@ -34,6 +34,18 @@ export function defineScripts(redis: Redis): void {
   for (const [name, script] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, { numberOfKeys: 1, lua: script })
   }
+}
+
+/**
+ * A batch as the ingest script takes it, after its config and time (ingest.lua): what JS worked out
+ * for each event in one JSON array, then each event's log text and ticker line as they are, so the
+ * script decodes each event once and a ticker line only if it is kept.
+ */
+export function ingestArgs(items: PreparedEvent[]): string[] {
+  const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant }) => ({ atMs, day, year, deadlineMs, grade, significant }))
+  const args = [JSON.stringify(facts)]
+  for (const it of items) args.push(it.raw, JSON.stringify(it.feed))
+  return args
 }
 
 export type IngestOutcome =
@@ -103,7 +115,7 @@ export class RegionStore {
 
   /** Applies a checked batch in one script: all of it, or (on a state conflict) none of it. */
   async ingest(items: PreparedEvent[], nowMs: number): Promise<IngestOutcome> {
-    const reply = await this.redis.lkIngest(this.keys.seq, JSON.stringify(items), this.ingestCfg, String(nowMs))
+    const reply = await this.redis.lkIngest(this.keys.seq, this.ingestCfg, String(nowMs), ...ingestArgs(items))
     if (reply[0] === 'conflict') {
       return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason: String(reply[3]) }
     }
@@ -204,37 +216,6 @@ export class RegionStore {
       from = `(${ids[ids.length - 1]}`
     }
     return found
-  }
-
-  /**
-   * Adds to the `ents` index the enterprises registered before it existed (a store written by an
-   * older version). Cheap when none are missing: the gauges count every registered enterprise once
-   * (`ent.risk` cells), and only when the index holds fewer are the `ent:` keys scanned.
-   * Returns how many were added.
-   */
-  async indexEnterprises(): Promise<number> {
-    const [now, indexed] = await Promise.all([
-      this.redis.hgetall(`${this.keys.prefix}now`),
-      this.redis.zcard(this.keys.enterprises),
-    ])
-    let registered = 0
-    for (const [field, value] of Object.entries(now))
-      if (field.startsWith('ent.risk|')) registered += Number(value)
-    if (indexed >= registered) return 0
-    const entPrefix = this.keys.enterprise('')
-    const pattern = `${entPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`
-    let added = 0
-    let cursor = '0'
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
-      cursor = next
-      if (keys.length)
-        added += await this.redis.zadd(
-          this.keys.enterprises,
-          ...keys.flatMap((k) => [0, k.slice(entPrefix.length)]),
-        )
-    } while (cursor !== '0')
-    return added
   }
 
   /** Log entries after `after`, oldest first. */

@@ -144,22 +144,6 @@ describe('GET /api/enterprises', () => {
   })
 })
 
-test('enterprises registered before the index existed are indexed when a node starts', async () => {
-  const space = freshSpace()
-  const old = await testApp({ redisUrl: redis.url, keyVariant: space, clock })
-  await post({ events: [register('OLD-1', '老企业一', TOWN), register('OLD-2', '老企业二', TOWN2)] }, old)
-  await old.close()
-  // As an older version left the store: the enterprises' hashes, no index.
-  const client = new Redis(redis.url)
-  expect(await client.del(`${regionPrefix(region.region.region.code, space)}ents`)).toBe(1)
-  client.disconnect()
-
-  const started = await testApp({ redisUrl: redis.url, keyVariant: space, clock })
-  expect((await list('', started)).map((e) => e.enterpriseId)).toEqual(['OLD-1', 'OLD-2'])
-  expect(await started.store.indexEnterprises()).toBe(0) // nothing missing any more
-  await started.close()
-})
-
 describe('with tokens', () => {
   let fixture: ReturnType<typeof tokensFixture>
   let secured: App

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis'
 import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import { prepareEvent } from '../../server/ingest/prepare.ts'
+import { ingestArgs } from '../../server/store/store.ts'
 import type { Region } from '../../shared/region.ts'
 import { templateEvents } from './mix.ts'
 import { Histogram } from './stats.ts'
@@ -32,7 +33,7 @@ const KEY = 'lk:{evalsha}:seq'
 function scriptArgv(region: Region, batch: number): string[] {
   const at = new Date().toISOString()
   const items = templateEvents(region, batch).map((e) => prepareEvent({ ...e, at }, region.timeZone))
-  return [JSON.stringify(items), CFG, String(Date.now())]
+  return [CFG, String(Date.now()), ...ingestArgs(items)]
 }
 
 export interface EvalshaFigures {

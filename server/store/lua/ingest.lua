@@ -1,16 +1,22 @@
 -- Applies a checked batch atomically and exactly once (DESIGN.md guarantees 1 and 2).
--- ARGV[1]: JSON array of prepared items { e = event, raw = event JSON, atMs, day, year, deadlineMs?, grade?, significant? }
--- ARGV[2]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, overdueLength }
--- ARGV[3]: the apply time in ms (asOf)
+-- ARGV[1]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, overdueLength }
+-- ARGV[2]: the apply time in ms (asOf)
+-- ARGV[3]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
+-- ARGV[2 + 2i]: event i exactly as logged (JSON); ARGV[3 + 2i]: its ticker line without seq (JSON)
 -- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
 --
 -- Cost: every redis.call costs about a microsecond or two, so the script makes as few per event as
 -- it can. Dedupe marks and entity ids are claimed with SET NX (check and write in one call; undone
 -- if the batch is refused), counters and sorted-set changes are summed over the batch and written
--- once per field or member, and only the feed items anyone will read are encoded.
-local items = cjson.decode(ARGV[1])
-local cfg = cjson.decode(ARGV[2])
-local asOf = ARGV[3]
+-- once per field or member. Decoding JSON is the other big cost: each event is decoded once, and
+-- only the ticker lines anyone will read are decoded and encoded again.
+local cfg = cjson.decode(ARGV[1])
+local asOf = ARGV[2]
+local items = cjson.decode(ARGV[3])
+for i, it in ipairs(items) do
+  it.raw = ARGV[2 + 2 * i]
+  it.e = cjson.decode(it.raw)
+end
 
 -- Pass 1: dedupe, number the new events, and check every state rule against Redis and against
 -- earlier events of the batch. The only writes are the claims in `claimed`, deleted on a conflict.
@@ -233,7 +239,8 @@ appliers['enterprise.work'] = function(e, it, feed)
   redis.call('HSET', ek, 'work', e.state, 'noCheck', noCheck)
 end
 
-local feedItems = {}
+-- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).
+local feedExtras = {}
 local result = { 'ok', seq }
 for i, it in ipairs(items) do
   if duplicate[i] then
@@ -241,12 +248,21 @@ for i, it in ipairs(items) do
   else
     local e = it.e
     logEntry(it.seq, it.raw)
-    local item = it.feed
-    item.seq = it.seq
-    appliers[e.type](e, it, item)
-    feedItems[#feedItems + 1] = item
+    local extra = { seq = it.seq, index = i }
+    appliers[e.type](e, it, extra)
+    feedExtras[#feedExtras + 1] = extra
   end
 end
+
+-- The ticker line of event `index`, with what the applier added.
+local function feedLine(extra)
+  local line = cjson.decode(ARGV[3 + 2 * extra.index])
+  for k, v in pairs(extra) do
+    if k ~= 'index' then line[k] = v end
+  end
+  return cjson.encode(line)
+end
+
 if seq >= first then
   redis.call('SET', key('seq'), seq)
   writeCounts()
@@ -254,7 +270,7 @@ if seq >= first then
   -- The ticker list keeps the newest feedKeep items: only those are encoded and pushed (oldest
   -- first, so the newest ends at the head); the publish carries the newest feedPublish.
   local pushed = {}
-  for j = math.max(1, #feedItems - cfg.feedKeep + 1), #feedItems do pushed[#pushed + 1] = cjson.encode(feedItems[j]) end
+  for j = math.max(1, #feedExtras - cfg.feedKeep + 1), #feedExtras do pushed[#pushed + 1] = feedLine(feedExtras[j]) end
   redis.call('LPUSH', key('feed'), unpack(pushed))
   redis.call('LTRIM', key('feed'), 0, cfg.feedKeep - 1)
   local feed = {}

@@ -1,9 +1,7 @@
-import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
-import { testApp, freshSpace, region, TOWN, TOWN2, eid, fakeClock } from '../helpers/app.ts'
+import { testApp, freshSpace, TOWN, TOWN2, eid, fakeClock } from '../helpers/app.ts'
 import { authApp, tokensFixture } from '../access/setup.ts'
-import { regionPrefix } from '../../server/store/keys.ts'
 import type { App } from '../../server/app.ts'
 import type { Enterprise } from '../../server/store/store.ts'
 

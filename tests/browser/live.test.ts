@@ -312,3 +312,40 @@ test(
   },
   BROWSER_TEST_MS,
 )
+
+test(
+  'on a busy feed the wall stops animating (no slides, no counting); after a quiet spell a change animates again',
+  async () => {
+    const { page, errors } = await livePage()
+    const busy = async () => /\bwall--busy\b/.test((await page.locator('.wall').getAttribute('class')) ?? '')
+    const found = (await counter(page, 'hazardsFoundToday')).value
+    // Quiet so far: transitions are on.
+    expect(await busy()).toBe(false)
+    // An event a second for six seconds: the wall updates each second, and stops its motion.
+    for (let i = 0; i < 6; i++) {
+      await postEvents(server.url, [hazardReported(newId('HB'))])
+      await page.waitForTimeout(1000)
+    }
+    expect(await busy()).toBe(true)
+    // The funnel's bars grow over 0.6 s on a calm wall; on a busy one they just take their width.
+    const bar = page.locator('.stage-fill').first()
+    const barTransition = () => bar.evaluate((el) => getComputedStyle(el).transitionDuration)
+    expect(await barTransition()).toBe('0s')
+    // A busy counter shows its new value at once instead of counting up to it.
+    const count = page.locator('[data-kpi="hazardsFoundToday"] .count-up')
+    await expect.poll(() => count.getAttribute('data-value')).toBe(String(found + 6))
+    expect(await count.textContent()).toBe(formatInt(found + 6))
+
+    // Four quiet seconds, then one event: the wall is calm again and the ticker line slides in.
+    await page.waitForTimeout(4000)
+    await postEvents(server.url, [hazardReported(newId('HB'))])
+    await expect.poll(busy, { timeout: 3000 }).toBe(false)
+    expect(await barTransition()).toBe('0.6s')
+    await expect
+      .poll(() => page.locator('.tick-enter-active').count(), { timeout: 3000, intervals: [20] })
+      .toBeGreaterThan(0)
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)

@@ -4,13 +4,16 @@ import { useLayout } from './useScale.ts'
 
 /**
  * One ECharts instance for `el`, for the life of the component: created on mount, updated in place
- * with setOption whenever `option()` changes (the store publishes a few times a second at most),
+ * with setOption whenever `option()` changes (the store publishes once a second at most; an option
+ * equal as JSON to the last is skipped, so a formatter must read only what the option itself holds),
  * resized by a throttled ResizeObserver, disposed on unmount. Kept out of Vue's reactivity.
  *
  * The one exception to "created once": when the canvas scale or devicePixelRatio changes (a window
  * resize, not a data update), the chart is re-created, because ECharts fixes its pixel ratio at init
  * and a chart drawn at the old ratio would be blurred (see useScale.ts).
  */
+const CALM_MS = 3_000
+
 export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption | null) {
   const layout = useLayout()
   const chart = shallowRef<ECharts | null>(null)
@@ -42,8 +45,19 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
     if (el.value) observer.observe(el.value)
   })
 
+  // Every state update builds a new option, mostly equal to the last: an equal one is not set, since
+  // each setOption repaints the chart (on the CPU, on screens without a GPU). Changes animate only on
+  // a calm feed: on a busy one every update would start an animation that runs into the next.
+  let lastJson = ''
+  let updatedAt = -Infinity
   watch(option, (opt) => {
-    if (opt) chart.value?.setOption(opt)
+    if (!opt || !chart.value) return
+    const json = JSON.stringify(opt)
+    if (json === lastJson) return
+    lastJson = json
+    const calm = performance.now() - updatedAt >= CALM_MS
+    updatedAt = performance.now()
+    chart.value.setOption({ ...opt, animation: calm })
   })
 
   // Once the window has settled: a drag-resize changes the scale on every frame.

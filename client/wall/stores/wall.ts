@@ -8,12 +8,15 @@ import type { ClientMessage, WallState } from '../../../shared/protocol.ts'
 
 // The one store every panel reads: the region (labels, towns, domains) and the live state from one
 // FeedClient over /ws. The state is held shallowly and re-published at most every UPDATE_EVERY_MS,
-// so a burst of deltas costs the panels and charts a few updates a second, not one per delta.
+// so a busy feed costs the panels and charts one update a second, not one per delta (a wall is
+// read at a glance; every update re-renders charts on a screen that often has no GPU).
 
 /** What GET /api/regions answers. */
 export type RegionInfo = Region & { enums: Record<string, EnumEntry<string>[]> }
 
-const UPDATE_EVERY_MS = 250
+const UPDATE_EVERY_MS = 1_000
+/** Updates further apart than this leave time for motion (slides, growing bars); closer ones do not. */
+const CALM_MS = 3_000
 const CLOCK_SLACK_MS = 1_500
 const CLOCK_SYNC_MS = 10 * 60_000
 const REGION_RETRY_MAX_MS = 10_000
@@ -40,6 +43,11 @@ export const useWallStore = defineStore('wall', () => {
    */
   const clockOffset = ref(0)
   const serverNow = computed(() => now.value + clockOffset.value)
+  /**
+   * False while updates come less than CALM_MS apart: the wall then drops its transitions (App.vue's
+   * wall--busy), which would otherwise run into each other and keep the screen repainting.
+   */
+  const calm = ref(true)
   /** The server refused this screen (no valid viewer token): said on screen instead of waiting silently. */
   const denied = ref(false)
 
@@ -53,10 +61,11 @@ export const useWallStore = defineStore('wall', () => {
   let publishTimer: ReturnType<typeof setTimeout> | undefined
   let regionTimer: ReturnType<typeof setTimeout> | undefined
   let clockSyncTimer: ReturnType<typeof setInterval> | undefined
-  let lastPublish = 0
+  let lastPublish = -Infinity
 
   function publish(): void {
     publishTimer = undefined
+    calm.value = performance.now() - lastPublish >= CALM_MS
     lastPublish = performance.now()
     const next = feed?.state ?? null
     if (next === state.value) triggerRef(state)
@@ -149,6 +158,7 @@ export const useWallStore = defineStore('wall', () => {
     now,
     serverNow,
     denied,
+    calm,
     summary,
     townByCode,
     domainById,

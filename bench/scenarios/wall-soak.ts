@@ -31,6 +31,10 @@ interface Sample {
   listeners: number
   /** Main thread busy share since the previous sample (0..1). */
   busy: number
+  /** Of which running scripts, recalculating styles, and laying out (the rest: paint, canvas, tasks). */
+  script: number
+  style: number
+  layout: number
   /** The wall's own feed status and data age (FeedStatus shows them). */
   feed: string
   ageMs: number
@@ -53,7 +57,8 @@ async function sample(
   minute: number,
 ): Promise<{ sample: Sample; after: Metrics }> {
   const before = await metrics(cdp)
-  const busy = (before.TaskDuration - previous.TaskDuration) / (before.Timestamp - previous.Timestamp)
+  const share = (name: string) => (before[name] - previous[name]) / (before.Timestamp - previous.Timestamp)
+  const busy = share('TaskDuration')
   await cdp.send('HeapProfiler.collectGarbage')
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
   const after = await metrics(cdp)
@@ -70,6 +75,9 @@ async function sample(
       elements: page_.elements,
       listeners: after.JSEventListeners,
       busy: round(busy, 4),
+      script: round(share('ScriptDuration'), 4),
+      style: round(share('RecalcStyleDuration'), 4),
+      layout: round(share('LayoutDuration'), 4),
       feed: page_.feed,
       ageMs: page_.ageMs,
     },
@@ -163,7 +171,7 @@ export async function wallSoak(opts: BenchOptions): Promise<ScenarioResult> {
         writeFileSync(`${PROFILES}wall-${Date.now()}.cpuprofile`, JSON.stringify(profile))
       }
       console.log(
-        `wall-soak ${s.sample.minute.toFixed(1)} min: heap ${s.sample.heapMb} MB, ${s.sample.domNodes} nodes, busy ${(s.sample.busy * 100).toFixed(1)} %`,
+        `wall-soak ${s.sample.minute.toFixed(1)} min: heap ${s.sample.heapMb} MB, ${s.sample.domNodes} nodes, busy ${(s.sample.busy * 100).toFixed(1)} % (script ${(s.sample.script * 100).toFixed(1)}, style ${(s.sample.style * 100).toFixed(1)}, layout ${(s.sample.layout * 100).toFixed(1)})`,
       )
     }
     const ingest = await load

@@ -342,7 +342,7 @@ test(
     await expect.poll(busy, { timeout: 3000 }).toBe(false)
     expect(await barTransition()).toBe('0.6s')
     await expect
-      .poll(() => page.locator('.tick-enter-active').count(), { timeout: 3000, intervals: [20] })
+      .poll(() => page.locator('.tick-enter-active').count(), { timeout: 3000, interval: 20 })
       .toBeGreaterThan(0)
     expect(errors).toEqual([])
     await page.close()

@@ -11,24 +11,32 @@ local overdueChanged = false
 -- events touches each cell once, not once per event. A field whose sum is 0 is not written at all.
 local pendingCounts, countIndex = {}, {}
 
+-- countIndex[hashKey][field] is the pending entry of that field (nested tables: no string is built
+-- per call, and strings are what a Lua script spends most on).
 local function addCount(hashKey, field, by, scope, period)
   if by == 0 then return end
-  local id = hashKey .. '\n' .. field
-  local entry = countIndex[id]
+  local fields = countIndex[hashKey]
+  if not fields then fields = {}; countIndex[hashKey] = fields end
+  local entry = fields[field]
   if not entry then
     entry = { hashKey = hashKey, field = field, scope = scope, period = period, by = 0 }
-    countIndex[id] = entry
+    fields[field] = entry
     pendingCounts[#pendingCounts + 1] = entry
   end
   entry.by = entry.by + by
 end
 
+local nowKey = key('now')
 local function bumpNow(field, by)
-  addCount(key('now'), field, by, 'now')
+  addCount(nowKey, field, by, 'now')
 end
 
+-- The key of each scope's period hash, built once per script run.
+local periodKeys = { day = {}, year = {} }
 local function bumpPeriod(scope, period, field, by)
-  addCount(key(scope .. ':' .. period), field, by, scope, period)
+  local hashKey = periodKeys[scope][period]
+  if not hashKey then hashKey = key(scope .. ':' .. period); periodKeys[scope][period] = hashKey end
+  addCount(hashKey, field, by, scope, period)
 end
 
 -- A counter of something that happened: in its day's and its year's hash.
@@ -37,8 +45,9 @@ local function count(it, field, by)
   bumpPeriod('year', it.year, field, by)
 end
 
+local dailyKey = key('daily')
 local function bumpDaily(day, name, by)
-  addCount(key('daily'), day .. '|' .. name, by, 'daily')
+  addCount(dailyKey, day .. '|' .. name, by, 'daily')
 end
 
 local function noteChange(c, v)

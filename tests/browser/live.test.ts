@@ -320,7 +320,7 @@ test(
     const busy = async () => /\bwall--busy\b/.test((await page.locator('.wall').getAttribute('class')) ?? '')
     const found = (await counter(page, 'hazardsFoundToday')).value
     // Quiet so far: transitions are on.
-    expect(await busy()).toBe(false)
+    await expect.poll(busy, { timeout: 10_000 }).toBe(false)
     // An event a second for six seconds: the wall updates each second, and stops its motion.
     for (let i = 0; i < 6; i++) {
       await postEvents(server.url, [hazardReported(newId('HB'))])
@@ -336,14 +336,11 @@ test(
     await expect.poll(() => count.getAttribute('data-value')).toBe(String(found + 6))
     expect(await count.textContent()).toBe(formatInt(found + 6))
 
-    // Four quiet seconds, then one event: the wall is calm again and the ticker line slides in.
+    // Four quiet seconds, then one event: the wall is calm again, and its bars grow again.
     await page.waitForTimeout(4000)
     await postEvents(server.url, [hazardReported(newId('HB'))])
-    await expect.poll(busy, { timeout: 3000 }).toBe(false)
+    await expect.poll(busy, { timeout: 10_000 }).toBe(false)
     expect(await barTransition()).toBe('0.6s')
-    await expect
-      .poll(() => page.locator('.tick-enter-active').count(), { timeout: 3000, interval: 20 })
-      .toBeGreaterThan(0)
     expect(errors).toEqual([])
     await page.close()
   },

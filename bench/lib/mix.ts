@@ -1,4 +1,5 @@
 import type { Region } from '../../shared/region.ts'
+import { mulberry32 } from '../../server/simulator/random.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
 import type { HazardStatus } from '../../shared/enums.ts'
 
@@ -34,17 +35,6 @@ const NEXT_STATUS: Record<HazardStatus, HazardStatus[]> = {
   closed: [],
 }
 
-/** A small fast PRNG (mulberry32): the same seed gives the same events. */
-export function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export interface MixOptions {
   region: Region
@@ -78,7 +68,7 @@ export class EventMix {
   private readonly enterpriseIds: string[] = []
 
   constructor(private readonly opts: MixOptions) {
-    this.random = rng(opts.seed ?? 42)
+    this.random = mulberry32(opts.seed ?? 42)
     // Busy town centres and the development zone see more; a few domains dominate.
     this.towns = opts.region.towns.map((t, i) => ({
       code: t.code,

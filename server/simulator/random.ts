@@ -12,7 +12,7 @@ function hash32(text: string): number {
 }
 
 /** mulberry32: tiny, fast, good enough for a simulation; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

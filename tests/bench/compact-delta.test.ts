@@ -1,21 +1,12 @@
 import { expect, test } from 'vitest'
 import { applyDelta, compactDelta, stateDigest } from '../../shared/state.ts'
 import type { Cells } from '../../shared/cells.ts'
+import { mulberry32 } from '../../server/simulator/random.ts'
 import type { Delta, FeedItem, WallState } from '../../shared/protocol.ts'
 
 // Compact deltas (the fan-out's bandwidth fix, issue 6): what a node sends must leave every viewer
 // exactly where the plain delta would, delta after delta, with keys coming and going.
 
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const clone = <T>(x: T): T => structuredClone(x)
 
@@ -78,7 +69,7 @@ function randomDelta(random: () => number, state: WallState, seq: number): Delta
 }
 
 test('a compact delta leaves a viewer exactly where the plain one does, 200 deltas running', () => {
-  const random = rng(6)
+  const random = mulberry32(6)
   const start: WallState = {
     seq: 0,
     day: '2026-11-29',

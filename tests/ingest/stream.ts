@@ -3,21 +3,15 @@ import type { HazardStatus, RiskLevel } from '../../shared/enums.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
 import { addDays, regionDay } from '../../shared/time.ts'
 import { region } from '../helpers/app.ts'
+import { mulberry32 } from '../../server/simulator/random.ts'
 
 // A seeded, realistic stream of events for the rebuild check: all six types, hazards moving through
 // their lifecycle (failed acceptances included), deadlines that pass, enterprises re-registered and
 // stopping/resuming, a clock that advances over weeks. Legal by construction; the caller adds resends.
 
-/** mulberry32: small, seeded, the same sequence on every run. */
+/** A seeded stream of choices (mulberry32): the same sequence on every run. */
 export function prng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = mulberry32(seed)
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]
   const chance = (p: number) => next() < p

@@ -1,10 +1,10 @@
 import { loadRegion } from '../../server/region.ts'
 import { evalshaBaseline, redisBenchmarkCheck } from '../lib/evalsha.ts'
 import type { BenchOptions } from '../lib/options.ts'
-import { cpuMsOf, privateRedis, spawnChild } from '../lib/procs.ts'
+import { cpuMeter, privateRedis, spawnChild } from '../lib/procs.ts'
 import { machine, type Row, type ScenarioResult } from '../lib/report.ts'
 import { barePipelineNode, lookoutNode } from '../lib/servers.ts'
-import { Histogram, round } from '../lib/stats.ts'
+import { Histogram } from '../lib/stats.ts'
 import type { LoadResult } from '../clients/loader.ts'
 
 // ingest: events per second accepted through POST /api/events (single events, batches of 100 and
@@ -62,7 +62,7 @@ export async function ingest(opts: BenchOptions): Promise<ScenarioResult> {
     await loader.call('setup', { url: node.url, tag: `lk${started}`, duplicateShare: 0.1, register: true })
     const runs: Record<number, unknown> = {}
     for (const batch of opts.batches ?? BATCHES) {
-      const cpuBefore = { node: cpuMsOf(node.pid), redis: cpuMsOf(redis.pid) }
+      const cpu = cpuMeter({ node, redis: redis.pid })
       const run = figures(
         await loader.call<LoadResult>('closed', {
           path: '/api/events',
@@ -72,17 +72,14 @@ export async function ingest(opts: BenchOptions): Promise<ScenarioResult> {
           batch,
         }),
       )
-      const cpu = {
-        nodeShare: round((cpuMsOf(node.pid) - cpuBefore.node) / ((seconds + warmupSeconds) * 1000), 2),
-        redisShare: round((cpuMsOf(redis.pid) - cpuBefore.redis) / ((seconds + warmupSeconds) * 1000), 2),
-      }
+      const cpuShares = cpu.shares()
       const evalsha = await evalshaBaseline(redis.url, region, batch, {
         connections: batch === 1 ? 50 : 4,
         pipeline: batch === 1 ? 16 : 1,
         seconds,
         warmupSeconds,
       })
-      runs[batch] = { lookout: { ...run, cpu }, evalsha }
+      runs[batch] = { lookout: { ...run, cpu: cpuShares }, evalsha }
       const label = batch === 1 ? 'single events' : `batches of ${batch}`
       rows.push({
         figure: `${label}: events/s`,

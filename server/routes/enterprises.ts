@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { EnterpriseSchema } from '../store/store.ts'
 import { visibleTowns } from '../auth/towns.ts'
+import { PickListQuery } from './schemas.ts'
 
 /** GET /api/enterprises: registered enterprises by id (the entry page's "pick an enterprise"). */
 const enterprises: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,14 +12,7 @@ const enterprises: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         description:
           'Registered enterprises by id, with their town and work state; filter by towns (comma-separated codes) and a search text over id and name.',
-        querystring: Type.Object(
-          {
-            towns: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]+(,[0-9A-Za-z]+)*$' })),
-            q: Type.Optional(Type.String({ maxLength: 100 })),
-            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: PickListQuery,
         response: { 200: Type.Object({ enterprises: Type.Array(EnterpriseSchema) }) },
       },
     },

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 
-// Response shapes shared by the routes.
+// Request and response shapes shared by the routes.
 
 export const ErrorReply = Type.Object({
   error: Type.String(),
@@ -12,3 +12,13 @@ export const IngestReply = Type.Object({
   duplicates: Type.Array(Type.String()),
   seq: Type.Integer(),
 })
+
+/** The query of a list the entry page picks from: towns (comma-separated codes), a search text, how many. */
+export const PickListQuery = Type.Object(
+  {
+    towns: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]+(,[0-9A-Za-z]+)*$' })),
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  },
+  { additionalProperties: false },
+)

@@ -1,6 +1,7 @@
 import { markRaw, onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue'
 import { CHART_BASE, init, type ChartOption, type ECharts } from '../charts/echarts.ts'
 import { useLayout } from './useScale.ts'
+import { useWallStore } from '../stores/wall.ts'
 
 /**
  * One ECharts instance for `el`, for the life of the component: created on mount, updated in place
@@ -12,10 +13,9 @@ import { useLayout } from './useScale.ts'
  * resize, not a data update), the chart is re-created, because ECharts fixes its pixel ratio at init
  * and a chart drawn at the old ratio would be blurred (see useScale.ts).
  */
-const CALM_MS = 3_000
-
 export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption | null) {
   const layout = useLayout()
+  const wall = useWallStore()
   const chart = shallowRef<ECharts | null>(null)
   let observer: ResizeObserver | null = null
   let resizeFrame = 0
@@ -47,17 +47,14 @@ export function useChart(el: Ref<HTMLElement | null>, option: () => ChartOption 
 
   // Every state update builds a new option, mostly equal to the last: an equal one is not set, since
   // each setOption repaints the chart (on the CPU, on screens without a GPU). Changes animate only on
-  // a calm feed: on a busy one every update would start an animation that runs into the next.
+  // a calm feed (the wall store's `calm`): on a busy one each animation would run into the next.
   let lastJson = ''
-  let updatedAt = -Infinity
   watch(option, (opt) => {
     if (!opt || !chart.value) return
     const json = JSON.stringify(opt)
     if (json === lastJson) return
     lastJson = json
-    const calm = performance.now() - updatedAt >= CALM_MS
-    updatedAt = performance.now()
-    chart.value.setOption({ ...opt, animation: calm })
+    chart.value.setOption({ ...opt, animation: wall.calm })
   })
 
   // Once the window has settled: a drag-resize changes the scale on every frame.

@@ -44,8 +44,9 @@ export const useWallStore = defineStore('wall', () => {
   const clockOffset = ref(0)
   const serverNow = computed(() => now.value + clockOffset.value)
   /**
-   * False while updates come less than CALM_MS apart: the wall then drops its transitions (App.vue's
-   * wall--busy), which would otherwise run into each other and keep the screen repainting.
+   * False while updates come less than CALM_MS apart: the wall then drops its motion — transitions
+   * (App.vue's wall--busy), counting numbers (CountUp) and chart animations (useChart) — which would
+   * otherwise run into each other and keep the screen repainting.
    */
   const calm = ref(true)
   /** The server refused this screen (no valid viewer token): said on screen instead of waiting silently. */

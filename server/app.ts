@@ -18,6 +18,7 @@ import { storageUnavailable } from './store/unavailable.ts'
 import hazardRoutes from './routes/hazards.ts'
 import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
+import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
 
 export interface AppOptions {
   config: Config
@@ -32,6 +33,8 @@ export interface AppOptions {
 
 /** Builds the app; never listens (server/main.ts does, tests inject). */
 export async function buildApp(opts: AppOptions) {
+  // Every event checked in this process (POST /api/events, imports) uses the compiled schemas.
+  useCompiledEventChecks()
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.config.bodyLimit,

@@ -49,10 +49,12 @@ export default fp<StoreOptions>(
     app.decorate('redisUrl', opts.redisUrl)
     app.decorate('clock', clock)
     app.decorate('today', () => regionDay(clock(), tz))
-    const store = new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
-      dedupeSeconds: opts.config.dedupeDays * 86_400,
-    })
-    app.decorate('store', store)
+    app.decorate(
+      'store',
+      new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
+        dedupeSeconds: opts.config.dedupeDays * 86_400,
+      }),
+    )
     app.addHook('onClose', async () => {
       await redis.quit().catch(() => redis.disconnect())
     })

@@ -4,10 +4,8 @@ import { checkEvents } from '../../shared/events.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
 import { ErrorReply, IngestReply } from './schemas.ts'
 import { foreignTownEvents } from '../auth/towns.ts'
-import { useCompiledEventChecks } from '../ingest/compiled-checks.ts'
 
 const events: FastifyPluginAsyncTypebox = async (app) => {
-  useCompiledEventChecks()
   app.post(
     '/api/events',
     {

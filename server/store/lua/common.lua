@@ -11,8 +11,8 @@ local overdueChanged = false
 -- events touches each cell once, not once per event. A field whose sum is 0 is not written at all.
 local pendingCounts, countIndex = {}, {}
 
--- countIndex[hashKey][field] is the pending entry of that field (nested tables: no string is built
--- per call, and strings are what a Lua script spends most on).
+-- countIndex[hashKey][field] is the pending entry of that field (nested tables: no key string is
+-- built per bump).
 local function addCount(hashKey, field, by, scope, period)
   if by == 0 then return end
   local fields = countIndex[hashKey]

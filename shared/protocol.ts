@@ -97,7 +97,7 @@ export const DeltaSchema = Type.Object({
   feedRows: Type.Optional(Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()])))),
   /** The whole overdue list, when it changed. */
   overdue: Type.Optional(Type.Array(OverdueItemSchema)),
-  /** Headline numbers that changed (derived from the cells; for clients without the roll-up code). */
+  /** Headline numbers that changed (derived from the cells; for clients without the roll-up code, on `/ws?kpis=1`). */
   kpis: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]))),
 })
 export type Delta = Static<typeof DeltaSchema>

@@ -25,6 +25,8 @@ export class FeedConnection {
   constructor(
     readonly socket: WebSocket,
     readonly id: number,
+    /** Asked for the headline numbers in each delta (`/ws?kpis=1`). */
+    readonly wantsKpis: boolean,
   ) {
     this.screen = `conn-${id}`
   }

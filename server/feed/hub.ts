@@ -47,8 +47,17 @@ export const HUB_DEFAULTS: HubOptions = {
 
 /** How long a fan-out writes before letting requests in (see fanOut). */
 const SEND_SLICE_MS = 25
-/** Room kept for the headline numbers, which are known only once the delta is applied. */
+/**
+ * Room kept for the headline numbers, which are known only once the delta is applied (only while a
+ * viewer asked for them: the wall works them out from the cells itself).
+ */
 const KPIS_RESERVE = 600
+
+/** A delta encoded once for all viewers: without the headline numbers, and with them for those who asked. */
+interface Encoded {
+  data: Buffer
+  withKpis: Buffer
+}
 
 export interface HubDeps {
   store: RegionStore
@@ -137,8 +146,8 @@ export class FeedHub {
   }
 
   /** Takes a new viewer. Call before any await so no message is missed. */
-  attach(socket: WebSocket): FeedConnection {
-    const conn = new FeedConnection(socket, this.nextId++)
+  attach(socket: WebSocket, opts: { kpis?: boolean } = {}): FeedConnection {
+    const conn = new FeedConnection(socket, this.nextId++, opts.kpis ?? false)
     this.clients.add(conn)
     this.deps.metrics.wsClients.set(this.clients.size)
     socket.on('message', (data) => this.onClientMessage(conn, String(data)))
@@ -300,19 +309,33 @@ export class FeedHub {
         const delta = this.pending
         this.pending = null
         applyDelta(view, delta)
-        const kpis = withCellIndex(() => computeKpis(view))
-        const changed: Record<string, number | null> = {}
-        for (const [k, v] of Object.entries(kpis)) if (this.lastKpis?.[k as keyof Kpis] !== v) changed[k] = v
-        this.lastKpis = kpis
-        if (Object.keys(changed).length) delta.kpis = wire.kpis = changed
         const data = Buffer.from(JSON.stringify(wire))
-        this.tokens -= data.length
+        const withKpis = this.kpisWanted() ? this.withChangedKpis(view, delta, wire) : data
+        this.tokens -= withKpis.length
         this.sentAt = Date.now()
-        void this.fanOut([...this.clients], delta, data)
+        void this.fanOut([...this.clients], delta, { data, withKpis })
         this.deps.metrics.flushes.inc()
       }
     }
     this.serviceBackedUp()
+  }
+
+  private kpisWanted(): boolean {
+    for (const c of this.clients) if (c.wantsKpis) return true
+    // Unknown from now on: the next viewer that asks gets them all in its first delta.
+    this.lastKpis = null
+    return false
+  }
+
+  /** `wire` with the headline numbers that changed (also noted on `delta`, for backed-up viewers). */
+  private withChangedKpis(view: WallState, delta: Delta, wire: Delta): Buffer {
+    const kpis = withCellIndex(() => computeKpis(view))
+    const changed: Record<string, number | null> = {}
+    for (const [k, v] of Object.entries(kpis)) if (this.lastKpis?.[k as keyof Kpis] !== v) changed[k] = v
+    this.lastKpis = kpis
+    if (!Object.keys(changed).length) return Buffer.from(JSON.stringify(wire))
+    delta.kpis = changed
+    return Buffer.from(JSON.stringify({ ...wire, kpis: changed }))
   }
 
   /**
@@ -328,7 +351,7 @@ export class FeedHub {
     )
     this.refilledAt = now
     const wire = compactDelta(view, pending)
-    const bytes = Buffer.byteLength(JSON.stringify(wire)) + KPIS_RESERVE
+    const bytes = Buffer.byteLength(JSON.stringify(wire)) + (this.kpisWanted() ? KPIS_RESERVE : 0)
     const affordable = bytes <= this.tokens || this.tokens >= this.bucketSize
     this.shortBy = affordable ? 0 : Math.min(bytes, this.bucketSize) - this.tokens
     return affordable ? wire : null
@@ -338,7 +361,7 @@ export class FeedHub {
    * Delivers a delta to `targets`, letting the event loop in every SEND_SLICE_MS: a socket write
    * costs ~10-20 µs, so thousands in one go would hold the node's requests back for 100 ms.
    */
-  private async fanOut(targets: FeedConnection[], delta: Delta, data: Buffer): Promise<void> {
+  private async fanOut(targets: FeedConnection[], delta: Delta, data: Encoded): Promise<void> {
     this.fanningOut = true
     try {
       let sliceStart = Date.now()
@@ -354,8 +377,8 @@ export class FeedHub {
     }
   }
 
-  /** `delta` plain (held for a backed-up viewer), `data` its compact encoding (sent to one in step). */
-  private deliver(c: FeedConnection, delta: Delta, data: Buffer): void {
+  /** `delta` plain (held for a backed-up viewer), `data` its compact encodings (sent to one in step). */
+  private deliver(c: FeedConnection, delta: Delta, data: Encoded): void {
     if (c.sentSeq < 0 || delta.seq <= c.sentSeq || c.owedSnapshot) return // the (owed) snapshot carries it
     if (c.held || c.buffered > this.opts.highWaterBytes) {
       c.hold(delta)
@@ -363,7 +386,7 @@ export class FeedHub {
       return
     }
     if (delta.from !== c.sentSeq + 1) return this.sendSnapshot(c)
-    this.send(c, data, 'delta')
+    this.send(c, c.wantsKpis ? data.withKpis : data.data, 'delta')
     c.sentSeq = delta.seq
   }
 
@@ -376,7 +399,8 @@ export class FeedHub {
         c.held = null
         c.backedUpSince = 0
         if (held && !c.owedSnapshot && held.from === c.sentSeq + 1) {
-          this.send(c, JSON.stringify(held), 'delta')
+          const { kpis, ...plain } = held
+          this.send(c, JSON.stringify(c.wantsKpis ? held : plain), 'delta')
           c.sentSeq = held.seq
         } else this.sendSnapshot(c)
       } else if (Date.now() - c.backedUpSince > this.opts.slowCloseMs) {

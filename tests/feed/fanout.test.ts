@@ -1,3 +1,4 @@
+import WebSocket from 'ws'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
 import { testApp, freshSpace, region, eid } from '../helpers/app.ts'
@@ -56,4 +57,33 @@ test('an event posted to either of two nodes reaches all 50 viewers on both, and
   for (const v of viewers) expect(rawState(v.state as never)).toEqual(expected)
   // The headline number a leader sees, derived on the client, is the server's.
   expect(snapshot.kpis.inspectionsToday).toBe(334)
+})
+
+test('deltas carry the headline numbers that changed only for a viewer that asked for them (?kpis=1)', async () => {
+  const space = freshSpace()
+  const node = await testApp({ redisUrl: redis.url, keyVariant: space })
+  apps.push(node)
+  const url = (await listen(node)).replace(/^http/, 'ws')
+  const deltas = { plain: [] as Record<string, unknown>[], kpis: [] as Record<string, unknown>[] }
+  const sockets = (['plain', 'kpis'] as const).map((kind) => {
+    const ws = new WebSocket(`${url}/ws${kind === 'kpis' ? '?kpis=1' : ''}`)
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data))
+      if (m.type === 'delta') deltas[kind].push(m)
+    })
+    return ws
+  })
+  await Promise.all(sockets.map((ws) => new Promise((resolve) => ws.once('message', resolve))))
+
+  const events = Array.from({ length: 30 }, (_, i) => mixedEvent(i))
+  expect((await node.inject({ method: 'POST', url: '/api/events', payload: { events } })).statusCode).toBe(200)
+  await eventually(() => deltas.plain.some((d) => d.seq === 30) && deltas.kpis.some((d) => d.seq === 30), 'both at seq 30')
+  for (const ws of sockets) ws.close()
+
+  expect(deltas.plain.every((d) => !('kpis' in d))).toBe(true)
+  // The first delta after the snapshot names every headline number; later ones only what changed.
+  const merged = Object.assign({}, ...deltas.kpis.map((d) => d.kpis))
+  const snapshot = (await node.inject('/api/snapshot')).json()
+  expect(merged.inspectionsToday).toBe(10)
+  expect(merged).toEqual(expect.objectContaining({ inspectionsToday: snapshot.kpis.inspectionsToday, hazardsFoundToday: snapshot.kpis.hazardsFoundToday }))
 })

@@ -19,21 +19,19 @@ export interface RowConflict {
  * entry page. Found before anything is applied, so such a file applies nothing. (A hazard this same
  * file reported before is no conflict: its events come back as duplicates.)
  */
-export async function findTakenHazards(rows: LedgerRow[], store: RegionStore): Promise<RowConflict[]> {
+export async function findTakenHazards(rows: LedgerRow[], store: RegionStore, nowMs: number): Promise<RowConflict[]> {
   const conflicts: RowConflict[] = []
   for (let start = 0; start < rows.length; start += 1000) {
     const chunk = rows.slice(start, start + 1000)
+    // The row's report event is remembered once applied: then the hazard is this file's own.
+    const mine = await store.seenEvents(chunk.map((r) => r.events[0].id), nowMs)
     const pipeline = store.redis.pipeline()
-    for (const r of chunk) {
-      // `ev:<id>` is the ingest script's dedupe key: present once this row's report was applied.
-      pipeline.exists(`${store.keys.prefix}ev:${r.events[0].id}`)
-      pipeline.exists(store.keys.hazard(r.hazardId))
-    }
+    for (const r of chunk) pipeline.exists(store.keys.hazard(r.hazardId))
     const replies = (await pipeline.exec()) ?? []
     chunk.forEach((r, i) => {
-      const [[e1, mine], [e2, taken]] = [replies[2 * i], replies[2 * i + 1]]
-      if (e1 || e2) throw e1 ?? e2
-      if (taken === 1 && mine === 0) {
+      const [err, taken] = replies[i]
+      if (err) throw err
+      if (taken === 1 && !mine[i]) {
         conflicts.push({
           row: r.row,
           field: 'hazardId',

@@ -11,6 +11,8 @@ export function regionKeys(prefix: string) {
     seq: `${prefix}seq`,
     log: `${prefix}log`,
     updates: `${prefix}updates`,
+    /** Ids of the events applied in one period of the dedupe time (store.ts `seenKeys`). */
+    seen: (period: number) => `${prefix}seen:${period}`,
     hazard: (id: string) => `${prefix}hz:${id}`,
     enterprise: (id: string) => `${prefix}ent:${id}`,
     /** Every registered enterprise, all scored 0: listed by id. */

@@ -93,6 +93,7 @@ export interface LogEntry {
 
 export class RegionStore {
   readonly keys: ReturnType<typeof regionKeys>
+  private readonly dedupeSeconds: number
   private readonly ingestCfg: string
   private readonly tickCfg: string
 
@@ -102,6 +103,7 @@ export class RegionStore {
     opts: { dedupeSeconds: number },
   ) {
     this.keys = regionKeys(prefix)
+    this.dedupeSeconds = opts.dedupeSeconds
     this.ingestCfg = JSON.stringify({
       transitions: HAZARD_TRANSITIONS,
       dedupeSeconds: opts.dedupeSeconds,
@@ -124,6 +126,32 @@ export class RegionStore {
     const duplicates: string[] = []
     items.forEach((it, i) => (duplicateIdx.has(i) ? duplicates : applied).push(it.e.id))
     return { ok: true, applied, duplicates, seq: Number(reply[1]) }
+  }
+
+  /**
+   * The dedupe sets that remember event ids applied at `ms` (ingest.lua): one per period of
+   * dedupeSeconds, the current and the one before.
+   */
+  private seenKeys(ms: number): [string, string] {
+    const period = Math.floor(ms / 1000 / this.dedupeSeconds)
+    return [this.keys.seen(period), this.keys.seen(period - 1)]
+  }
+
+  /** Whether each event id is remembered as applied (as a batch applied at `nowMs` would find). */
+  async seenEvents(ids: string[], nowMs: number): Promise<boolean[]> {
+    if (!ids.length) return []
+    const [current, previous] = this.seenKeys(nowMs)
+    const [inCurrent, inPrevious] = await Promise.all([
+      this.redis.smismember(current, ...ids),
+      this.redis.smismember(previous, ...ids),
+    ])
+    return ids.map((_, i) => inCurrent[i] === 1 || inPrevious[i] === 1)
+  }
+
+  /** Forgets event ids as if their dedupe memory had expired (for a replay applied at `atMs`). */
+  async forgetEvents(ids: string[], atMs: number): Promise<void> {
+    if (!ids.length) return
+    await Promise.all(this.seenKeys(atMs).map((k) => this.redis.srem(k, ...ids)))
   }
 
   /** Moves hazards whose deadline passed into overdue; returns how many moved. */

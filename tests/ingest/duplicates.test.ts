@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
-import { TOWN2, freshSpace, testApp } from '../helpers/app.ts'
+import { TOWN2, fakeClock, freshSpace, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
 import {
   accident,
@@ -95,6 +95,29 @@ describe('duplicates count once', () => {
     expect(await kpis(b)).toEqual(before)
     expect((await logPage(b)).entries).toHaveLength(1)
     await Promise.all([a.close(), b.close()])
+  })
+
+  test('an id is remembered for DEDUPE_DAYS whenever it came, then forgotten', async () => {
+    const space = freshSpace()
+    const day = 86_400_000
+    // Dedupe memory is kept per period of DEDUPE_DAYS: start just before a period ends.
+    const start = Math.ceil(Date.parse('2026-03-01T00:00:00Z') / (2 * day)) * 2 * day - 60_000
+    const clock = fakeClock(start)
+    const node = await testApp({ redisUrl: redis.url, keyVariant: space, clock, config: { dedupeDays: 2 } })
+    const e = enterprise()
+    await postOk(node, e)
+    // (A stop has no id of its own that would be refused when resent: only dedupe answers it.)
+    const ev = work(e.enterpriseId, 'stopped', false)
+    expect((await postOk(node, ev)).applied).toEqual([ev.id])
+    // Across the period boundary and until DEDUPE_DAYS are up, a resend is a duplicate.
+    for (const after of [2 * 60_000, day, 2 * day - 120_000]) {
+      clock.set(start + after)
+      expect(await postOk(node, ev), `${after} ms later`).toMatchObject({ applied: [], duplicates: [ev.id] })
+    }
+    // Long after, it is forgotten: the same id counts again (an offline device's very late resend).
+    clock.set(start + 4 * day)
+    expect((await postOk(node, ev)).applied).toEqual([ev.id])
+    await node.close()
   })
 
   test('the same id twice in one batch counts once', async () => {

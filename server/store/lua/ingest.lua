@@ -5,10 +5,11 @@
 -- ARGV[2 + 2i]: event i exactly as logged (JSON); ARGV[3 + 2i]: its ticker line without seq (JSON)
 -- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
 --
--- Cost: every redis.call costs about a microsecond or two, so the script makes as few per event as
--- it can. Dedupe marks and entity ids are claimed with SET NX (check and write in one call; undone
--- if the batch is refused), counters and sorted-set changes are summed over the batch and written
--- once per field or member. Decoding JSON is the other big cost: each event is decoded once, and
+-- Cost: every redis.call costs about two microseconds whatever it does, so the script makes as few
+-- per event as it can. Event ids are deduped with one SMISMEMBER per remembered period for the whole
+-- batch and one SADD at the end; entity ids are claimed with SET NX (check and write in one call;
+-- undone if the batch is refused); counters and sorted-set changes are summed over the batch and
+-- written once per field or member. Decoding JSON is the other big cost: each event is decoded once, and
 -- only the ticker lines anyone will read are decoded and encoded again.
 local cfg = cjson.decode(ARGV[1])
 local asOf = ARGV[2]
@@ -33,9 +34,8 @@ local function refuse(i, field, reason)
   return { 'conflict', i - 1, field, reason }
 end
 
-local function claim(k, value, ttl)
-  local ok
-  if ttl then ok = redis.call('SET', k, value, 'NX', 'EX', ttl) else ok = redis.call('SET', k, value, 'NX') end
+local function claim(k, value)
+  local ok = redis.call('SET', k, value, 'NX')
   if ok then claimed[#claimed + 1] = k end
   return ok
 end
@@ -59,6 +59,26 @@ local function currentHazardStatus(id)
   return checkedStatus[id]
 end
 
+-- Dedupe memory: the ids applied in each period of dedupeSeconds are one set, kept for two periods,
+-- so an id is remembered for at least dedupeSeconds. A repeat of an id, earlier or in this batch,
+-- is a duplicate.
+local period = math.floor(tonumber(asOf) / 1000 / cfg.dedupeSeconds)
+local seenKey = key('seen:' .. period)
+local known = {}
+do
+  local ids = {}
+  for i, it in ipairs(items) do ids[i] = it.e.id end
+  for _, k in ipairs({ seenKey, key('seen:' .. (period - 1)) }) do
+    for j = 1, #ids, SLICE do
+      local flags = redis.call('SMISMEMBER', k, unpack(ids, j, math.min(j + SLICE - 1, #ids)))
+      for n, flag in ipairs(flags) do
+        if flag == 1 then known[ids[j + n - 1]] = true end
+      end
+    end
+  end
+end
+local fresh = {}
+
 local function legal(from, to)
   for _, s in ipairs(cfg.transitions[from] or {}) do
     if s == to then return true end
@@ -68,10 +88,11 @@ end
 
 for i, it in ipairs(items) do
   local e = it.e
-  -- The dedupe mark holds the event's seq; a repeat of the id (earlier, or in this batch) finds it.
-  if not claim(key('ev:' .. e.id), seq + 1, cfg.dedupeSeconds) then
+  if known[e.id] then
     duplicate[i] = true
   else
+    known[e.id] = true
+    fresh[#fresh + 1] = e.id
     seq = seq + 1
     it.seq = seq
     local t = e.type
@@ -265,6 +286,9 @@ end
 
 if seq >= first then
   redis.call('SET', key('seq'), seq)
+  for j = 1, #fresh, SLICE do redis.call('SADD', seenKey, unpack(fresh, j, math.min(j + SLICE - 1, #fresh))) end
+  -- Gone two periods after its own began, by the same clock as asOf (relative, as Redis's may differ).
+  redis.call('EXPIRE', seenKey, math.ceil((period + 2) * cfg.dedupeSeconds - tonumber(asOf) / 1000))
   writeCounts()
   writeZsets()
   -- The ticker list keeps the newest feedKeep items: only those are encoded and pushed (oldest

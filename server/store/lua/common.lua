@@ -103,7 +103,7 @@ local function writeCounts()
           dels[#dels + 1] = c.field
         else
           sets[#sets + 1] = c.field
-          sets[#sets + 1] = string.format('%.0f', v)
+          sets[#sets + 1] = string.format('%d', v)
         end
         noteChange(c, v)
       end
@@ -134,7 +134,7 @@ end
 
 -- Appends one log entry at a new seq.
 local function logEntry(seq, json)
-  redis.call('XADD', key('log'), tostring(seq) .. '-1', 'e', json)
+  redis.call('XADD', key('log'), string.format('%d-1', seq), 'e', json)
 end
 
 local function publish(cfg, from, seq, asOf, feed)

@@ -49,6 +49,16 @@ local function hazard(id)
   return hazards[id]
 end
 
+-- The enterprise as pass 2 will find it: { name, town, domain, riskLevel, work, noCheck }, or false.
+local enterprises = {}
+local function enterprise(id)
+  if enterprises[id] == nil then
+    local r = redis.call('HMGET', key('ent:' .. id), 'name', 'town', 'domain', 'riskLevel', 'work', 'noCheck')
+    enterprises[id] = r[2] and { name = r[1], town = r[2], domain = r[3], riskLevel = r[4], work = r[5], noCheck = r[6] } or false
+  end
+  return enterprises[id]
+end
+
 -- Status moves checked in pass 1, per hazard (pass 2 replays them on `hazards`).
 local checkedStatus = {}
 local function currentHazardStatus(id)
@@ -121,7 +131,7 @@ for i, it in ipairs(items) do
     elseif t == 'enterprise.registered' then
       enterpriseKnown[e.enterpriseId] = true
     elseif t == 'enterprise.work' then
-      if not enterpriseKnown[e.enterpriseId] and redis.call('EXISTS', key('ent:' .. e.enterpriseId)) == 0 then
+      if not enterpriseKnown[e.enterpriseId] and not enterprise(e.enterpriseId) then
         return refuse(i, 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered')
       end
     end
@@ -236,28 +246,29 @@ local function workGauges(town, domain, state, noCheck, by)
 end
 
 appliers['enterprise.registered'] = function(e, it)
-  local ek = key('ent:' .. e.enterpriseId)
-  local old = redis.call('HMGET', ek, 'town', 'domain', 'riskLevel', 'work', 'noCheck')
-  if old[1] then
-    bumpNow(cell('ent.risk', old[1], old[2], old[3]), -1)
-    workGauges(old[1], old[2], old[4], old[5], -1)
-    workGauges(e.town, e.domain, old[4], old[5], 1)
+  local old = enterprise(e.enterpriseId)
+  if old then
+    bumpNow(cell('ent.risk', old.town, old.domain, old.riskLevel), -1)
+    workGauges(old.town, old.domain, old.work, old.noCheck, -1)
+    workGauges(e.town, e.domain, old.work, old.noCheck, 1)
   end
-  redis.call('HSET', ek, 'name', e.name, 'town', e.town, 'domain', e.domain, 'riskLevel', e.riskLevel,
-    'industry', e.industry or '')
+  enterprises[e.enterpriseId] = { name = e.name, town = e.town, domain = e.domain, riskLevel = e.riskLevel,
+    work = old and old.work, noCheck = old and old.noCheck }
+  redis.call('HSET', key('ent:' .. e.enterpriseId), 'name', e.name, 'town', e.town, 'domain', e.domain,
+    'riskLevel', e.riskLevel, 'industry', e.industry or '')
   -- The index of enterprises (the entry page's picker): all score 0, so it lists them by id.
   zset('ents', e.enterpriseId, 0)
   bumpNow(cell('ent.risk', e.town, e.domain, e.riskLevel), 1)
 end
 
 appliers['enterprise.work'] = function(e, it, feed)
-  local ek = key('ent:' .. e.enterpriseId)
-  local old = redis.call('HMGET', ek, 'name', 'town', 'domain', 'work', 'noCheck')
-  feed.name, feed.town, feed.domain = old[1], old[2], old[3]
+  local ent = enterprise(e.enterpriseId)
+  feed.name, feed.town, feed.domain = ent.name, ent.town, ent.domain
   local noCheck = (e.state == 'resumed' and not e.preCheckDone) and '1' or '0'
-  workGauges(old[2], old[3], old[4], old[5], -1)
-  workGauges(old[2], old[3], e.state, noCheck, 1)
-  redis.call('HSET', ek, 'work', e.state, 'noCheck', noCheck)
+  workGauges(ent.town, ent.domain, ent.work, ent.noCheck, -1)
+  workGauges(ent.town, ent.domain, e.state, noCheck, 1)
+  ent.work, ent.noCheck = e.state, noCheck
+  redis.call('HSET', key('ent:' .. e.enterpriseId), 'work', e.state, 'noCheck', noCheck)
 end
 
 -- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).

@@ -5,6 +5,7 @@ import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
+import { enterpriseMatches, hazardMatches, searchText } from '../../shared/search.ts'
 import type { AcceptedEvent } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
@@ -186,7 +187,7 @@ export class RegionStore {
     const pipeline = this.redis.pipeline()
     for (const id of ids) pipeline.hmget(this.keys.hazard(id), ...OPEN_HAZARD_FIELDS)
     const rows = (await pipeline.exec()) ?? []
-    const q = opts.q?.trim().toLowerCase()
+    const q = opts.q === undefined ? '' : searchText(opts.q)
     const found: OpenHazard[] = []
     for (let i = 0; i < ids.length && found.length < opts.limit; i++) {
       const [, values] = rows[i] as [Error | null, (string | null)[]]
@@ -205,7 +206,7 @@ export class RegionStore {
         enterprise: enterprise || undefined,
         overdue: overdue === '1',
       }
-      if (q && ![h.hazardId, h.title, h.enterprise ?? ''].some((text) => text.toLowerCase().includes(q))) continue
+      if (q && !hazardMatches(h, q)) continue
       found.push(h)
     }
     return found
@@ -216,7 +217,7 @@ export class RegionStore {
    * name, any case). Reads the `ents` index a page at a time until `limit` are found or it ends.
    */
   async enterprises(opts: { towns?: string[]; q?: string; limit: number }): Promise<Enterprise[]> {
-    const q = opts.q?.trim().toLowerCase()
+    const q = opts.q === undefined ? '' : searchText(opts.q)
     const found: Enterprise[] = []
     // Paged by id rather than by rank, so a registration meanwhile neither skips nor repeats one.
     for (let from = '-'; found.length < opts.limit;) {
@@ -229,7 +230,7 @@ export class RegionStore {
         if (err) throw err
         const [name, town, domain, industry, riskLevel, work] = values
         if (!town || (opts.towns && !opts.towns.includes(town))) continue
-        if (q && !ids[i].toLowerCase().includes(q) && !(name ?? '').toLowerCase().includes(q)) continue
+        if (q && !enterpriseMatches({ enterpriseId: ids[i], name: name ?? '' }, q)) continue
         found.push({
           enterpriseId: ids[i],
           name: name ?? '',

@@ -318,18 +318,23 @@ test(
     await expect.poll(cardIds).toEqual([])
     await expect(form.locator('[data-list-empty]').innerText()).resolves.toBe('没有找到已登记的企业')
 
-    // No network: the search cannot be made, the page says so and keeps what it showed.
-    await search.fill(stamp)
-    await expect.poll(cardIds).toHaveLength(2)
+    // No network (a factory yard): the search looks through the list the phone saved when the form
+    // opened, finds as the server would, and says so.
     await page.context().setOffline(true)
-    await search.fill('华联')
-    await expect(form.locator('[data-list-error="offline"]').innerText()).resolves.toContain(
-      '无网络：暂时无法查找企业，下面是之前载入的列表',
-    )
-    expect(await cardIds()).toHaveLength(2)
+    await search.fill('华联化工')
+    await expect.poll(cardIds).toEqual([`ent-other-${stamp}`])
+    await expect(form.locator('[data-list-saved]').innerText()).resolves.toMatch(/^无网络：在 \d\d:\d\d 保存的列表中查找$/)
+    expect(await form.locator('[data-list-error]').count()).toBe(0)
+    await search.fill(`FORM-${stamp}`)
+    await expect.poll(cardIds).toEqual([enterpriseId])
+    await search.fill('')
+    await expect(form.locator('[data-list-saved]').innerText()).resolves.toMatch(/^无网络：显示 \d\d:\d\d 的列表$/)
+    await expect.poll(async () => (await cardIds()).length).toBeGreaterThanOrEqual(2)
+    await search.fill(`FORM-${stamp}`)
     await page.screenshot({ path: artifact('entry-enterprise-offline.png'), fullPage: true })
     await page.context().setOffline(false)
     await search.fill('华联化工')
+    await expect.poll(() => form.locator('[data-list-saved]').count()).toBe(0)
     await expect.poll(cardIds).toEqual([`ent-other-${stamp}`])
     expect(await form.locator('[data-list-error]').count()).toBe(0)
     await page.context().close()

@@ -1,13 +1,16 @@
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
 import { ApiError, type ListQuery } from '../api.ts'
 import { useSettingsStore } from '../stores/settings.ts'
+import { searchText } from '../../../shared/search.ts'
 
 // A list the reporter picks from (open hazards, enterprises), as the server answers it: limited to
 // the reporter's towns (the server filters) and to a search text, asked again as the text changes.
-// The last unfiltered list is kept on the device for a yard with no signal; a search that cannot
-// reach the server keeps what is shown and says why.
+// The last unfiltered list is kept on the device for a yard with no signal: with no network, a
+// search looks through that list instead (as the server would), and the page says so.
 
 const LIMIT = 30
+/** How many an unfiltered list brings (and the device keeps): what an offline search can find. */
+const SAVED = 500
 const DEBOUNCE_MS = 300
 
 interface CachedList<T> {
@@ -30,6 +33,8 @@ export interface ServerListOptions<T> {
   /** Where the last unfiltered list is kept (localStorage). */
   cacheKey: string
   fetch: (query: ListQuery, token: string) => Promise<T[]>
+  /** Whether an item matches a search text (shared/search.ts: what the server's search finds). */
+  matches: (item: T, q: string) => boolean
   limit?: number
 }
 
@@ -50,11 +55,12 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
     const ask = ++latest
     const towns = [...settings.myTowns]
     const q = opts.query.value
+    const limit = opts.limit ?? LIMIT
     loading.value = true
     try {
-      const list = await opts.fetch({ towns, q, limit: opts.limit ?? LIMIT }, settings.token)
+      const list = await opts.fetch({ towns, q, limit: q.trim() ? limit : SAVED }, settings.token)
       if (ask !== latest) return // a newer search answered first
-      items.value = list
+      items.value = list.slice(0, limit)
       error.value = ''
       offline.value = false
       savedAt.value = null
@@ -70,11 +76,13 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       }
     } catch (err) {
       if (ask !== latest) return
-      const cached = q.trim() ? null : readCache<T>(opts.cacheKey, towns)
+      const cached = readCache<T>(opts.cacheKey, towns)
       if (cached) {
-        items.value = cached.items
+        const text = searchText(q)
+        items.value = (text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items).slice(0, limit)
         savedAt.value = cached.savedAt
         error.value = ''
+        offline.value = !(err instanceof ApiError)
       } else {
         // What was shown stays: the reporter may still pick from it.
         error.value = (err as Error).message

@@ -103,6 +103,7 @@ const en: typeof zh = {
   picker: {
     loading: 'Searching…',
     offlineList: 'Offline: showing the list from {time}',
+    offlineSearch: 'Offline: searching the list saved at {time}',
     offline: 'No network: cannot search the {list} now; try again when online',
     offlineKept: 'No network: cannot search the {list} now; below is the list loaded before',
     failed: 'Could not load the {list}: {reason}',

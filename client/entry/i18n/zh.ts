@@ -99,6 +99,7 @@ export default {
   picker: {
     loading: '正在查找…',
     offlineList: '无网络：显示 {time} 的列表',
+    offlineSearch: '无网络：在 {time} 保存的列表中查找',
     offline: '无网络：暂时无法查找{list}，请联网后再试',
     offlineKept: '无网络：暂时无法查找{list}，下面是之前载入的列表',
     failed: '{list}列表载入失败：{reason}',

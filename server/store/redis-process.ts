@@ -84,6 +84,10 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisPr
         '--save', '',
         '--protected-mode', 'yes',
         '--loglevel', 'warning',
+        // Counter hashes of a few hundred fields as hash tables: kept as listpacks (up to 512
+        // fields by default on Debian), every field lookup scans the hash, and ingest costs ~25 %
+        // more Redis time (bench/tools/script-cost.ts).
+        '--hash-max-listpack-entries', '128',
       ],
       { stdio: 'ignore' },
     )

@@ -130,23 +130,19 @@ export class RegionStore {
   }
 
   /**
-   * The dedupe sets that remember event ids applied at `ms` (ingest.lua): one per period of
-   * dedupeSeconds, the current and the one before.
+   * The dedupe sets a batch applied at `ms` checks (ingest.lua): one per period of dedupeSeconds,
+   * the current one, the one before, and the one after (filled by a node whose clock runs ahead).
    */
-  private seenKeys(ms: number): [string, string] {
+  private seenKeys(ms: number): string[] {
     const period = Math.floor(ms / 1000 / this.dedupeSeconds)
-    return [this.keys.seen(period), this.keys.seen(period - 1)]
+    return [period, period - 1, period + 1].map((p) => this.keys.seen(p))
   }
 
   /** Whether each event id is remembered as applied (as a batch applied at `nowMs` would find). */
   async seenEvents(ids: string[], nowMs: number): Promise<boolean[]> {
     if (!ids.length) return []
-    const [current, previous] = this.seenKeys(nowMs)
-    const [inCurrent, inPrevious] = await Promise.all([
-      this.redis.smismember(current, ...ids),
-      this.redis.smismember(previous, ...ids),
-    ])
-    return ids.map((_, i) => inCurrent[i] === 1 || inPrevious[i] === 1)
+    const sets = await Promise.all(this.seenKeys(nowMs).map((k) => this.redis.smismember(k, ...ids)))
+    return ids.map((_, i) => sets.some((flags) => flags[i] === 1))
   }
 
   /** Forgets event ids as if their dedupe memory had expired (for a replay applied at `atMs`). */

@@ -6,7 +6,7 @@
 -- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
 --
 -- Cost: every redis.call costs about two microseconds whatever it does, so the script makes as few
--- per event as it can. Event ids are deduped with one SMISMEMBER per remembered period for the whole
+-- per event as it can. Event ids are deduped with one SMISMEMBER per period checked for the whole
 -- batch and one SADD at the end; entity ids are claimed with SET NX (check and write in one call;
 -- undone if the batch is refused); counters and sorted-set changes are summed over the batch and
 -- written once per field or member. Decoding JSON is the other big cost: each event is decoded once, and
@@ -71,14 +71,15 @@ end
 
 -- Dedupe memory: the ids applied in each period of dedupeSeconds are one set, kept for two periods,
 -- so an id is remembered for at least dedupeSeconds. A repeat of an id, earlier or in this batch,
--- is a duplicate.
+-- is a duplicate. The next period is checked too: a node whose clock runs ahead may have filed an
+-- id there already.
 local period = math.floor(tonumber(asOf) / 1000 / cfg.dedupeSeconds)
 local seenKey = key('seen:' .. period)
 local known = {}
 do
   local ids = {}
   for i, it in ipairs(items) do ids[i] = it.e.id end
-  for _, k in ipairs({ seenKey, key('seen:' .. (period - 1)) }) do
+  for _, k in ipairs({ seenKey, key('seen:' .. (period - 1)), key('seen:' .. (period + 1)) }) do
     for j = 1, #ids, SLICE do
       local flags = redis.call('SMISMEMBER', k, unpack(ids, j, math.min(j + SLICE - 1, #ids)))
       for n, flag in ipairs(flags) do

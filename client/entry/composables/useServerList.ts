@@ -48,6 +48,8 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
   const offline = ref(false)
   /** Set when the list shown is the saved one (no network): when it was saved. */
   const savedAt = ref<number | null>(null)
+  /** The search text the shown saved list answers ('' for all of it). */
+  const savedSearch = ref('')
   let timer: ReturnType<typeof setTimeout> | undefined
   let latest = 0
 
@@ -76,13 +78,15 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       }
     } catch (err) {
       if (ask !== latest) return
-      const cached = readCache<T>(opts.cacheKey, towns)
+      // Only with no answer at all: a server that answered (a refused token, an error) says why.
+      const cached = err instanceof ApiError ? null : readCache<T>(opts.cacheKey, towns)
       if (cached) {
         const text = searchText(q)
         items.value = (text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items).slice(0, limit)
         savedAt.value = cached.savedAt
+        savedSearch.value = text
         error.value = ''
-        offline.value = !(err instanceof ApiError)
+        offline.value = true
       } else {
         // What was shown stays: the reporter may still pick from it.
         error.value = (err as Error).message
@@ -101,5 +105,5 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
   watch(() => `${settings.myTowns.join(',')}|${settings.token}`, load)
   onBeforeUnmount(() => clearTimeout(timer))
 
-  return { items, loading, error, offline, savedAt, load }
+  return { items, loading, error, offline, savedAt, savedSearch, load }
 }

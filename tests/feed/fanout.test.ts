@@ -64,26 +64,40 @@ test('deltas carry the headline numbers that changed only for a viewer that aske
   const node = await testApp({ redisUrl: redis.url, keyVariant: space })
   apps.push(node)
   const url = (await listen(node)).replace(/^http/, 'ws')
-  const deltas = { plain: [] as Record<string, unknown>[], kpis: [] as Record<string, unknown>[] }
-  const sockets = (['plain', 'kpis'] as const).map((kind) => {
-    const ws = new WebSocket(`${url}/ws${kind === 'kpis' ? '?kpis=1' : ''}`)
+  /** A raw viewer: the deltas it receives, and its socket. */
+  async function rawViewer(kpis: boolean) {
+    const deltas: Record<string, unknown>[] = []
+    const ws = new WebSocket(`${url}/ws${kpis ? '?kpis=1' : ''}`)
     ws.on('message', (data) => {
       const m = JSON.parse(String(data))
-      if (m.type === 'delta') deltas[kind].push(m)
+      if (m.type === 'delta') deltas.push(m)
     })
-    return ws
-  })
-  await Promise.all(sockets.map((ws) => new Promise((resolve) => ws.once('message', resolve))))
+    await new Promise((resolve) => ws.once('message', resolve)) // the snapshot
+    return { deltas, ws }
+  }
+  const postBatch = async (from: number, n: number) => {
+    const events = Array.from({ length: n }, (_, i) => mixedEvent(from + i))
+    expect((await node.inject({ method: 'POST', url: '/api/events', payload: { events } })).statusCode).toBe(200)
+  }
+  const plain = await rawViewer(false)
+  const asking = await rawViewer(true)
 
-  const events = Array.from({ length: 30 }, (_, i) => mixedEvent(i))
-  expect((await node.inject({ method: 'POST', url: '/api/events', payload: { events } })).statusCode).toBe(200)
-  await eventually(() => deltas.plain.some((d) => d.seq === 30) && deltas.kpis.some((d) => d.seq === 30), 'both at seq 30')
-  for (const ws of sockets) ws.close()
+  await postBatch(0, 30)
+  await eventually(() => [plain, asking].every((v) => v.deltas.some((d) => d.seq === 30)), 'both at seq 30')
+  expect(plain.deltas.every((d) => !('kpis' in d))).toBe(true)
+  // Each delta names the headline numbers that changed, with their new values.
+  const changed = Object.assign({}, ...asking.deltas.map((d) => d.kpis))
+  expect(changed.inspectionsToday).toBe(10)
+  expect(changed.hazardsFoundToday).toBe(20)
+  asking.ws.close()
 
-  expect(deltas.plain.every((d) => !('kpis' in d))).toBe(true)
-  // The first delta after the snapshot names every headline number; later ones only what changed.
-  const merged = Object.assign({}, ...deltas.kpis.map((d) => d.kpis))
+  // Changes made while nobody asks are not tracked; the next viewer who asks gets every number.
+  await postBatch(30, 30)
+  await eventually(() => plain.deltas.some((d) => d.seq === 60), 'plain viewer at seq 60')
+  const later = await rawViewer(true)
+  await postBatch(60, 1)
+  await eventually(() => later.deltas.some((d) => d.seq === 61), 'new viewer at seq 61')
   const snapshot = (await node.inject('/api/snapshot')).json()
-  expect(merged.inspectionsToday).toBe(10)
-  expect(merged).toEqual(expect.objectContaining({ inspectionsToday: snapshot.kpis.inspectionsToday, hazardsFoundToday: snapshot.kpis.hazardsFoundToday }))
+  expect(later.deltas[0].kpis).toEqual(snapshot.kpis)
+  for (const v of [plain, later]) v.ws.close()
 })

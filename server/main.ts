@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts'
 import { loadRegion } from './region.ts'
 import { requireTokens } from './auth/startup.ts'
 import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
+import { UnsupportedRedisError } from './store/redis-version.ts'
 
 /** Starts a production node: config, Redis (embedded default), app, listen, graceful close. */
 export async function startServer(overrides: Partial<Config> = {}) {
@@ -30,7 +31,17 @@ export async function startServer(overrides: Partial<Config> = {}) {
     }
     throw err
   }
-  const app = await buildApp({ config, region, redisUrl: redis.url, logger: { level: config.logLevel } })
+  let app
+  try {
+    app = await buildApp({ config, region, redisUrl: redis.url, logger: { level: config.logLevel } })
+  } catch (err) {
+    if (err instanceof UnsupportedRedisError) {
+      console.error(err.message)
+      await redis.stop()
+      process.exit(1)
+    }
+    throw err
+  }
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
     await app.close()

@@ -4,6 +4,7 @@ import type { RegionIndex } from '../../shared/region.ts'
 import { regionDay } from '../../shared/time.ts'
 import type { Config } from '../config.ts'
 import { regionPrefix } from '../store/keys.ts'
+import { UnsupportedRedisError, redisVersionProblem } from '../store/redis-version.ts'
 import { RegionStore, defineScripts } from '../store/store.ts'
 
 declare module 'fastify' {
@@ -41,6 +42,11 @@ export default fp<StoreOptions>(
     const redis = new Redis(opts.redisUrl, COMMAND_CONNECTION)
     redis.on('error', (err) => app.log.debug({ err }, 'redis connection error'))
     await redis.connect()
+    const problem = redisVersionProblem(await redis.info('server'))
+    if (problem) {
+      redis.disconnect()
+      throw new UnsupportedRedisError(problem)
+    }
     defineScripts(redis)
     const clock = opts.clock ?? Date.now
     const tz = opts.region.region.timeZone

@@ -3,11 +3,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { loadConfig } from '../../server/config.ts'
 import { loadRegion } from '../../server/region.ts'
 import { resolveRedis, NoRedisError } from '../../server/store/resolve-redis.ts'
 import { freePort, redisAnswers } from '../../server/store/redis-process.ts'
+import { redisVersionProblem } from '../../server/store/redis-version.ts'
 import { privateRedis } from '../helpers/redis.ts'
 
 const dirs: string[] = []
@@ -57,6 +59,18 @@ test('with no Redis reachable, the start runs its own redis-server with AOF unde
   await resolved.stop()
   expect(await redisAnswers(port)).toBe(false)
   expect(readdirSync(dataDir).join(' ')).toMatch(/appendonly/)
+})
+
+test('a Redis older than 6.2 stops the start with its version and what is needed; 6.2 and later pass', async () => {
+  const info = (version: string) => `# Server\r\nredis_version:${version}\r\nredis_mode:standalone\r\n`
+  expect(redisVersionProblem(info('6.0.16'))).toBe('Redis 6.0 is too old: Lookout needs Redis 6.2 or later (set REDIS_URL to one)')
+  expect(redisVersionProblem(info('5.0.14'))).toMatch(/^Redis 5\.0 is too old/)
+  for (const ok of ['6.2.0', '7.0.15', '7.4.1', '8.0.2']) expect(redisVersionProblem(info(ok))).toBeNull()
+  // The Redis the tests run on says its version, and passes.
+  const client = new Redis(redis.url)
+  expect(redisVersionProblem(await client.info('server'))).toBeNull()
+  expect(await client.info('server')).toMatch(/^redis_version:\d+\.\d+/m)
+  client.disconnect()
 })
 
 test('a local Redis that answers is used as it is', async () => {

@@ -179,6 +179,13 @@ test(
     await page.locator('input[type="search"]').fill('（列表）')
     await page.locator(`.pick-card[data-hazard="${mine}"]`).waitFor()
     expect(await page.locator(`.pick-card[data-hazard="${theirs}"]`).count()).toBe(0)
+
+    // A token the server refuses: the picker says the server's answer (not "no network" with the
+    // list saved on the phone).
+    await saveToken(page, 'lk_revoked-or-mistyped-token')
+    await showTab(page, 'status')
+    await expect.poll(() => page.locator('[data-list-error]').getAttribute('data-list-error')).toBe('server')
+    expect(await page.locator('[data-list-saved]').count()).toBe(0)
     await context.close()
   },
   SLOW,

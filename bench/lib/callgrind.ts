@@ -1,9 +1,9 @@
 import { spawn, execFileSync } from 'node:child_process'
-import { createConnection } from 'node:net'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { redisAnswers } from '../../server/store/redis-process.ts'
 
 // A private redis-server under valgrind's callgrind, for counting the instructions Redis spends on
 // some work. Instructions, unlike seconds, come out the same on a busy machine, so a change to a
@@ -18,17 +18,6 @@ export interface CallgrindRedis {
   stop(): Promise<void>
 }
 
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(port, '127.0.0.1')
-    socket.on('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.on('error', () => resolve(false))
-  })
-}
-
 export async function callgrindRedis(): Promise<CallgrindRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-callgrind-'))
   const port = 30_000 + Math.floor(Math.random() * 20_000)
@@ -38,7 +27,7 @@ export async function callgrindRedis(): Promise<CallgrindRedis> {
     { stdio: 'ignore' },
   )
   const exited = new Promise((resolve) => proc.once('exit', resolve))
-  for (let waited = 0; !(await portOpen(port)); waited += 200) {
+  for (let waited = 0; !(await redisAnswers(port)); waited += 200) {
     if (proc.exitCode !== null || waited > 60_000) throw new Error('valgrind redis-server did not start (is valgrind installed?)')
     await new Promise((r) => setTimeout(r, 200))
   }

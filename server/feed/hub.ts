@@ -77,6 +77,8 @@ export class FeedHub {
   /** What Redis published since the last flush, merged; applied to the view when flushed. */
   private pending: Delta | null = null
   private lastKpis: Kpis | null = null
+  /** Viewers that asked for the headline numbers in their deltas (`/ws?kpis=1`). */
+  private kpisViewers = 0
   private window = new Set<string>()
   /** The snapshot message of the view's seq, encoded once for every viewer that needs it. */
   private snapshotData: { seq: number; data: Buffer } | null = null
@@ -149,6 +151,7 @@ export class FeedHub {
   attach(socket: WebSocket, opts: { kpis?: boolean } = {}): FeedConnection {
     const conn = new FeedConnection(socket, this.nextId++, opts.kpis ?? false)
     this.clients.add(conn)
+    if (conn.wantsKpis) this.kpisViewers++
     this.deps.metrics.wsClients.set(this.clients.size)
     socket.on('message', (data) => this.onClientMessage(conn, String(data)))
     socket.on('pong', () => (conn.alive = true))
@@ -167,6 +170,8 @@ export class FeedHub {
 
   private detach(conn: FeedConnection): void {
     if (!this.clients.delete(conn)) return
+    // The last one gone: changes are no longer tracked, so the next one gets every number at first.
+    if (conn.wantsKpis && --this.kpisViewers === 0) this.lastKpis = null
     const m = this.deps.metrics
     m.wsClients.set(this.clients.size)
     for (const g of [m.wallHeapMb, m.wallFps, m.wallSeq, m.wallReconnects]) g.remove(conn.screen)
@@ -310,7 +315,7 @@ export class FeedHub {
         this.pending = null
         applyDelta(view, delta)
         const data = Buffer.from(JSON.stringify(wire))
-        const withKpis = this.kpisWanted() ? this.withChangedKpis(view, delta, wire) : data
+        const withKpis = this.kpisViewers ? this.withChangedKpis(view, delta, wire, data) : data
         this.tokens -= withKpis.length
         this.sentAt = Date.now()
         void this.fanOut([...this.clients], delta, { data, withKpis })
@@ -320,20 +325,16 @@ export class FeedHub {
     this.serviceBackedUp()
   }
 
-  private kpisWanted(): boolean {
-    for (const c of this.clients) if (c.wantsKpis) return true
-    // Unknown from now on: the next viewer that asks gets them all in its first delta.
-    this.lastKpis = null
-    return false
-  }
-
-  /** `wire` with the headline numbers that changed (also noted on `delta`, for backed-up viewers). */
-  private withChangedKpis(view: WallState, delta: Delta, wire: Delta): Buffer {
+  /**
+   * `wire` with the headline numbers that changed (also noted on `delta`, for backed-up viewers);
+   * `data` (wire as encoded) when none did.
+   */
+  private withChangedKpis(view: WallState, delta: Delta, wire: Delta, data: Buffer): Buffer {
     const kpis = withCellIndex(() => computeKpis(view))
     const changed: Record<string, number | null> = {}
     for (const [k, v] of Object.entries(kpis)) if (this.lastKpis?.[k as keyof Kpis] !== v) changed[k] = v
     this.lastKpis = kpis
-    if (!Object.keys(changed).length) return Buffer.from(JSON.stringify(wire))
+    if (!Object.keys(changed).length) return data
     delta.kpis = changed
     return Buffer.from(JSON.stringify({ ...wire, kpis: changed }))
   }
@@ -351,7 +352,7 @@ export class FeedHub {
     )
     this.refilledAt = now
     const wire = compactDelta(view, pending)
-    const bytes = Buffer.byteLength(JSON.stringify(wire)) + (this.kpisWanted() ? KPIS_RESERVE : 0)
+    const bytes = Buffer.byteLength(JSON.stringify(wire)) + (this.kpisViewers ? KPIS_RESERVE : 0)
     const affordable = bytes <= this.tokens || this.tokens >= this.bucketSize
     this.shortBy = affordable ? 0 : Math.min(bytes, this.bucketSize) - this.tokens
     return affordable ? wire : null

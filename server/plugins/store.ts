@@ -55,12 +55,10 @@ export default fp<StoreOptions>(
     app.decorate('redisUrl', opts.redisUrl)
     app.decorate('clock', clock)
     app.decorate('today', () => regionDay(clock(), tz))
-    app.decorate(
-      'store',
-      new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
-        dedupeSeconds: opts.config.dedupeDays * 86_400,
-      }),
-    )
+    const store = new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
+      dedupeSeconds: opts.config.dedupeDays * 86_400,
+    })
+    app.decorate('store', store)
     app.addHook('onClose', async () => {
       await redis.quit().catch(() => redis.disconnect())
     })

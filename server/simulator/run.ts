@@ -126,8 +126,11 @@ async function simulate(
       await sleep(tickMs, opts.signal)
       continue
     }
+    const left = opts.liveEvents === undefined ? Infinity : opts.liveEvents - result.live.events
     const batch: LookoutEvent[] = []
-    while (batch.length < Math.min(due - paced, batchSize)) batch.push(...sim.next(clock()))
+    while (batch.length < Math.min(due - paced, batchSize, left)) batch.push(...sim.next(clock()))
+    // The run ends at exactly liveEvents, however the batches fell: a rerun of the seed sends the same.
+    if (batch.length > left) batch.length = left
     const answer = await send(batch, result.live)
     // All already there: a previous run of this seed got this far. Go on at full speed until past it.
     if (answer.applied.length > 0) paced += batch.length

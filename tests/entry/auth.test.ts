@@ -57,6 +57,9 @@ const logged = async (title: string) =>
   (await serverLog(url, asAdmin)).filter((e) => e.type === 'hazard.reported' && e.title === title)
 
 async function saveToken(page: import('playwright-core').Page, token: string): Promise<void> {
+  // Wait until the page knows whether it needs a token: it then opens the settings itself, and a
+  // click on "settings" just before that would close them again.
+  await page.locator('[data-panel="settings"], [data-form]').first().waitFor()
   if (!(await page.locator('[data-panel="settings"]').isVisible()))
     await page.locator('[data-action="settings"]').click()
   await page.locator('#token-input').fill(token)

@@ -1,10 +1,9 @@
 import type { Redis } from 'ioredis'
 import type { AcceptedEvent } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
-import { LIMITS } from '../../shared/limits.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
 import { regionPrefix } from './keys.ts'
-import { RegionStore, type LogEntry } from './store.ts'
+import { RegionStore } from './store.ts'
 
 // The rebuild check (DESIGN.md guarantee 4, "the log is the truth"): replay the region's log into a
 // fresh key space through the same prepare + ingest path as live traffic, then compare every key of
@@ -27,7 +26,7 @@ export function isSpaceKey(suffix: string): boolean {
 export interface Difference {
   /** The live key (its rebuilt twin has the rebuild prefix instead). */
   key: string
-  /** Hash field, zset member, list index, stream entry id; `(type)` when the types differ, '' for a string. */
+  /** Hash field, zset member, list index, stream entry id (`seq <n>` for a logged event the replay does not reproduce); `(type)` when the types differ, '' for a string. */
   field: string
   live: string | null
   rebuilt: string | null
@@ -99,14 +98,15 @@ export async function rebuildCheck(opts: RebuildCheckOptions): Promise<RebuildRe
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** A logged event the replay does not reproduce, named by its seq (an entry holds a whole batch). */
 function logDifference(prefix: string, seq: number, live: string, rebuilt: string): Difference {
-  return { key: `${prefix}log`, field: `${seq}-1`, live, rebuilt }
+  return { key: `${prefix}log`, field: `seq ${seq}`, live, rebuilt }
 }
 
 /**
- * Replays the live log from `after` up to `upTo` into `rebuilt`, in batches of consecutive events,
- * each overdue tick at its logged instant. Stops at the first entry the replay does not reproduce
- * (after it every seq would be off by one, so nothing later could be compared).
+ * Replays the live log from `after` up to `upTo` into `rebuilt`, each entry as it was applied: a
+ * batch as one ingest, an overdue tick at its logged instant. Stops at the first entry the replay
+ * does not reproduce (after it every seq would be off, so nothing later could be compared).
  */
 async function replay(
   live: RegionStore,
@@ -117,67 +117,39 @@ async function replay(
 ): Promise<{ replayedTo: number; failure?: Difference }> {
   let done = after
   const livePrefix = live.keys.prefix
+  const differs = (seq: number, liveSaid: string, rebuiltSaid: string) => ({
+    replayedTo: done,
+    failure: logDifference(livePrefix, seq, liveSaid, rebuiltSaid),
+  })
   while (done < upTo) {
-    const entries = (await live.readLog(done, PAGE)).filter((e) => e.seq <= upTo)
-    if (!entries.length) {
-      return {
-        replayedTo: done,
-        failure: logDifference(livePrefix, done + 1, `seq ${upTo}`, `log ends at ${done}`),
-      }
-    }
-    let batch: LogEntry[] = []
-    const flush = async () => {
-      if (!batch.length) return undefined
-      const events = batch.map((e) => e.event as AcceptedEvent)
-      // Every logged event was applied. One logged twice was resent after its dedupe memory expired
-      // (DEDUPE_DAYS) and counted again live; forget it here too so the replay does the same.
-      const asOf = Date.parse(events[events.length - 1].at)
-      await rebuilt.forgetEvents(events.map((e) => e.id), asOf)
-      const outcome = await rebuilt.ingest(events.map((e) => prepareEvent(e, timeZone)), asOf)
-      const last = batch[batch.length - 1].seq
-      if (!outcome.ok) {
-        const entry = batch[outcome.index]
-        return logDifference(livePrefix, entry.seq, 'applied', `refused: ${outcome.field} ${outcome.reason}`)
-      }
-      if (outcome.duplicates.length) {
-        const entry = batch.find((e) => outcome.duplicates.includes((e.event as AcceptedEvent).id))!
-        return logDifference(livePrefix, entry.seq, 'applied', 'duplicate id')
-      }
-      if (outcome.seq !== last) return logDifference(livePrefix, last, `seq ${last}`, `seq ${outcome.seq}`)
-      done = last
-      batch = []
-      return undefined
-    }
+    const entries = (await live.readLogBatches(done, PAGE)).filter((e) => e.seq <= upTo)
+    if (!entries.length) return differs(done + 1, `seq ${upTo}`, `log ends at ${done}`)
     for (const entry of entries) {
-      if (entry.event.type === 'overdue.tick') {
-        const failure = await flush()
-        if (failure) return { replayedTo: done, failure }
-        const moved = await rebuilt.tick(Date.parse(entry.event.at))
-        if (moved !== entry.event.hazardIds.length || (await rebuilt.currentSeq()) !== entry.seq) {
-          const liveMoved = `overdue.tick moved ${entry.event.hazardIds.length}`
-          return {
-            replayedTo: done,
-            failure: logDifference(livePrefix, entry.seq, liveMoved, `moved ${moved}`),
-          }
+      const [head] = entry.events
+      if (head.type === 'overdue.tick') {
+        const moved = await rebuilt.tick(Date.parse(head.at))
+        if (moved !== head.hazardIds.length || (await rebuilt.currentSeq()) !== entry.seq) {
+          return differs(entry.seq, `overdue.tick moved ${head.hazardIds.length}`, `moved ${moved}`)
         }
-        done = entry.seq
       } else {
-        const repeated = batch.some(
-          (e) => (e.event as AcceptedEvent).id === (entry.event as AcceptedEvent).id,
-        )
-        if (repeated || entry.seq !== (batch.length ? batch[batch.length - 1].seq : done) + 1) {
-          const failure = await flush()
-          if (failure) return { replayedTo: done, failure }
+        const events = entry.events as AcceptedEvent[]
+        // Every logged event was applied. One logged twice was resent after its dedupe memory
+        // expired (DEDUPE_DAYS) and counted again live; forget it here too so the replay does the same.
+        const asOf = Date.parse(events[events.length - 1].at)
+        await rebuilt.forgetEvents(events.map((e) => e.id), asOf)
+        const outcome = await rebuilt.ingest(events.map((e) => prepareEvent(e, timeZone)), asOf)
+        const firstSeq = entry.seq - events.length + 1
+        if (!outcome.ok) {
+          return differs(firstSeq + outcome.index, 'applied', `refused: ${outcome.field} ${outcome.reason}`)
         }
-        batch.push(entry)
-        if (batch.length >= LIMITS.batchMax) {
-          const failure = await flush()
-          if (failure) return { replayedTo: done, failure }
+        if (outcome.duplicates.length) {
+          const index = events.findIndex((e) => outcome.duplicates.includes(e.id))
+          return differs(firstSeq + index, 'applied', 'duplicate id')
         }
+        if (outcome.seq !== entry.seq) return differs(entry.seq, `seq ${entry.seq}`, `seq ${outcome.seq}`)
       }
+      done = entry.seq
     }
-    const failure = await flush()
-    if (failure) return { replayedTo: done, failure }
   }
   return { replayedTo: done }
 }

@@ -87,9 +87,17 @@ export const EnterpriseSchema = Type.Object({
 })
 export type Enterprise = Static<typeof EnterpriseSchema>
 
+type LoggedEvent = AcceptedEvent | { type: 'overdue.tick'; at: string; hazardIds: string[] }
+
 export interface LogEntry {
   seq: number
-  event: AcceptedEvent | { type: 'overdue.tick'; at: string; hazardIds: string[] }
+  event: LoggedEvent
+}
+
+/** One stored log entry: the events of one applied batch, the last of them at `seq`. */
+export interface LogBatch {
+  seq: number
+  events: LoggedEvent[]
 }
 
 export class RegionStore {
@@ -243,9 +251,25 @@ export class RegionStore {
     return found
   }
 
-  /** Log entries after `after`, oldest first. */
+  /**
+   * Up to `limit` stored log entries holding events after seq `after`, oldest first. An entry is one
+   * applied batch (or one overdue tick): its events are numbered up to the entry's `seq`.
+   */
+  async readLogBatches(after: number, limit: number): Promise<LogBatch[]> {
+    const rows = await this.redis.xrange(this.keys.log, `${after + 1}-0`, '+', 'COUNT', limit)
+    return rows.map(([id, fields]) => ({ seq: Number(id.split('-')[0]), events: JSON.parse(fields[1]) }))
+  }
+
+  /** Up to `limit` logged events after seq `after`, oldest first, each with its seq. */
   async readLog(after: number, limit: number): Promise<LogEntry[]> {
-    const rows = await this.redis.xrange(this.keys.log, `${after}-2`, '+', 'COUNT', limit)
-    return rows.map(([id, fields]) => ({ seq: Number(id.split('-')[0]), event: JSON.parse(fields[1]) }))
+    const entries: LogEntry[] = []
+    // Every stored entry holds at least one event, so `limit` of them hold enough.
+    for (const batch of await this.readLogBatches(after, limit)) {
+      const first = batch.seq - batch.events.length + 1
+      batch.events.forEach((event, i) => {
+        if (first + i > after && entries.length < limit) entries.push({ seq: first + i, event })
+      })
+    }
+    return entries
   }
 }

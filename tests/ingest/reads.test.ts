@@ -35,15 +35,19 @@ test('GET /api/events pages through the log oldest first with after, limit and n
   await postOk(app, { events: events.slice(0, 3) })
   await postOk(app, { events: events.slice(3) })
 
-  const pages = []
-  let after = 0
-  for (;;) {
-    const page = await logPage(app, after, 3)
-    pages.push(page.entries.map((e) => e.seq))
-    if (page.next === null) break
-    after = page.next
+  const pages = async (limit: number) => {
+    const seqs = []
+    for (let after = 0; ; ) {
+      const page = await logPage(app, after, limit)
+      seqs.push(page.entries.map((e) => e.seq))
+      if (page.next === null) return seqs
+      after = page.next
+    }
   }
-  expect(pages).toEqual([[1, 2, 3], [4, 5, 6], [7]])
+  expect(await pages(3)).toEqual([[1, 2, 3], [4, 5, 6], [7]])
+  // Pages need not end where a request's batch ends.
+  expect(await pages(2)).toEqual([[1, 2], [3, 4], [5, 6], [7]])
+  expect(await pages(5)).toEqual([[1, 2, 3, 4, 5], [6, 7]])
 
   const all = await logPage(app)
   expect(all.next).toBeNull()

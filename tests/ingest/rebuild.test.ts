@@ -191,14 +191,14 @@ describe('rebuild check', () => {
       `${p}log`,
       '2-1',
       'e',
-      JSON.stringify({ ...h, id: 'ev-forged-entry', at: new Date().toISOString() }),
+      JSON.stringify([{ ...h, id: 'ev-forged-entry', at: new Date().toISOString() }]),
     )
     await client.set(`${p}seq`, '2')
     const report = await check(space)
     expect(report.differences).toEqual([
       {
         key: `${p}log`,
-        field: '2-1',
+        field: 'seq 2',
         live: 'applied',
         rebuilt: `refused: hazardId hazard ${h.hazardId} was already reported`,
       },

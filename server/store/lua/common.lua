@@ -132,9 +132,11 @@ local function overdueList(limit)
   return '[' .. table.concat(list, ',') .. ']'
 end
 
--- Appends one log entry at a new seq.
-local function logEntry(seq, json)
-  redis.call('XADD', key('log'), string.format('%d-1', seq), 'e', json)
+-- Appends one log entry: the events (JSON texts) numbered lastSeq - #events + 1 .. lastSeq, as one
+-- JSON array under id `<lastSeq>-1`. One entry per batch, not per event: each XADD costs as much as
+-- the rest of an event's work, and a replay of the entry reproduces the batch as it was applied.
+local function logEntry(lastSeq, events)
+  redis.call('XADD', key('log'), string.format('%d-1', lastSeq), 'e', '[' .. table.concat(events, ',') .. ']')
 end
 
 local function publish(cfg, from, seq, asOf, feed)

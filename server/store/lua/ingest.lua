@@ -274,13 +274,14 @@ end
 
 -- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).
 local feedExtras = {}
+local logged = {}
 local result = { 'ok', seq }
 for i, it in ipairs(items) do
   if duplicate[i] then
     result[#result + 1] = i - 1
   else
     local e = it.e
-    logEntry(it.seq, it.raw)
+    logged[#logged + 1] = it.raw
     local extra = { seq = it.seq, index = i }
     appliers[e.type](e, it, extra)
     feedExtras[#feedExtras + 1] = extra
@@ -298,6 +299,7 @@ end
 
 if seq >= first then
   redis.call('SET', key('seq'), seq)
+  logEntry(seq, logged)
   for j = 1, #fresh, SLICE do redis.call('SADD', seenKey, unpack(fresh, j, math.min(j + SLICE - 1, #fresh))) end
   -- Gone two periods after its own began, by the same clock as asOf (relative, as Redis's may differ).
   redis.call('EXPIRE', seenKey, math.ceil((period + 2) * cfg.dedupeSeconds - tonumber(asOf) / 1000))

@@ -16,6 +16,6 @@ end
 overdueChanged = true
 writeCounts()
 local seq = redis.call('INCR', key('seq'))
-logEntry(seq, cjson.encode({ type = 'overdue.tick', at = ARGV[3], hazardIds = ids }))
+logEntry(seq, { cjson.encode({ type = 'overdue.tick', at = ARGV[3], hazardIds = ids }) })
 publish(cfg, seq, seq, ARGV[1], {})
 return #ids

@@ -15,6 +15,8 @@ export interface CallgrindRedis {
   zero(): void
   /** Instructions executed since zero(). */
   instructions(): Promise<number>
+  /** The functions that executed most of them (inclusive), as callgrind_annotate prints them. */
+  topFunctions(count: number): string
   stop(): Promise<void>
 }
 
@@ -47,6 +49,12 @@ export async function callgrindRedis(): Promise<CallgrindRedis> {
       const totals = execFileSync('callgrind_annotate', [file]).toString().match(/([\d,]+) +\(100\.0%\) +PROGRAM TOTALS/)
       if (!totals) throw new Error(`no totals in ${file}`)
       return Number(totals[1].replace(/,/g, ''))
+    },
+    topFunctions(count) {
+      const file = join(dir, `out.${dumps}`)
+      const lines = execFileSync('callgrind_annotate', ['--inclusive=yes', file]).toString().split('\n')
+      const first = lines.findIndex((l) => l.includes('file:function'))
+      return lines.slice(first, first + 1 + count).join('\n')
     },
     async stop() {
       redis.disconnect()

@@ -9,7 +9,7 @@ import { EventMix } from '../lib/mix.ts'
 import { callgrindRedis } from '../lib/callgrind.ts'
 
 // Instructions Redis spends per event on ingest, counted by callgrind (exact on a busy machine):
-//   npx tsx bench/tools/script-cost.ts [--batch 500] [--rounds 6] [--warm 30] [--prototype]
+//   npx tsx bench/tools/script-cost.ts [--batch 500] [--rounds 6] [--warm 30] [--prototype] [--top 40]
 // Default: the real ingest script, through RegionStore, on the realistic mix (bench/lib/mix.ts),
 // after `warm` batches so the counter hashes are past Redis's listpack size (512 fields on Debian's
 // Redis: below it every field lookup scans the hash). --prototype: the batch-first prototype
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '6' },
     warm: { type: 'string', default: '30' },
     prototype: { type: 'boolean', default: false },
+    /** Also print the functions that cost the most (Redis and Lua internals, inclusive). */
+    top: { type: 'string' },
   },
 })
 const BATCH = Number(values.batch)
@@ -129,6 +131,7 @@ try {
   for (let i = 0; i < ROUNDS; i++) await run()
   const perEvent = (await cg.instructions()) / (BATCH * ROUNDS)
   console.log(`${values.prototype ? 'batch-first prototype' : 'ingest.lua'}, batches of ${BATCH}: ${(perEvent / 1000).toFixed(1)}k instructions per event`)
+  if (values.top) console.log(cg.topFunctions(Number(values.top)))
 } finally {
   await cg.stop()
 }

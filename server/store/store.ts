@@ -39,13 +39,13 @@ export function defineScripts(redis: Redis): void {
 
 /**
  * A batch as the ingest script takes it, after its config and time (ingest.lua): what JS worked out
- * for each event in one JSON array, then each event's log text and ticker line as they are, so the
- * script decodes each event once and a ticker line only if it is kept.
+ * for each event in one JSON array, then each event's log text as it is, so the script decodes each
+ * event once.
  */
 export function ingestArgs(items: PreparedEvent[]): string[] {
   const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant }) => ({ atMs, day, year, deadlineMs, grade, significant }))
   const args = [JSON.stringify(facts)]
-  for (const it of items) args.push(it.raw, JSON.stringify(it.feed))
+  for (const it of items) args.push(it.raw)
   return args
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
-import { hazard, inspection, logPage, postOk, status } from './fixtures.ts'
+import { accident, enterprise, hazard, inspection, logPage, postOk, snapshot, status, work } from './fixtures.ts'
 
 // The read side: the log for audit and replay, the region for forms and labels, health probes.
 
@@ -56,6 +56,38 @@ test('GET /api/events pages through the log oldest first with after, limit and n
     events.map((e) => ({ ...e, at: '2025-05-05T02:00:00.000Z' })),
   )
   expect((await logPage(app, 7)).entries).toEqual([])
+})
+
+test('the ticker says of each event what the wall shows: who, where, what, and the hazard or enterprise it concerns', async () => {
+  const h = hazard({ enterprise: '某建筑公司', title: '配电箱未接地', grade: 'major' })
+  const e = enterprise({ name: '泰兴某化工厂', riskLevel: 'major' })
+  await postOk(app, {
+    events: [
+      h,
+      status(h.hazardId, 'rectifying'),
+      inspection({ enterprise: '泰兴某机械厂', hazardsFound: 3 }),
+      inspection({ hazardsFound: 0 }),
+      accident({ deaths: 1, seriousInjuries: 2, title: '车辆侧翻' }),
+      e,
+      work(e.enterpriseId, 'resumed', false),
+    ],
+  })
+  const at = '2025-05-05T02:00:00.000Z'
+  const where = { town: h.town }
+  const feed = (await snapshot(app)).feed.slice(0, 7).reverse()
+  const first = feed[0].seq
+  expect(feed).toEqual([
+    { seq: first, at, type: 'hazard.reported', hazardId: h.hazardId, ...where, domain: 'production', grade: 'major', title: '配电箱未接地' },
+    // A status change names the hazard as it was reported.
+    { seq: first + 1, at, type: 'hazard.status', hazardId: h.hazardId, status: 'rectifying', ...where, domain: 'production', grade: 'major', title: '配电箱未接地' },
+    { seq: first + 2, at, type: 'inspection.completed', ...where, domain: 'fire', hazardsFound: 3, name: '泰兴某机械厂' },
+    { seq: first + 3, at, type: 'inspection.completed', ...where, domain: 'fire', hazardsFound: 0 },
+    // An accident carries the grade worked out from its casualties and loss.
+    { seq: first + 4, at, type: 'accident.reported', ...where, domain: 'traffic', deaths: 1, seriousInjuries: 2, title: '车辆侧翻', grade: 'general' },
+    { seq: first + 5, at, type: 'enterprise.registered', ...where, domain: 'production', name: '泰兴某化工厂', riskLevel: 'major' },
+    // A work change names the enterprise as registered.
+    { seq: first + 6, at, type: 'enterprise.work', state: 'resumed', preCheckDone: false, ...where, domain: 'production', name: '泰兴某化工厂' },
+  ])
 })
 
 test.each([

@@ -2,7 +2,7 @@
 -- ARGV[1]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, overdueLength }
 -- ARGV[2]: the apply time in ms (asOf)
 -- ARGV[3]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
--- ARGV[2 + 2i]: event i exactly as logged (JSON); ARGV[3 + 2i]: its ticker line without seq (JSON)
+-- ARGV[3 + i]: event i exactly as logged (JSON)
 -- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
 --
 -- Cost: every redis.call costs about two microseconds whatever it does, so the script makes as few
@@ -10,12 +10,12 @@
 -- batch and one SADD at the end; entity ids are claimed with SET NX (check and write in one call;
 -- undone if the batch is refused); counters and sorted-set changes are summed over the batch and
 -- written once per field or member. Decoding JSON is the other big cost: each event is decoded once, and
--- only the ticker lines anyone will read are decoded and encoded again.
+-- only the ticker lines anyone will read are built and encoded.
 local cfg = cjson.decode(ARGV[1])
 local asOf = ARGV[2]
 local items = cjson.decode(ARGV[3])
 for i, it in ipairs(items) do
-  it.raw = ARGV[2 + 2 * i]
+  it.raw = ARGV[3 + i]
   it.e = cjson.decode(it.raw)
 end
 
@@ -288,9 +288,23 @@ for i, it in ipairs(items) do
   end
 end
 
--- The ticker line of event `index`, with what the applier added.
+-- What a ticker line (FeedItem in shared/protocol.ts) shows of each type of event, besides its seq,
+-- `at` and `type` and what the applier adds (a status change's hazard, an accident's grade...).
+local FEED_FIELDS = {
+  ['hazard.reported'] = { 'hazardId', 'town', 'domain', 'grade', 'title' },
+  ['hazard.status'] = { 'hazardId', 'status' },
+  ['inspection.completed'] = { 'town', 'domain', 'hazardsFound' },
+  ['accident.reported'] = { 'town', 'domain', 'deaths', 'seriousInjuries', 'title' },
+  ['enterprise.registered'] = { 'town', 'domain', 'name', 'riskLevel' },
+  ['enterprise.work'] = { 'state', 'preCheckDone' },
+}
+
+-- The ticker line of event `index`, with what the applier added. Built only for the lines kept.
 local function feedLine(extra)
-  local line = cjson.decode(ARGV[3 + 2 * extra.index])
+  local e = items[extra.index].e
+  local line = { at = e.at, type = e.type }
+  for _, f in ipairs(FEED_FIELDS[e.type]) do line[f] = e[f] end
+  if e.type == 'inspection.completed' then line.name = e.enterprise end
   for k, v in pairs(extra) do
     if k ~= 'index' then line[k] = v end
   end

@@ -8,6 +8,8 @@ import { redisAnswers } from '../../server/store/redis-process.ts'
 // A private redis-server under valgrind's callgrind, for counting the instructions Redis spends on
 // some work. Instructions, unlike seconds, come out the same on a busy machine, so a change to a
 // Lua script can be judged exactly. (valgrind runs Redis ~50× slower: keep the work small.)
+// CALLGRIND_REDIS_SERVER names another redis-server binary: Debian's is stripped, so to see where
+// inside Lua the instructions go (--top), build Redis from source (its build keeps the symbols).
 
 export interface CallgrindRedis {
   redis: Redis
@@ -25,7 +27,7 @@ export async function callgrindRedis(): Promise<CallgrindRedis> {
   const port = 30_000 + Math.floor(Math.random() * 20_000)
   const proc = spawn(
     'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'out')}`, 'redis-server', '--port', String(port), '--save', '', '--dir', dir],
+    ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'out')}`, process.env.CALLGRIND_REDIS_SERVER ?? 'redis-server', '--port', String(port), '--save', '', '--dir', dir],
     { stdio: 'ignore' },
   )
   const exited = new Promise((resolve) => proc.once('exit', resolve))

@@ -133,8 +133,8 @@ local function overdueList(limit)
 end
 
 -- Appends one log entry: the events (JSON texts) numbered lastSeq - #events + 1 .. lastSeq, as one
--- JSON array under id `<lastSeq>-1`. One entry per batch, not per event: each XADD costs as much as
--- the rest of an event's work, and a replay of the entry reproduces the batch as it was applied.
+-- JSON array under id `<lastSeq>-1`. One entry per batch, not per event: one call instead of one per
+-- event, and a replay of the entry reproduces the batch as it was applied.
 local function logEntry(lastSeq, events)
   redis.call('XADD', key('log'), string.format('%d-1', lastSeq), 'e', '[' .. table.concat(events, ',') .. ']')
 end

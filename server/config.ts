@@ -19,8 +19,8 @@ export const ConfigSchema = Type.Object({
   timeZone: Type.Optional(Type.String({ minLength: 1 })),
   /** How long an event id is remembered for dedupe, in days. */
   dedupeDays: Type.Integer({ minimum: 1, maximum: 3650 }),
-  /** Most events in one POST. */
-  batchLimit: Type.Integer({ minimum: 1, maximum: 5000 }),
+  /** Most events in one POST. (A batch is one log entry of two arguments per event, and a Lua call takes at most ~8,000.) */
+  batchLimit: Type.Integer({ minimum: 1, maximum: 3000 }),
   /** Largest request body, in bytes. */
   bodyLimit: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
   /** How often each node runs the overdue tick, in ms. */

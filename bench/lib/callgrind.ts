@@ -62,7 +62,9 @@ export async function callgrindRedis(): Promise<CallgrindRedis> {
       redis.disconnect()
       proc.kill('SIGTERM')
       await exited
-      rmSync(dir, { recursive: true, force: true })
+      // CALLGRIND_KEEP=1 keeps the dumps, for callgrind_annotate --tree=caller and the like.
+      if (process.env.CALLGRIND_KEEP) console.log(`callgrind dumps kept in ${dir}`)
+      else rmSync(dir, { recursive: true, force: true })
     },
   }
 }

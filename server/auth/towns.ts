@@ -23,19 +23,7 @@ async function storedTowns(store: RegionStore, events: AcceptedEvent[]) {
       ),
     ),
   ]
-  const pipeline = store.redis.pipeline()
-  for (const id of hazardIds) pipeline.hget(store.keys.hazard(id), 'town')
-  for (const id of enterpriseIds) pipeline.hget(store.keys.enterprise(id), 'town')
-  const replies = hazardIds.length + enterpriseIds.length ? ((await pipeline.exec()) ?? []) : []
-  const town = (i: number) => {
-    const [err, value] = replies[i]
-    if (err) throw err
-    return (value as string | null) ?? undefined
-  }
-  return {
-    hazard: new Map(hazardIds.map((id, i) => [id, town(i)])),
-    enterprise: new Map(enterpriseIds.map((id, i) => [id, town(hazardIds.length + i)])),
-  }
+  return store.towns(hazardIds, enterpriseIds)
 }
 
 /**

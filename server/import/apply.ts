@@ -25,13 +25,9 @@ export async function findTakenHazards(rows: LedgerRow[], store: RegionStore, no
     const chunk = rows.slice(start, start + 1000)
     // The row's report event is remembered once applied: then the hazard is this file's own.
     const mine = await store.seenEvents(chunk.map((r) => r.events[0].id), nowMs)
-    const pipeline = store.redis.pipeline()
-    for (const r of chunk) pipeline.exists(store.keys.hazard(r.hazardId))
-    const replies = (await pipeline.exec()) ?? []
+    const taken = await store.hazardsExist(chunk.map((r) => r.hazardId))
     chunk.forEach((r, i) => {
-      const [err, taken] = replies[i]
-      if (err) throw err
-      if (taken === 1 && !mine[i]) {
+      if (taken[i] && !mine[i]) {
         conflicts.push({
           row: r.row,
           field: 'hazardId',

@@ -13,9 +13,15 @@ export function regionKeys(prefix: string) {
     updates: `${prefix}updates`,
     /** Ids of the events applied in one period of the dedupe time (store.ts `seenKeys`). */
     seen: (period: number) => `${prefix}seen:${period}`,
-    hazard: (id: string) => `${prefix}hz:${id}`,
-    enterprise: (id: string) => `${prefix}ent:${id}`,
+    /** Open hazards scored by the time found, newest last. */
+    open: `${prefix}open`,
+    /** Hash: hazard id → its state (records.ts). */
+    hazards: `${prefix}hazards`,
+    /** Hash: hazard id → its hazard.reported event as logged (title, industry, enterprise, time found). */
+    hazardReports: `${prefix}hazard-reports`,
+    /** Hash: enterprise id → its state (records.ts). */
+    enterprises: `${prefix}enterprises`,
     /** Every registered enterprise, all scored 0: listed by id. */
-    enterprises: `${prefix}ents`,
+    enterpriseIndex: `${prefix}ents`,
   }
 }

@@ -14,8 +14,10 @@ import { RegionStore } from './store.ts'
  * prefix (`lk:{code}:rebuild:…`), so the check compares exactly these; a new family must be added here
  * (tests/ingest/rebuild.test.ts fails when the ingest writes a key of an unlisted family).
  */
-const SINGLE_KEYS = new Set(['seq', 'log', 'now', 'due', 'overdue', 'open', 'ents', 'feed', 'daily'])
-const KEYED_FAMILIES = new Set(['day', 'year', 'hz', 'seen', 'acc', 'insp', 'ent'])
+const SINGLE_KEYS = new Set([
+  'seq', 'log', 'now', 'due', 'overdue', 'open', 'hazards', 'hazard-reports', 'enterprises', 'ents', 'feed', 'daily',
+])
+const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 
 /** True when `suffix` (a key without its region prefix) is a key of the region's own space. */
 export function isSpaceKey(suffix: string): boolean {

@@ -6,10 +6,11 @@ import { LIMITS } from '../../shared/limits.ts'
 import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
 import { enterpriseMatches, hazardMatches, searchText } from '../../shared/search.ts'
-import type { AcceptedEvent } from '../../shared/events.ts'
+import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
+import { decodeEnterprise, decodeHazard } from './records.ts'
 
 // The Redis data layer of one region: every read and write of aggregates goes through here,
 // and every write is one Lua script (atomic, exactly once).
@@ -53,8 +54,6 @@ export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
   | { ok: false; index: number; field: string; reason: string }
 
-const OPEN_HAZARD_FIELDS = ['title', 'town', 'domain', 'industry', 'grade', 'status', 'deadline', 'reportedAt', 'enterprise', 'overdue']
-
 export const OpenHazardSchema = Type.Object({
   hazardId: Type.String(),
   title: Type.String(),
@@ -71,7 +70,6 @@ export const OpenHazardSchema = Type.Object({
 })
 export type OpenHazard = Static<typeof OpenHazardSchema>
 
-const ENTERPRISE_FIELDS = ['name', 'town', 'domain', 'industry', 'riskLevel', 'work']
 /** Enterprise ids read from the index per round trip. */
 const ENTERPRISE_PAGE = 1000
 
@@ -187,33 +185,56 @@ export class RegionStore {
    * (id, title or enterprise). Scans at most `scanMax` of the newest.
    */
   async openHazards(opts: { towns?: string[]; q?: string; limit: number; scanMax?: number }): Promise<OpenHazard[]> {
-    const ids = await this.redis.zrevrange(`${this.keys.prefix}open`, 0, (opts.scanMax ?? 10_000) - 1)
-    const pipeline = this.redis.pipeline()
-    for (const id of ids) pipeline.hmget(this.keys.hazard(id), ...OPEN_HAZARD_FIELDS)
-    const rows = (await pipeline.exec()) ?? []
+    const ids = await this.redis.zrevrange(this.keys.open, 0, (opts.scanMax ?? 10_000) - 1)
+    if (!ids.length) return []
+    const [states, reports] = await Promise.all([
+      this.redis.hmget(this.keys.hazards, ...ids),
+      this.redis.hmget(this.keys.hazardReports, ...ids),
+    ])
     const q = opts.q === undefined ? '' : searchText(opts.q)
     const found: OpenHazard[] = []
     for (let i = 0; i < ids.length && found.length < opts.limit; i++) {
-      const [, values] = rows[i] as [Error | null, (string | null)[]]
-      const [title, town, domain, industry, grade, status, deadline, reportedAt, enterprise, overdue] = values
-      if (!town || (opts.towns && !opts.towns.includes(town))) continue
+      const state = states[i]
+      const report = reports[i]
+      if (!state || !report) continue
+      const s = decodeHazard(state)
+      if (opts.towns && !opts.towns.includes(s.town)) continue
+      const reported = JSON.parse(report) as HazardReported & AcceptedEvent
       const h: OpenHazard = {
         hazardId: ids[i],
-        title: title ?? '',
-        town,
-        domain: domain ?? '',
-        industry: industry || undefined,
-        grade: grade ?? '',
-        status: status ?? '',
-        deadline: Number(deadline),
-        reportedAt: reportedAt ?? '',
-        enterprise: enterprise || undefined,
-        overdue: overdue === '1',
+        title: s.title,
+        town: s.town,
+        domain: s.domain,
+        industry: reported.industry || undefined,
+        grade: s.grade,
+        status: s.status,
+        deadline: s.deadline,
+        reportedAt: reported.at,
+        enterprise: reported.enterprise || undefined,
+        overdue: s.overdue,
       }
       if (q && !hazardMatches(h, q)) continue
       found.push(h)
     }
     return found
+  }
+
+  /** The town of each hazard (undefined: not reported) and enterprise (undefined: not registered). */
+  async towns(hazardIds: string[], enterpriseIds: string[]) {
+    const [hazards, enterprises] = await Promise.all([
+      hazardIds.length ? this.redis.hmget(this.keys.hazards, ...hazardIds) : [],
+      enterpriseIds.length ? this.redis.hmget(this.keys.enterprises, ...enterpriseIds) : [],
+    ])
+    return {
+      hazard: new Map(hazardIds.map((id, i) => [id, hazards[i] ? decodeHazard(hazards[i]).town : undefined])),
+      enterprise: new Map(enterpriseIds.map((id, i) => [id, enterprises[i] ? decodeEnterprise(enterprises[i]).town : undefined])),
+    }
+  }
+
+  /** Whether each hazard was reported. */
+  async hazardsExist(ids: string[]): Promise<boolean[]> {
+    if (!ids.length) return []
+    return (await this.redis.hmget(this.keys.hazards, ...ids)).map((state) => state !== null)
   }
 
   /**
@@ -225,24 +246,22 @@ export class RegionStore {
     const found: Enterprise[] = []
     // Paged by id rather than by rank, so a registration meanwhile neither skips nor repeats one.
     for (let from = '-'; found.length < opts.limit;) {
-      const ids = await this.redis.zrangebylex(this.keys.enterprises, from, '+', 'LIMIT', 0, ENTERPRISE_PAGE)
-      const pipeline = this.redis.pipeline()
-      for (const id of ids) pipeline.hmget(this.keys.enterprise(id), ...ENTERPRISE_FIELDS)
-      const rows = ids.length ? ((await pipeline.exec()) ?? []) : []
+      const ids = await this.redis.zrangebylex(this.keys.enterpriseIndex, from, '+', 'LIMIT', 0, ENTERPRISE_PAGE)
+      const states = ids.length ? await this.redis.hmget(this.keys.enterprises, ...ids) : []
       for (let i = 0; i < ids.length && found.length < opts.limit; i++) {
-        const [err, values] = rows[i] as [Error | null, (string | null)[]]
-        if (err) throw err
-        const [name, town, domain, industry, riskLevel, work] = values
-        if (!town || (opts.towns && !opts.towns.includes(town))) continue
-        if (q && !enterpriseMatches({ enterpriseId: ids[i], name: name ?? '' }, q)) continue
+        const state = states[i]
+        if (!state) continue
+        const ent = decodeEnterprise(state)
+        if (opts.towns && !opts.towns.includes(ent.town)) continue
+        if (q && !enterpriseMatches({ enterpriseId: ids[i], name: ent.name }, q)) continue
         found.push({
           enterpriseId: ids[i],
-          name: name ?? '',
-          town,
-          domain: domain ?? '',
-          industry: industry || undefined,
-          riskLevel: riskLevel as Enterprise['riskLevel'],
-          work: (work || undefined) as Enterprise['work'],
+          name: ent.name,
+          town: ent.town,
+          domain: ent.domain,
+          industry: ent.industry || undefined,
+          riskLevel: ent.riskLevel as Enterprise['riskLevel'],
+          work: (ent.work || undefined) as Enterprise['work'],
         })
       }
       if (ids.length < ENTERPRISE_PAGE) break
@@ -257,7 +276,11 @@ export class RegionStore {
    */
   async readLogBatches(after: number, limit: number): Promise<LogBatch[]> {
     const rows = await this.redis.xrange(this.keys.log, `${after + 1}-0`, '+', 'COUNT', limit)
-    return rows.map(([id, fields]) => ({ seq: Number(id.split('-')[0]), events: JSON.parse(fields[1]) }))
+    return rows.map(([id, fields]) => ({
+      seq: Number(id.split('-')[0]),
+      // fields: 'e', event, 'e', event...
+      events: fields.filter((_, i) => i % 2 === 1).map((json) => JSON.parse(json) as LoggedEvent),
+    }))
   }
 
   /** Up to `limit` logged events after seq `after`, oldest first, each with its seq. */

@@ -153,7 +153,8 @@ describe('rebuild check', () => {
     expect(report).toMatchObject({ settled: true, seq, replayed: seq, attempts: 1 })
     // Every live key was compared (hazards, enterprises, claims, counters...).
     const liveKeys = await keysOf(space)
-    expect(liveKeys.length).toBeGreaterThan(2000)
+    expect(liveKeys.length).toBeGreaterThan(1000)
+    expect(await client.hlen(`${regionPrefix(CODE, space)}hazards`)).toBeGreaterThan(1000)
     expect(report.keys).toBeGreaterThanOrEqual(liveKeys.length)
     // The rebuilt space is gone afterwards.
     expect(await keysOf(`${space}rb`)).toEqual([])
@@ -169,11 +170,13 @@ describe('rebuild check', () => {
     const p = regionPrefix(CODE, space)
     const cell = Object.keys((await snapshot(app)).now)[0]
     await client.hincrby(`${p}now`, cell, 1)
-    await client.hset(`${p}hz:${h.hazardId}`, 'status', 'closed')
+    const state = (await client.hget(`${p}hazards`, h.hazardId))!
+    expect(state).toMatch(/^reported\|/)
+    await client.hset(`${p}hazards`, h.hazardId, state.replace(/^reported/, 'closed'))
     await client.set(`${p}insp:stray`, '7')
     const report = await check(space)
     expect(report.differences).toEqual([
-      { key: `${p}hz:${h.hazardId}`, field: 'status', live: 'closed', rebuilt: 'reported' },
+      { key: `${p}hazards`, field: h.hazardId, live: state.replace(/^reported/, 'closed'), rebuilt: state },
       { key: `${p}insp:stray`, field: '', live: '7', rebuilt: null },
       { key: `${p}now`, field: cell, live: '2', rebuilt: '1' },
     ])
@@ -191,7 +194,7 @@ describe('rebuild check', () => {
       `${p}log`,
       '2-1',
       'e',
-      JSON.stringify([{ ...h, id: 'ev-forged-entry', at: new Date().toISOString() }]),
+      JSON.stringify({ ...h, id: 'ev-forged-entry', at: new Date().toISOString() }),
     )
     await client.set(`${p}seq`, '2')
     const report = await check(space)
@@ -307,10 +310,14 @@ describe('npm run rebuild -- --check', () => {
       expect(clean.out).toMatch(/no difference; 4 log entries replayed/)
       expect(clean.code).toBe(0)
 
-      await client.hset(`${regionPrefix(CODE)}hz:${h.hazardId}`, 'overdue', '0')
+      const hazards = `${regionPrefix(CODE)}hazards`
+      const overdue = (await client.hget(hazards, h.hazardId))!
+      expect(overdue).toMatch(/^reported\|1\|/)
+      const notOverdue = overdue.replace(/^reported\|1/, 'reported|0')
+      await client.hset(hazards, h.hazardId, notOverdue)
       const dirty = await run(['--check'])
       expect(dirty.code).toBe(1)
-      expect(dirty.out).toContain(`DIFF lk:{${CODE}}:hz:${h.hazardId} [overdue] live="0" rebuilt="1"`)
+      expect(dirty.out).toContain(`DIFF ${hazards} [${h.hazardId}] live="${notOverdue}" rebuilt="${overdue}"`)
       expect(dirty.out).toMatch(/1 difference\(s\)/)
 
       const usage = await run([])

@@ -118,25 +118,75 @@ local function cell(metric, town, domain, grade)
   return metric .. '|' .. town .. '|' .. domain .. '|' .. (grade or '-')
 end
 
+-- Hazards and enterprises live as one field each of one hash (`hazards`, `enterprises`), so a
+-- batch reads all it names with one HMGET and writes them with one HSET, whatever its size. A field
+-- holds what the rules and the gauges need, '|'-separated with the only free text (title, name) last;
+-- server/store/records.ts reads the same format.
+--   hazards[id]     = status|overdue (1/0)|deadline ms|town|domain|grade|title
+--   enterprises[id] = riskLevel|work (stopped/resumed/'')|noCheck (1/0)|town|domain|industry|name
+local function decodeHazard(s)
+  if not s then return false end
+  local status, overdue, deadline, town, domain, grade, title = string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  return { status = status, overdue = overdue == '1', deadline = deadline, town = town, domain = domain, grade = grade, title = title }
+end
+
+local function encodeHazard(h)
+  return h.status .. '|' .. (h.overdue and '1' or '0') .. '|' .. h.deadline .. '|' .. h.town .. '|' .. h.domain .. '|' .. h.grade .. '|' .. h.title
+end
+
+local function decodeEnterprise(s)
+  if not s then return false end
+  local riskLevel, work, noCheck, town, domain, industry, name = string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  return { riskLevel = riskLevel, work = work, noCheck = noCheck, town = town, domain = domain, industry = industry, name = name }
+end
+
+local function encodeEnterprise(ent)
+  return ent.riskLevel .. '|' .. ent.work .. '|' .. ent.noCheck .. '|' .. ent.town .. '|' .. ent.domain .. '|' .. ent.industry .. '|' .. ent.name
+end
+
+-- HMGET of many fields of one hash, in slices (unpack has a stack limit of a few thousand values).
+local function hmgetAll(hashKey, fields)
+  local values = {}
+  for j = 1, #fields, 1000 do
+    for _, v in ipairs(redis.call('HMGET', hashKey, unpack(fields, j, math.min(j + 999, #fields)))) do
+      values[#values + 1] = v
+    end
+  end
+  return values
+end
+
+-- HSET of field, value pairs (a flat list), in slices.
+local function hsetAll(hashKey, flat)
+  for j = 1, #flat, 2000 do redis.call('HSET', hashKey, unpack(flat, j, math.min(j + 1999, #flat))) end
+end
+
 -- The oldest overdue hazards, as the wall lists them.
 local function overdueList(limit)
-  local ids = redis.call('ZRANGE', key('overdue'), 0, limit - 1, 'WITHSCORES')
+  local scored = redis.call('ZRANGE', key('overdue'), 0, limit - 1, 'WITHSCORES')
+  local ids = {}
+  for i = 1, #scored, 2 do ids[#ids + 1] = scored[i] end
   local list = {}
-  for i = 1, #ids, 2 do
-    local h = redis.call('HMGET', key('hz:' .. ids[i]), 'title', 'town', 'domain', 'grade', 'status')
+  for i, state in ipairs(hmgetAll(key('hazards'), ids)) do
+    local h = decodeHazard(state)
     list[#list + 1] = cjson.encode({
-      hazardId = ids[i], title = h[1], town = h[2], domain = h[3], grade = h[4], status = h[5],
-      deadline = tonumber(ids[i + 1]),
+      hazardId = ids[i], title = h.title, town = h.town, domain = h.domain, grade = h.grade, status = h.status,
+      deadline = tonumber(scored[2 * i]),
     })
   end
   return '[' .. table.concat(list, ',') .. ']'
 end
 
--- Appends one log entry: the events (JSON texts) numbered lastSeq - #events + 1 .. lastSeq, as one
--- JSON array under id `<lastSeq>-1`. One entry per batch, not per event: one call instead of one per
--- event, and a replay of the entry reproduces the batch as it was applied.
+-- Appends one log entry: the events (JSON texts) numbered lastSeq - #events + 1 .. lastSeq, each an
+-- `e` field of the entry `<lastSeq>-1`. One entry per batch: one call, not one per event, and a replay
+-- of the entry reproduces the batch as it was applied. (Fields, not one JSON array: joining 500
+-- events into one string cost Lua more than the rest of the log.)
 local function logEntry(lastSeq, events)
-  redis.call('XADD', key('log'), string.format('%d-1', lastSeq), 'e', '[' .. table.concat(events, ',') .. ']')
+  local args = { key('log'), string.format('%d-1', lastSeq) }
+  for _, json in ipairs(events) do
+    args[#args + 1] = 'e'
+    args[#args + 1] = json
+  end
+  redis.call('XADD', unpack(args))
 end
 
 local function publish(cfg, from, seq, asOf, feed)

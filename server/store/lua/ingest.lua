@@ -5,12 +5,12 @@
 -- ARGV[3 + i]: event i exactly as logged (JSON)
 -- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
 --
--- Cost: every redis.call costs about two microseconds whatever it does, so the script makes as few
--- per event as it can. Event ids are deduped with one SMISMEMBER per period checked for the whole
--- batch and one SADD at the end; entity ids are claimed with SET NX (check and write in one call;
--- undone if the batch is refused); counters and sorted-set changes are summed over the batch and
--- written once per field or member. Decoding JSON is the other big cost: each event is decoded once, and
--- only the ticker lines anyone will read are built and encoded.
+-- Cost: a redis.call costs about as much as decoding a small event, so the script makes none per
+-- event. Event ids are deduped with one SMISMEMBER per period checked for the whole batch and one
+-- SADD at the end; the hazards, enterprises and entity ids a batch names are read with one HMGET or
+-- MGET each before anything else and written with one HSET or MSET at the end; counters and
+-- sorted-set changes are summed over the batch and written once per field or member. Each event is
+-- decoded once, and only the ticker lines anyone will read are built and encoded.
 local cfg = cjson.decode(ARGV[1])
 local asOf = ARGV[2]
 local items = cjson.decode(ARGV[3])
@@ -19,51 +19,62 @@ for i, it in ipairs(items) do
   it.e = cjson.decode(it.raw)
 end
 
--- Pass 1: dedupe, number the new events, and check every state rule against Redis and against
--- earlier events of the batch. The only writes are the claims in `claimed`, deleted on a conflict.
+-- Everything the batch names, read up front: the hazards and enterprises as pass 2 will find them
+-- (tables as decodeHazard/decodeEnterprise make them, or false), and the entity ids already taken.
+local hazards, enterprises, taken = {}, {}, {}
+do
+  -- A list of distinct values, and the function that adds one.
+  local function distinct()
+    local values, has = {}, {}
+    return values, function(v)
+      if not has[v] then has[v] = true; values[#values + 1] = v end
+    end
+  end
+  local hazardIds, addHazard = distinct()
+  local enterpriseIds, addEnterprise = distinct()
+  local claimKeys, addClaim = distinct()
+  for _, it in ipairs(items) do
+    local e = it.e
+    if e.hazardId then addHazard(e.hazardId) end
+    if e.enterpriseId then addEnterprise(e.enterpriseId) end
+    if e.type == 'inspection.completed' then addClaim(key('insp:' .. e.inspectionId)) end
+    if e.type == 'accident.reported' then addClaim(key('acc:' .. e.accidentId)) end
+  end
+  for i, state in ipairs(hmgetAll(key('hazards'), hazardIds)) do hazards[hazardIds[i]] = decodeHazard(state) end
+  for i, state in ipairs(hmgetAll(key('enterprises'), enterpriseIds)) do enterprises[enterpriseIds[i]] = decodeEnterprise(state) end
+  for j = 1, #claimKeys, SLICE do
+    local values = redis.call('MGET', unpack(claimKeys, j, math.min(j + SLICE - 1, #claimKeys)))
+    for n = 1, math.min(SLICE, #claimKeys - j + 1) do
+      if values[n] then taken[claimKeys[j + n - 1]] = true end
+    end
+  end
+end
+
+-- Pass 1: dedupe, number the new events, and check every state rule against what was read and
+-- against earlier events of the batch. Nothing is written until every event has passed.
 local duplicate = {}
-local claimed = {}
+local claims = {} -- entity id key, value: written by MSET once the batch is accepted
 local enterpriseKnown = {}
--- What the batch knows of each hazard it names: read once here, kept current by pass 2.
-local hazards = {}
 local first = tonumber(redis.call('GET', key('seq')) or '0') + 1
 local seq = first - 1
 
 local function refuse(i, field, reason)
-  if #claimed > 0 then redis.call('DEL', unpack(claimed)) end
   return { 'conflict', i - 1, field, reason }
 end
 
 local function claim(k, value)
-  local ok = redis.call('SET', k, value, 'NX')
-  if ok then claimed[#claimed + 1] = k end
-  return ok
-end
-
--- The hazard as pass 2 will find it: { status, town, domain, grade, title, deadline, overdue }, or false.
-local function hazard(id)
-  if hazards[id] == nil then
-    local h = redis.call('HMGET', key('hz:' .. id), 'status', 'town', 'domain', 'grade', 'title', 'deadline', 'overdue')
-    hazards[id] = h[1] and { status = h[1], town = h[2], domain = h[3], grade = h[4], title = h[5], deadline = h[6], overdue = h[7] == '1' } or false
-  end
-  return hazards[id]
-end
-
--- The enterprise as pass 2 will find it: { name, town, domain, riskLevel, work, noCheck }, or false.
-local enterprises = {}
-local function enterprise(id)
-  if enterprises[id] == nil then
-    local r = redis.call('HMGET', key('ent:' .. id), 'name', 'town', 'domain', 'riskLevel', 'work', 'noCheck')
-    enterprises[id] = r[2] and { name = r[1], town = r[2], domain = r[3], riskLevel = r[4], work = r[5], noCheck = r[6] } or false
-  end
-  return enterprises[id]
+  if taken[k] then return false end
+  taken[k] = true
+  claims[#claims + 1] = k
+  claims[#claims + 1] = value
+  return true
 end
 
 -- Status moves checked in pass 1, per hazard (pass 2 replays them on `hazards`).
 local checkedStatus = {}
 local function currentHazardStatus(id)
   if checkedStatus[id] == nil then
-    local h = hazard(id)
+    local h = hazards[id]
     checkedStatus[id] = h and h.status or false
   end
   return checkedStatus[id]
@@ -126,13 +137,13 @@ for i, it in ipairs(items) do
         return refuse(i, 'inspectionId', 'inspectionId ' .. e.inspectionId .. ' was already reported')
       end
     elseif t == 'accident.reported' then
-      if not claim(key('acc:' .. e.accidentId), it.raw) then
+      if not claim(key('acc:' .. e.accidentId), seq) then
         return refuse(i, 'accidentId', 'accidentId ' .. e.accidentId .. ' was already reported')
       end
     elseif t == 'enterprise.registered' then
       enterpriseKnown[e.enterpriseId] = true
     elseif t == 'enterprise.work' then
-      if not enterpriseKnown[e.enterpriseId] and not enterprise(e.enterpriseId) then
+      if not enterpriseKnown[e.enterpriseId] and not enterprises[e.enterpriseId] then
         return refuse(i, 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered')
       end
     end
@@ -172,14 +183,17 @@ local function writeZsets()
   end
 end
 
--- Pass 2: apply.
+-- Pass 2: apply. Hazards and enterprises change in `hazards` and `enterprises`; the ones changed are
+-- written at the end, each once.
 local appliers = {}
+local changedHazards, changedEnterprises = {}, {}
+local reports = {} -- hazardId, the hazard.reported event as logged: the record the open-hazards list reads
 
 appliers['hazard.reported'] = function(e, it, feed)
   hazards[e.hazardId] = { status = 'reported', town = e.town, domain = e.domain, grade = e.grade, title = e.title, deadline = it.deadlineMs, overdue = false }
-  redis.call('HSET', key('hz:' .. e.hazardId), 'status', 'reported', 'town', e.town, 'domain', e.domain, 'grade', e.grade,
-    'title', e.title, 'deadline', it.deadlineMs, 'reportedAt', e.at, 'overdue', '0',
-    'industry', e.industry or '', 'enterprise', e.enterprise or '', 'source', e.source or '')
+  changedHazards[#changedHazards + 1] = e.hazardId
+  reports[#reports + 1] = e.hazardId
+  reports[#reports + 1] = it.raw
   zset('due', e.hazardId, it.deadlineMs)
   zset('open', e.hazardId, it.atMs)
   bumpNow(cell('hz.reported', e.town, e.domain, e.grade), 1)
@@ -188,8 +202,8 @@ appliers['hazard.reported'] = function(e, it, feed)
 end
 
 appliers['hazard.status'] = function(e, it, feed)
-  local hk = key('hz:' .. e.hazardId)
   local h = hazards[e.hazardId]
+  changedHazards[#changedHazards + 1] = e.hazardId
   local from, town, domain, grade, overdue = h.status, h.town, h.domain, h.grade, h.overdue
   feed.town, feed.domain, feed.grade, feed.title = town, domain, grade, h.title
   h.status = e.status
@@ -214,11 +228,6 @@ appliers['hazard.status'] = function(e, it, feed)
     count(it, cell('hz.closed', town, domain, grade), 1)
     bumpDaily(it.day, 'closed', 1)
     zset('open', e.hazardId, nil)
-    redis.call('HSET', hk, 'status', e.status, 'closedAt', e.at, 'overdue', '0')
-  elseif overdue and e.status == 'awaiting_acceptance' then
-    redis.call('HSET', hk, 'status', e.status, 'overdue', '0')
-  else
-    redis.call('HSET', hk, 'status', e.status)
   end
 end
 
@@ -247,29 +256,28 @@ local function workGauges(town, domain, state, noCheck, by)
 end
 
 appliers['enterprise.registered'] = function(e, it)
-  local old = enterprise(e.enterpriseId)
+  local old = enterprises[e.enterpriseId]
   if old then
     bumpNow(cell('ent.risk', old.town, old.domain, old.riskLevel), -1)
     workGauges(old.town, old.domain, old.work, old.noCheck, -1)
     workGauges(e.town, e.domain, old.work, old.noCheck, 1)
   end
   enterprises[e.enterpriseId] = { name = e.name, town = e.town, domain = e.domain, riskLevel = e.riskLevel,
-    work = old and old.work, noCheck = old and old.noCheck }
-  redis.call('HSET', key('ent:' .. e.enterpriseId), 'name', e.name, 'town', e.town, 'domain', e.domain,
-    'riskLevel', e.riskLevel, 'industry', e.industry or '')
+    industry = e.industry or '', work = old and old.work or '', noCheck = old and old.noCheck or '0' }
+  changedEnterprises[#changedEnterprises + 1] = e.enterpriseId
   -- The index of enterprises (the entry page's picker): all score 0, so it lists them by id.
   zset('ents', e.enterpriseId, 0)
   bumpNow(cell('ent.risk', e.town, e.domain, e.riskLevel), 1)
 end
 
 appliers['enterprise.work'] = function(e, it, feed)
-  local ent = enterprise(e.enterpriseId)
+  local ent = enterprises[e.enterpriseId]
   feed.name, feed.town, feed.domain = ent.name, ent.town, ent.domain
   local noCheck = (e.state == 'resumed' and not e.preCheckDone) and '1' or '0'
   workGauges(ent.town, ent.domain, ent.work, ent.noCheck, -1)
   workGauges(ent.town, ent.domain, e.state, noCheck, 1)
   ent.work, ent.noCheck = e.state, noCheck
-  redis.call('HSET', key('ent:' .. e.enterpriseId), 'work', e.state, 'noCheck', noCheck)
+  changedEnterprises[#changedEnterprises + 1] = e.enterpriseId
 end
 
 -- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).
@@ -319,6 +327,15 @@ if seq >= first then
   redis.call('EXPIRE', seenKey, math.ceil((period + 2) * cfg.dedupeSeconds - tonumber(asOf) / 1000))
   writeCounts()
   writeZsets()
+  -- Each changed hazard and enterprise as it ended the batch (an id listed twice is written twice, the same).
+  local states = {}
+  for _, id in ipairs(changedHazards) do states[#states + 1] = id; states[#states + 1] = encodeHazard(hazards[id]) end
+  hsetAll(key('hazards'), states)
+  states = {}
+  for _, id in ipairs(changedEnterprises) do states[#states + 1] = id; states[#states + 1] = encodeEnterprise(enterprises[id]) end
+  hsetAll(key('enterprises'), states)
+  hsetAll(key('hazard-reports'), reports)
+  for j = 1, #claims, 2 * SLICE do redis.call('MSET', unpack(claims, j, math.min(j + 2 * SLICE - 1, #claims))) end
   -- The ticker list keeps the newest feedKeep items: only those are encoded and pushed (oldest
   -- first, so the newest ends at the head); the publish carries the newest feedPublish.
   local pushed = {}

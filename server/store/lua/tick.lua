@@ -5,14 +5,19 @@ local cfg = cjson.decode(ARGV[2])
 -- Overdue once the deadline has passed (score < now): at the deadline instant itself it is not late yet.
 local ids = redis.call('ZRANGEBYSCORE', key('due'), '-inf', '(' .. ARGV[1], 'LIMIT', 0, 1000)
 if #ids == 0 then return 0 end
-for _, id in ipairs(ids) do
-  local hk = key('hz:' .. id)
-  local h = redis.call('HMGET', hk, 'town', 'domain', 'grade', 'deadline')
-  redis.call('ZREM', key('due'), id)
-  redis.call('ZADD', key('overdue'), h[4], id)
-  redis.call('HSET', hk, 'overdue', '1')
-  bumpNow(cell('hz.overdue', h[1], h[2], h[3]), 1)
+local states, overdue = {}, {}
+for i, state in ipairs(hmgetAll(key('hazards'), ids)) do
+  local h = decodeHazard(state)
+  h.overdue = true
+  states[#states + 1] = ids[i]
+  states[#states + 1] = encodeHazard(h)
+  overdue[#overdue + 1] = h.deadline
+  overdue[#overdue + 1] = ids[i]
+  bumpNow(cell('hz.overdue', h.town, h.domain, h.grade), 1)
 end
+redis.call('ZREM', key('due'), unpack(ids))
+redis.call('ZADD', key('overdue'), unpack(overdue))
+hsetAll(key('hazards'), states)
 overdueChanged = true
 writeCounts()
 local seq = redis.call('INCR', key('seq'))

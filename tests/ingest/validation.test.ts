@@ -194,3 +194,15 @@ describe('request shape', () => {
     await app.close()
   })
 })
+
+test('the largest batch BATCH_LIMIT allows (3,000) is applied whole and logged event by event', async () => {
+  const app = await appWith({ batchLimit: 3000, bodyLimit: 8 * 1024 * 1024 })
+  const h = hazard()
+  const events = [h, status(h.hazardId, 'rectifying'), ...Array.from({ length: 2998 }, () => inspection())]
+  const body = await postOk(app, { events })
+  expect(body.applied).toHaveLength(3000)
+  const log = await logPage(app, body.seq - 3000, 1000)
+  expect(log.entries.map((e) => e.event.id)).toEqual(events.slice(0, 1000).map((e) => e.id))
+  expect((await snapshot(app)).kpis.inspectionsToday).toBe(2998)
+  await app.close()
+})

@@ -187,21 +187,27 @@ export class RegionStore {
   async openHazards(opts: { towns?: string[]; q?: string; limit: number; scanMax?: number }): Promise<OpenHazard[]> {
     const ids = await this.redis.zrevrange(this.keys.open, 0, (opts.scanMax ?? 10_000) - 1)
     if (!ids.length) return []
-    const [states, reports] = await Promise.all([
-      this.redis.hmget(this.keys.hazards, ...ids),
-      this.redis.hmget(this.keys.hazardReports, ...ids),
-    ])
-    const q = opts.q === undefined ? '' : searchText(opts.q)
-    const found: OpenHazard[] = []
-    for (let i = 0; i < ids.length && found.length < opts.limit; i++) {
+    // States first (town filter); the reported events only of the hazards that can still be listed:
+    // without a search text those are the first `limit`, with one every hazard of the towns.
+    const states = await this.redis.hmget(this.keys.hazards, ...ids)
+    let candidates = ids.flatMap((hazardId, i) => {
       const state = states[i]
-      const report = reports[i]
-      if (!state || !report) continue
+      if (!state) return []
       const s = decodeHazard(state)
-      if (opts.towns && !opts.towns.includes(s.town)) continue
+      return opts.towns && !opts.towns.includes(s.town) ? [] : [{ hazardId, s }]
+    })
+    const q = opts.q === undefined ? '' : searchText(opts.q)
+    if (!q) candidates = candidates.slice(0, opts.limit)
+    if (!candidates.length) return []
+    const reports = await this.redis.hmget(this.keys.hazardReports, ...candidates.map((c) => c.hazardId))
+    const found: OpenHazard[] = []
+    for (let i = 0; i < candidates.length && found.length < opts.limit; i++) {
+      const report = reports[i]
+      if (!report) continue
+      const { hazardId, s } = candidates[i]
       const reported = JSON.parse(report) as HazardReported & AcceptedEvent
       const h: OpenHazard = {
-        hazardId: ids[i],
+        hazardId,
         title: s.title,
         town: s.town,
         domain: s.domain,

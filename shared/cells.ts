@@ -11,6 +11,8 @@ export const METRIC = {
   hazardRectifying: 'hz.rectifying',
   hazardAwaiting: 'hz.awaiting_acceptance',
   hazardOverdue: 'hz.overdue',
+  /** 临期: open, not overdue, deadline at most the region's dueSoonDays away (moved by the deadline tick). */
+  hazardDueSoon: 'hz.duesoon',
   /** Registered enterprises by risk level (grade = level). */
   enterpriseRisk: 'ent.risk',
   enterpriseStopped: 'ent.stopped',

@@ -25,6 +25,8 @@ export function computeKpis(s: WallState) {
     hazardsClosedToday: sumCells(s.today, METRIC.hazardClosed),
     hazardsOpen: sumCells(s.now, OPEN_STATUS_METRICS),
     hazardsOverdue: sumCells(s.now, METRIC.hazardOverdue),
+    /** 临期: open hazards whose deadline is at most the region's dueSoonDays away, not yet overdue. */
+    hazardsDueSoon: sumCells(s.now, METRIC.hazardDueSoon),
     majorHazardsOpen: sumCells(s.now, OPEN_STATUS_METRICS, { grade: 'major' }),
     majorHazardsOverdue: sumCells(s.now, METRIC.hazardOverdue, { grade: 'major' }),
     hazardsFoundYtd: foundYtd,

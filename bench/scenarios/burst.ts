@@ -95,7 +95,7 @@ export async function burst(opts: BenchOptions): Promise<ScenarioResult> {
     const digests = await everyViewerAt(procs, expected.seq, 30_000)
     const seen = await collect(procs)
     const redisClient = new Redis(redis.url)
-    const logLength = await loggedEvents(new RegionStore(redisClient, regionPrefix('321283'), { dedupeSeconds: 1 }))
+    const logLength = await loggedEvents(new RegionStore(redisClient, regionPrefix('321283'), { dedupeSeconds: 1, dueSoonDays: 3 }))
     redisClient.disconnect()
     const appliedTotal = registered + seeded.applied + load.applied
     // FeedClients hold the snapshot's state (same digest at its seq); light viewers reached its seq

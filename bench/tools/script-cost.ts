@@ -120,7 +120,7 @@ try {
   } else {
     defineScripts(cg.redis)
     useCompiledEventChecks()
-    const store = new RegionStore(cg.redis, 'lk:{321283}:', { dedupeSeconds: 30 * 86_400 })
+    const store = new RegionStore(cg.redis, 'lk:{321283}:', { dedupeSeconds: 30 * 86_400, dueSoonDays: 3 })
     const registry = mix.registry()
     await apply(store, registry)
     mix.acknowledge(registry.map((e) => ({ json: JSON.stringify(e), event: e })), true)

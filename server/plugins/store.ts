@@ -57,6 +57,7 @@ export default fp<StoreOptions>(
     app.decorate('today', () => regionDay(clock(), tz))
     const store = new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
       dedupeSeconds: opts.config.dedupeDays * 86_400,
+      dueSoonDays: opts.region.region.thresholds.dueSoonDays,
     })
     app.decorate('store', store)
     app.addHook('onClose', async () => {

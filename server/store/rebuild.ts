@@ -15,7 +15,7 @@ import { RegionStore } from './store.ts'
  * (tests/ingest/rebuild.test.ts fails when the ingest writes a key of an unlisted family).
  */
 const SINGLE_KEYS = new Set([
-  'seq', 'log', 'now', 'due', 'overdue', 'open', 'hazards', 'hazard-reports', 'enterprises', 'ents', 'feed', 'daily',
+  'seq', 'log', 'now', 'due', 'soon', 'overdue', 'open', 'hazards', 'hazard-reports', 'enterprises', 'ents', 'feed', 'daily',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 
@@ -72,8 +72,9 @@ export async function rebuildCheck(opts: RebuildCheckOptions): Promise<RebuildRe
   const rebuildPrefix = opts.rebuildPrefix ?? regionPrefix(code, 'rebuild')
   if (livePrefix === rebuildPrefix) throw new Error('the rebuild space must differ from the live space')
   const { redis } = opts
-  const live = new RegionStore(redis, livePrefix, { dedupeSeconds: opts.dedupeSeconds })
-  const rebuilt = new RegionStore(redis, rebuildPrefix, { dedupeSeconds: opts.dedupeSeconds })
+  const storeOpts = { dedupeSeconds: opts.dedupeSeconds, dueSoonDays: opts.region.region.thresholds.dueSoonDays }
+  const live = new RegionStore(redis, livePrefix, storeOpts)
+  const rebuilt = new RegionStore(redis, rebuildPrefix, storeOpts)
   const attempts = opts.attempts ?? 5
 
   await deleteSpace(redis, rebuildPrefix)
@@ -107,7 +108,7 @@ function logDifference(prefix: string, seq: number, live: string, rebuilt: strin
 
 /**
  * Replays the live log from `after` up to `upTo` into `rebuilt`, each entry as it was applied: a
- * batch as one ingest, an overdue tick at its logged instant. Stops at the first entry the replay
+ * batch as one ingest, a deadline tick (due soon, overdue) at its logged instant. Stops at the first entry the replay
  * does not reproduce (after it every seq would be off, so nothing later could be compared).
  */
 async function replay(
@@ -129,9 +130,10 @@ async function replay(
     for (const entry of entries) {
       const [head] = entry.events
       if (head.type === 'overdue.tick') {
+        const moves = head.hazardIds.length + (head.dueSoonIds?.length ?? 0)
         const moved = await rebuilt.tick(Date.parse(head.at))
-        if (moved !== head.hazardIds.length || (await rebuilt.currentSeq()) !== entry.seq) {
-          return differs(entry.seq, `overdue.tick moved ${head.hazardIds.length}`, `moved ${moved}`)
+        if (moved !== moves || (await rebuilt.currentSeq()) !== entry.seq) {
+          return differs(entry.seq, `overdue.tick moved ${moves}`, `moved ${moved}`)
         }
       } else {
         const events = entry.events as AcceptedEvent[]

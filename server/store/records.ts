@@ -5,6 +5,8 @@
 export interface HazardState {
   status: string
   overdue: boolean
+  /** 临期: not overdue, and the deadline is at most the region's dueSoonDays away (tick.lua). */
+  dueSoon: boolean
   /** Overdue after this instant (ms). */
   deadline: number
   town: string
@@ -40,7 +42,7 @@ function split(text: string, count: number): string[] {
 
 export function decodeHazard(text: string): HazardState {
   const [status, overdue, deadline, town, domain, grade, title] = split(text, 7)
-  return { status, overdue: overdue === '1', deadline: Number(deadline), town, domain, grade, title }
+  return { status, overdue: overdue === '1', dueSoon: overdue === 's', deadline: Number(deadline), town, domain, grade, title }
 }
 
 export function decodeEnterprise(text: string): EnterpriseState {

@@ -67,6 +67,8 @@ export const OpenHazardSchema = Type.Object({
   reportedAt: Type.String(),
   enterprise: Type.Optional(Type.String()),
   overdue: Type.Boolean(),
+  /** 临期: the deadline is at most the region's dueSoonDays away. */
+  dueSoon: Type.Boolean(),
 })
 export type OpenHazard = Static<typeof OpenHazardSchema>
 
@@ -85,7 +87,7 @@ export const EnterpriseSchema = Type.Object({
 })
 export type Enterprise = Static<typeof EnterpriseSchema>
 
-type LoggedEvent = AcceptedEvent | { type: 'overdue.tick'; at: string; hazardIds: string[] }
+type LoggedEvent = AcceptedEvent | { type: 'overdue.tick'; at: string; hazardIds: string[]; dueSoonIds?: string[] }
 
 export interface LogEntry {
   seq: number
@@ -107,7 +109,7 @@ export class RegionStore {
   constructor(
     readonly redis: Redis,
     prefix: string,
-    opts: { dedupeSeconds: number },
+    opts: { dedupeSeconds: number; dueSoonDays: number },
   ) {
     this.keys = regionKeys(prefix)
     this.dedupeSeconds = opts.dedupeSeconds
@@ -119,7 +121,7 @@ export class RegionStore {
       feedPublish: LIMITS.feedLength,
       overdueLength: LIMITS.overdueListLength,
     })
-    this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength })
+    this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength, dueSoonMs: opts.dueSoonDays * 86_400_000 })
   }
 
   /** Applies a checked batch in one script: all of it, or (on a state conflict) none of it. */
@@ -157,7 +159,10 @@ export class RegionStore {
     await Promise.all(this.seenKeys(atMs).map((k) => this.redis.srem(k, ...ids)))
   }
 
-  /** Moves hazards whose deadline passed into overdue; returns how many moved. */
+  /**
+   * Moves hazards whose deadline is near into due soon, and those whose deadline passed into overdue
+   * (tick.lua); returns how many moves it made.
+   */
   tick(nowMs: number): Promise<number> {
     return this.redis.lkTick(this.keys.seq, String(nowMs), this.tickCfg, new Date(nowMs).toISOString())
   }
@@ -218,6 +223,7 @@ export class RegionStore {
         reportedAt: reported.at,
         enterprise: reported.enterprise || undefined,
         overdue: s.overdue,
+        dueSoon: s.dueSoon,
       }
       if (q && !hazardMatches(h, q)) continue
       found.push(h)

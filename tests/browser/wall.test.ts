@@ -108,6 +108,11 @@ test(
     expect(await page.locator('[data-kpi="hazardsOverdue"]').getAttribute('data-alarm')).toBe(
       snap.kpis.hazardsOverdue > 0 ? 'true' : 'false',
     )
+    // Due soon (临期): the open hazards that turn overdue next, under the open count.
+    expect(snap.kpis.hazardsDueSoon).toBeGreaterThan(0)
+    expect(await page.locator('[data-kpi="hazardsOpen"] .kpi-sub').textContent()).toBe(
+      `其中临期 ${formatInt(snap.kpis.hazardsDueSoon)}`,
+    )
 
     // Charts drew.
     for (const chart of ['trend', 'domain', 'risk']) {

@@ -14,6 +14,7 @@ import {
   waiting,
 } from './entry-page.ts'
 import type { Enterprise } from '../../server/store/store.ts'
+import type { LookoutEvent } from '../../shared/events.ts'
 
 // The forms as a reporter in a yard meets them: usable on a 360 px phone with a thumb, problems
 // shown beside the field before anything is sent, Chinese by default with a remembered switch.
@@ -190,6 +191,52 @@ test(
       (e) => e.type === 'accident.reported' && e.town === TOWN,
     )
     expect(logged.at(-1)).toMatchObject({ deaths: 0, seriousInjuries: 1, directLossYuan: 120_000 })
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
+  'the hazard picker marks a hazard due soon (临期) and one overdue, so the inspector sees which to chase first',
+  async () => {
+    const tag = Date.now().toString(36)
+    const ids = { far: `hz-far-${tag}`, soon: `hz-soon-${tag}`, late: `hz-late-${tag}` }
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+    const report = (hazardId: string, deadline: string): LookoutEvent => ({
+      id: newId('dl'),
+      type: 'hazard.reported',
+      hazardId,
+      town: TOWN,
+      domain: 'fire',
+      grade: 'general',
+      title: `消防通道堵塞（期限${tag}）`,
+      deadline,
+    })
+    await postAsOther(server.url, [
+      report(ids.far, day(30)),
+      report(ids.soon, day(1)),
+      report(ids.late, day(-2)),
+    ])
+    // The server's deadline tick runs every 100 ms in tests: wait until it has moved both.
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${server.url}/api/hazards?q=${tag}`)
+        const { hazards } = (await res.json()) as { hazards: { dueSoon: boolean; overdue: boolean }[] }
+        return hazards.filter((h) => h.dueSoon || h.overdue).length
+      })
+      .toBe(2)
+    const { page, errors } = await phonePage()
+    await showTab(page, 'status')
+    await page.locator('input[type="search"]').fill(tag)
+    const tags = (hazardId: string) =>
+      page.locator(`.pick-card[data-hazard="${hazardId}"] .tag`).allTextContents()
+    await page.locator(`.pick-card[data-hazard="${ids.late}"]`).waitFor()
+    expect(await tags(ids.soon)).toContain('临期')
+    expect(await tags(ids.late)).toContain('已逾期')
+    expect(await tags(ids.late)).not.toContain('临期')
+    expect(await tags(ids.far)).not.toContain('临期')
+    expect(await tags(ids.far)).not.toContain('已逾期')
+    expect(errors).toEqual([])
     await page.context().close()
   },
   SLOW,

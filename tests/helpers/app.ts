@@ -3,6 +3,7 @@ import { buildApp, type App } from '../../server/app.ts'
 import { DEFAULTS, type Config } from '../../server/config.ts'
 import { loadRegion } from '../../server/region.ts'
 import type { HubOptions } from '../../server/feed/hub.ts'
+import type { RegionIndex } from '../../shared/region.ts'
 
 export const region = loadRegion({ region: '321283' })
 export const TOWN = region.region.towns[0].code
@@ -40,12 +41,14 @@ export interface TestAppOptions {
   keyVariant?: string
   /** Live feed tuning: tests shorten its timers and limits. */
   hub?: Partial<HubOptions>
+  /** Another region file's contents; default Taixing's. */
+  region?: RegionIndex
 }
 
 export async function testApp(opts: TestAppOptions): Promise<App> {
   const app = await buildApp({
     config: testConfig(opts.config),
-    region,
+    region: opts.region ?? region,
     redisUrl: opts.redisUrl,
     clock: opts.clock,
     keyVariant: opts.keyVariant,

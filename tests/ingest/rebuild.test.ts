@@ -127,7 +127,10 @@ describe('rebuild check', () => {
     // Closed, the nodes' own tick timers (which a slow machine may reach) stop adding to the log.
     await Promise.all(nodes.map((n) => n.close()))
 
-    const log = new RegionStore(client, regionPrefix(CODE, space), { dedupeSeconds: 30 * 86_400 })
+    const log = new RegionStore(client, regionPrefix(CODE, space), {
+      dedupeSeconds: 30 * 86_400,
+      dueSoonDays: 3,
+    })
     const types = new Map<string, number>()
     let seq = 0
     for (let page; (page = await log.readLog(seq, 1000)).length; seq = page.at(-1)!.seq) {

@@ -117,6 +117,7 @@ const en: typeof zh = {
     current: 'Now: {status}',
     deadline: 'Due {date}',
     overdue: 'Overdue',
+    dueSoon: 'Due soon',
     noMoves: 'This hazard has no next status to choose',
     notePlaceholder: 'e.g. cleared, to be re-checked',
   },

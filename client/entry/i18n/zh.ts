@@ -113,6 +113,7 @@ export default {
     current: '当前：{status}',
     deadline: '期限 {date}',
     overdue: '已逾期',
+    dueSoon: '临期',
     noMoves: '该隐患没有可选的下一状态',
     notePlaceholder: '例如：已清理，待复查',
   },

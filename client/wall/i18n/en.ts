@@ -44,6 +44,7 @@ const en: typeof zh = {
     significantAccidentsYtd: 'Significant+ accid.',
     ytd: 'This year {n}',
     ofWhichMajor: 'Major {n}',
+    ofWhichDueSoon: 'Due soon {n}',
     clearToZero: 'Goal: cleared to zero',
     majorRate: 'Major {rate}',
     goalZero: 'This year · goal 0',

@@ -42,6 +42,7 @@ export default {
     significantAccidentsYtd: '较大及以上事故',
     ytd: '本年 {n}',
     ofWhichMajor: '其中重大 {n}',
+    ofWhichDueSoon: '其中临期 {n}',
     clearToZero: '目标 动态清零',
     majorRate: '重大隐患 {rate}',
     goalZero: '本年 · 目标 0',

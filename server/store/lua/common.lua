@@ -122,16 +122,16 @@ end
 -- batch reads all it names with one HMGET and writes them with one HSET, whatever its size. A field
 -- holds what the rules and the gauges need, '|'-separated with the only free text (title, name) last;
 -- server/store/records.ts reads the same format.
---   hazards[id]     = status|overdue (1/0)|deadline ms|town|domain|grade|title
+--   hazards[id]     = status|deadline state (1: overdue, s: due soon, 0: neither)|deadline ms|town|domain|grade|title
 --   enterprises[id] = riskLevel|work (stopped/resumed/'')|noCheck (1/0)|town|domain|industry|name
 local function decodeHazard(s)
   if not s then return false end
   local status, overdue, deadline, town, domain, grade, title = string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
-  return { status = status, overdue = overdue == '1', deadline = deadline, town = town, domain = domain, grade = grade, title = title }
+  return { status = status, overdue = overdue == '1', soon = overdue == 's', deadline = deadline, town = town, domain = domain, grade = grade, title = title }
 end
 
 local function encodeHazard(h)
-  return h.status .. '|' .. (h.overdue and '1' or '0') .. '|' .. h.deadline .. '|' .. h.town .. '|' .. h.domain .. '|' .. h.grade .. '|' .. h.title
+  return h.status .. '|' .. (h.overdue and '1' or (h.soon and 's' or '0')) .. '|' .. h.deadline .. '|' .. h.town .. '|' .. h.domain .. '|' .. h.grade .. '|' .. h.title
 end
 
 local function decodeEnterprise(s)

@@ -204,22 +204,26 @@ end
 appliers['hazard.status'] = function(e, it, feed)
   local h = hazards[e.hazardId]
   changedHazards[#changedHazards + 1] = e.hazardId
-  local from, town, domain, grade, overdue = h.status, h.town, h.domain, h.grade, h.overdue
+  local from, town, domain, grade, overdue, soon = h.status, h.town, h.domain, h.grade, h.overdue, h.soon
   feed.town, feed.domain, feed.grade, feed.title = town, domain, grade, h.title
   h.status = e.status
-  if e.status == 'awaiting_acceptance' or e.status == 'closed' then h.overdue = false end
+  if e.status == 'awaiting_acceptance' or e.status == 'closed' then h.overdue, h.soon = false, false end
   bumpNow(cell('hz.' .. from, town, domain, grade), -1)
   if e.status ~= 'closed' then bumpNow(cell('hz.' .. e.status, town, domain, grade), 1) end
   if e.status == 'awaiting_acceptance' or e.status == 'closed' then
-    -- the deadline stops running: out of `due`, and out of the overdue gauges
+    -- the deadline stops running: out of `due` or `soon`, and out of the due-soon and overdue gauges
     zset('due', e.hazardId, nil)
+    if soon then
+      zset('soon', e.hazardId, nil)
+      bumpNow(cell('hz.duesoon', town, domain, grade), -1)
+    end
     if overdue then
       zset('overdue', e.hazardId, nil)
       bumpNow(cell('hz.overdue', town, domain, grade), -1)
       overdueChanged = true
     end
   elseif from == 'awaiting_acceptance' then
-    -- failed acceptance: the deadline runs again; the tick marks it overdue if it has passed
+    -- failed acceptance: the deadline runs again; the tick marks it due soon or overdue as it nears
     zset('due', e.hazardId, h.deadline)
   elseif overdue then
     overdueChanged = true -- its status shows in the overdue list

@@ -1,26 +1,71 @@
--- Moves open hazards whose deadline has passed into the overdue gauges. Safe on every node at once:
--- a hazard leaves `due` in the same atomic step, so only one tick moves it.
--- ARGV[1]: now in ms; ARGV[2]: JSON config { overdueLength }; ARGV[3]: now as ISO text (for the log)
+-- Moves open hazards along their deadline: into the due-soon gauges (临期) once the deadline is at
+-- most dueSoonMs away, into the overdue gauges once it has passed. A running deadline sits in `due`,
+-- then in `soon`, then the hazard is in `overdue`. Safe on every node at once: a hazard leaves
+-- `due` or `soon` in the same atomic step, so only one tick moves it.
+-- ARGV[1]: now in ms; ARGV[2]: JSON config { overdueLength, dueSoonMs }; ARGV[3]: now as ISO text (for the log)
+-- Returns how many moves it made: into due soon, and into overdue.
 local cfg = cjson.decode(ARGV[2])
+local now = tonumber(ARGV[1])
 -- Overdue once the deadline has passed (score < now): at the deadline instant itself it is not late yet.
-local ids = redis.call('ZRANGEBYSCORE', key('due'), '-inf', '(' .. ARGV[1], 'LIMIT', 0, 1000)
-if #ids == 0 then return 0 end
-local states, overdue = {}, {}
-for i, state in ipairs(hmgetAll(key('hazards'), ids)) do
-  local h = decodeHazard(state)
-  h.overdue = true
-  states[#states + 1] = ids[i]
-  states[#states + 1] = encodeHazard(h)
-  overdue[#overdue + 1] = h.deadline
-  overdue[#overdue + 1] = ids[i]
+local leavingDue = redis.call('ZRANGEBYSCORE', key('due'), '-inf', string.format('%d', now + cfg.dueSoonMs), 'LIMIT', 0, 1000)
+local leavingSoon = redis.call('ZRANGEBYSCORE', key('soon'), '-inf', '(' .. ARGV[1], 'LIMIT', 0, 1000)
+if #leavingDue == 0 and #leavingSoon == 0 then return 0 end
+
+local ids = {}
+for _, id in ipairs(leavingDue) do ids[#ids + 1] = id end
+for _, id in ipairs(leavingSoon) do ids[#ids + 1] = id end
+local hazards = {}
+for i, state in ipairs(hmgetAll(key('hazards'), ids)) do hazards[ids[i]] = decodeHazard(state) end
+
+local soonIds, soonAdds, overdueIds, overdueAdds = {}, {}, {}, {}
+local function toOverdue(id, h)
+  h.soon, h.overdue = false, true
+  overdueIds[#overdueIds + 1] = id
+  overdueAdds[#overdueAdds + 1] = h.deadline
+  overdueAdds[#overdueAdds + 1] = id
   bumpNow(cell('hz.overdue', h.town, h.domain, h.grade), 1)
 end
-redis.call('ZREM', key('due'), unpack(ids))
-redis.call('ZADD', key('overdue'), unpack(overdue))
+for _, id in ipairs(leavingDue) do
+  local h = hazards[id]
+  if tonumber(h.deadline) < now then
+    toOverdue(id, h) -- missed its due-soon days (reported late, or no tick ran): never counted due soon
+  else
+    h.soon = true
+    soonIds[#soonIds + 1] = id
+    soonAdds[#soonAdds + 1] = h.deadline
+    soonAdds[#soonAdds + 1] = id
+    bumpNow(cell('hz.duesoon', h.town, h.domain, h.grade), 1)
+  end
+end
+for _, id in ipairs(leavingSoon) do
+  local h = hazards[id]
+  bumpNow(cell('hz.duesoon', h.town, h.domain, h.grade), -1)
+  toOverdue(id, h)
+end
+
+if #leavingDue > 0 then redis.call('ZREM', key('due'), unpack(leavingDue)) end
+if #leavingSoon > 0 then redis.call('ZREM', key('soon'), unpack(leavingSoon)) end
+if #soonAdds > 0 then redis.call('ZADD', key('soon'), unpack(soonAdds)) end
+if #overdueAdds > 0 then
+  redis.call('ZADD', key('overdue'), unpack(overdueAdds))
+  overdueChanged = true
+end
+local states = {}
+for _, id in ipairs(ids) do
+  states[#states + 1] = id
+  states[#states + 1] = encodeHazard(hazards[id])
+end
 hsetAll(key('hazards'), states)
-overdueChanged = true
 writeCounts()
 local seq = redis.call('INCR', key('seq'))
-logEntry(seq, { cjson.encode({ type = 'overdue.tick', at = ARGV[3], hazardIds = ids }) })
+-- The rebuild replays the tick at this instant and checks it makes the same moves.
+local function jsonList(list)
+  local parts = {}
+  for i, text in ipairs(list) do parts[i] = cjson.encode(text) end
+  return '[' .. table.concat(parts, ',') .. ']'
+end
+local entry = '{"type":"overdue.tick","at":' .. cjson.encode(ARGV[3]) .. ',"hazardIds":' .. jsonList(overdueIds)
+if #soonIds > 0 then entry = entry .. ',"dueSoonIds":' .. jsonList(soonIds) end
+logEntry(seq, { entry .. '}' })
 publish(cfg, seq, seq, ARGV[1], {})
-return #ids
+return #soonIds + #overdueIds

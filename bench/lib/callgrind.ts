@@ -27,7 +27,10 @@ export async function callgrindRedis(): Promise<CallgrindRedis> {
   const port = 30_000 + Math.floor(Math.random() * 20_000)
   const proc = spawn(
     'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'out')}`, process.env.CALLGRIND_REDIS_SERVER ?? 'redis-server', '--port', String(port), '--save', '', '--dir', dir],
+    ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'out')}`, process.env.CALLGRIND_REDIS_SERVER ?? 'redis-server', '--port', String(port), '--save', '', '--dir', dir,
+      // As the Redis Lookout starts itself (server/store/redis-process.ts): counter hashes past 128
+      // fields as hash tables.
+      '--hash-max-ziplist-entries', '128'],
     { stdio: 'ignore' },
   )
   const exited = new Promise((resolve) => proc.once('exit', resolve))

@@ -1,6 +1,9 @@
 import fp from 'fastify-plugin'
 
-/** Every node runs the overdue tick; the script makes that safe (each hazard moves once). */
+/**
+ * Every node runs the deadline tick (due soon, overdue: tick.lua); the script makes that safe (each
+ * hazard moves once).
+ */
 export default fp(
   async (app) => {
     let running = false
@@ -9,9 +12,9 @@ export default fp(
       running = true
       try {
         const moved = await app.store.tick(app.clock())
-        if (moved) app.log.info({ moved }, 'hazards became overdue')
+        if (moved) app.log.info({ moved }, 'deadline tick moved hazards into due soon or overdue')
       } catch (err) {
-        app.log.warn({ err }, 'overdue tick failed')
+        app.log.warn({ err }, 'deadline tick failed')
       } finally {
         running = false
       }

@@ -131,7 +131,9 @@ async function replay(
       const [head] = entry.events
       if (head.type === 'overdue.tick') {
         const moves = head.hazardIds.length + (head.dueSoonIds?.length ?? 0)
-        const moved = await rebuilt.tick(Date.parse(head.at))
+        // With the due-soon time it was made with (none in a tick logged before there was one), so a
+        // change of the region's dueSoonDays replays as it happened.
+        const moved = await rebuilt.tick(Date.parse(head.at), head.dueSoonMs ?? -1)
         if (moved !== moves || (await rebuilt.currentSeq()) !== entry.seq) {
           return differs(entry.seq, `overdue.tick moved ${moves}`, `moved ${moved}`)
         }

@@ -26,7 +26,7 @@ const SCRIPTS = {
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     lkIngest(seqKey: string, cfg: string, asOf: string, ...items: string[]): Result<(string | number)[], Context>
-    lkTick(seqKey: string, nowMs: string, cfg: string, nowIso: string): Result<number, Context>
+    lkTick(seqKey: string, nowMs: string, cfg: string, nowIso: string, dueSoonMs: string): Result<number, Context>
     lkSnapshot(seqKey: string, day: string, year: string, dailyFields: string, feedLength: string, overdueLength: string): Result<string, Context>
   }
 }
@@ -87,7 +87,9 @@ export const EnterpriseSchema = Type.Object({
 })
 export type Enterprise = Static<typeof EnterpriseSchema>
 
-type LoggedEvent = AcceptedEvent | { type: 'overdue.tick'; at: string; hazardIds: string[]; dueSoonIds?: string[] }
+type LoggedEvent =
+  | AcceptedEvent
+  | { type: 'overdue.tick'; at: string; dueSoonMs?: number; hazardIds: string[]; dueSoonIds?: string[] }
 
 export interface LogEntry {
   seq: number
@@ -105,6 +107,7 @@ export class RegionStore {
   private readonly dedupeSeconds: number
   private readonly ingestCfg: string
   private readonly tickCfg: string
+  private readonly dueSoonMs: number
 
   constructor(
     readonly redis: Redis,
@@ -121,7 +124,8 @@ export class RegionStore {
       feedPublish: LIMITS.feedLength,
       overdueLength: LIMITS.overdueListLength,
     })
-    this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength, dueSoonMs: opts.dueSoonDays * 86_400_000 })
+    this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength })
+    this.dueSoonMs = opts.dueSoonDays * 86_400_000
   }
 
   /** Applies a checked batch in one script: all of it, or (on a state conflict) none of it. */
@@ -161,10 +165,11 @@ export class RegionStore {
 
   /**
    * Moves hazards whose deadline is near into due soon, and those whose deadline passed into overdue
-   * (tick.lua); returns how many moves it made.
+   * (tick.lua); returns how many moves it made. `dueSoonMs`: how long before its deadline a hazard
+   * is due soon (default the region's dueSoonDays; -1: no due-soon step, as before there was one).
    */
-  tick(nowMs: number): Promise<number> {
-    return this.redis.lkTick(this.keys.seq, String(nowMs), this.tickCfg, new Date(nowMs).toISOString())
+  tick(nowMs: number, dueSoonMs = this.dueSoonMs): Promise<number> {
+    return this.redis.lkTick(this.keys.seq, String(nowMs), this.tickCfg, new Date(nowMs).toISOString(), String(dueSoonMs))
   }
 
   /** The whole wall state for region day `day`, read atomically at one seq. */

@@ -212,11 +212,8 @@ test(
       title: `消防通道堵塞（期限${tag}）`,
       deadline,
     })
-    await postAsOther(server.url, [
-      report(ids.far, day(30)),
-      report(ids.soon, day(1)),
-      report(ids.late, day(-2)),
-    ])
+    const posted = await postAsOther(server.url, [report(ids.far, day(30)), report(ids.soon, day(1)), report(ids.late, day(-2))])
+    expect(posted.status, await posted.clone().text()).toBe(200)
     // The server's deadline tick runs every 100 ms in tests: wait until it has moved both.
     await expect
       .poll(async () => {

@@ -253,6 +253,18 @@ describe('due soon (临期)', () => {
     await app.close()
   })
 
+  test('two nodes ticking at once make each hazard due soon once', async () => {
+    const space = freshSpace()
+    const a = await appAt('2025-03-01T09:00:00+08:00', space)
+    const b = await appAt('2025-03-01T09:00:00+08:00', space)
+    await postOk(a.app, { events: Array.from({ length: 5 }, () => hazard({ deadline: '2025-03-03' })) })
+    const at = '2025-03-01T10:00:00+08:00'
+    const moved = await Promise.all([a.tickAt(at), b.tickAt(at), a.tickAt(at), b.tickAt(at)])
+    expect(moved.reduce((x, y) => x + y, 0)).toBe(5)
+    for (const node of [a.app, b.app]) expect(await dueSoon(node)).toBe(5)
+    await Promise.all([a.app.close(), b.app.close()])
+  })
+
   test("the region's dueSoonDays sets how early a hazard counts as due soon", async () => {
     const week = { ...region, region: { ...region.region, thresholds: { dueSoonDays: 7 } } }
     const { app, tickAt } = await appAt('2025-03-01T09:00:00+08:00', freshSpace(), week)

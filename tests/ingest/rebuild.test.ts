@@ -186,6 +186,33 @@ describe('rebuild check', () => {
     await app.close()
   })
 
+  test('deadline ticks replay as they happened: after a change of dueSoonDays, and from before there was a due-soon step', async () => {
+    const space = freshSpace()
+    const clock = fakeClock('2025-03-01T09:00:00+08:00')
+    const quiet = { redisUrl: redis.url, keyVariant: space, clock, config: { tickMs: 60_000 } }
+    const threeDays = await testApp(quiet)
+    const deadlines = ['2025-03-02', '2025-03-03', '2025-03-05', '2025-03-07', '2025-03-09', '2025-03-20']
+    await postOk(threeDays, { events: deadlines.map((deadline) => hazard({ deadline })) })
+    // A tick as the build before due soon made it: only the overdue step.
+    clock.set('2025-03-01T10:00:00+08:00')
+    await threeDays.store.tick(clock())
+    await threeDays.store.tick(clock(), -1)
+    clock.set('2025-03-03T09:00:00+08:00')
+    expect(await threeDays.store.tick(clock())).toBeGreaterThan(0)
+    await threeDays.close()
+
+    // The region's dueSoonDays goes from 3 to 7: later ticks move earlier.
+    const week = { ...region, region: { ...region.region, thresholds: { dueSoonDays: 7 } } }
+    const sevenDays = await testApp({ ...quiet, region: week })
+    clock.set('2025-03-04T09:00:00+08:00')
+    expect(await sevenDays.store.tick(clock())).toBeGreaterThan(0)
+    expect((await snapshot(sevenDays)).kpis).toMatchObject({ hazardsDueSoon: 3, hazardsOverdue: 2 })
+    await sevenDays.close()
+
+    for (const regionNow of [region, week])
+      expect((await check(space, { region: regionNow })).differences).toEqual([])
+  })
+
   test('a log entry the replay refuses is reported at its seq', async () => {
     const space = freshSpace()
     const app = await testApp({ redisUrl: redis.url, keyVariant: space })

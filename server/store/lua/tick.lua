@@ -2,12 +2,16 @@
 -- most dueSoonMs away, into the overdue gauges once it has passed. A running deadline sits in `due`,
 -- then in `soon`, then the hazard is in `overdue`. Safe on every node at once: a hazard leaves
 -- `due` or `soon` in the same atomic step, so only one tick moves it.
--- ARGV[1]: now in ms; ARGV[2]: JSON config { overdueLength, dueSoonMs }; ARGV[3]: now as ISO text (for the log)
+-- ARGV[1]: now in ms; ARGV[2]: JSON config { overdueLength }; ARGV[3]: now as ISO text (for the log);
+-- ARGV[4]: how long before its deadline a hazard is due soon, in ms (the region's dueSoonDays), or
+-- -1 for no due-soon step (the replay of a tick logged before there was one).
 -- Returns how many moves it made: into due soon, and into overdue.
 local cfg = cjson.decode(ARGV[2])
 local now = tonumber(ARGV[1])
+local dueSoonMs = tonumber(ARGV[4])
 -- Overdue once the deadline has passed (score < now): at the deadline instant itself it is not late yet.
-local leavingDue = redis.call('ZRANGEBYSCORE', key('due'), '-inf', string.format('%d', now + cfg.dueSoonMs), 'LIMIT', 0, 1000)
+local dueBound = dueSoonMs >= 0 and string.format('%d', now + dueSoonMs) or '(' .. ARGV[1]
+local leavingDue = redis.call('ZRANGEBYSCORE', key('due'), '-inf', dueBound, 'LIMIT', 0, 1000)
 local leavingSoon = redis.call('ZRANGEBYSCORE', key('soon'), '-inf', '(' .. ARGV[1], 'LIMIT', 0, 1000)
 if #leavingDue == 0 and #leavingSoon == 0 then return 0 end
 
@@ -58,13 +62,18 @@ end
 hsetAll(key('hazards'), states)
 writeCounts()
 local seq = redis.call('INCR', key('seq'))
--- The rebuild replays the tick at this instant and checks it makes the same moves.
+-- The rebuild replays the tick at this instant, with this due-soon time, and checks it makes the
+-- same moves.
 local function jsonList(list)
   local parts = {}
   for i, text in ipairs(list) do parts[i] = cjson.encode(text) end
   return '[' .. table.concat(parts, ',') .. ']'
 end
-local entry = '{"type":"overdue.tick","at":' .. cjson.encode(ARGV[3]) .. ',"hazardIds":' .. jsonList(overdueIds)
+-- Fields in the order cjson gave the entries logged before there was a due-soon step: with none,
+-- the replay of such an entry writes it byte for byte.
+local entry = '{"at":' .. cjson.encode(ARGV[3]) .. ',"type":"overdue.tick"'
+if dueSoonMs >= 0 then entry = entry .. ',"dueSoonMs":' .. string.format('%d', dueSoonMs) end
+entry = entry .. ',"hazardIds":' .. jsonList(overdueIds)
 if #soonIds > 0 then entry = entry .. ',"dueSoonIds":' .. jsonList(soonIds) end
 logEntry(seq, { entry .. '}' })
 publish(cfg, seq, seq, ARGV[1], {})

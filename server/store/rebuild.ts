@@ -108,8 +108,9 @@ function logDifference(prefix: string, seq: number, live: string, rebuilt: strin
 
 /**
  * Replays the live log from `after` up to `upTo` into `rebuilt`, each entry as it was applied: a
- * batch as one ingest, a deadline tick (due soon, overdue) at its logged instant. Stops at the first entry the replay
- * does not reproduce (after it every seq would be off, so nothing later could be compared).
+ * batch as one ingest, a deadline tick (due soon, overdue) at its logged instant. Stops at the first
+ * entry the replay does not reproduce (after it every seq would be off, so nothing later could be
+ * compared).
  */
 async function replay(
   live: RegionStore,

@@ -90,6 +90,8 @@ export class FeedHub {
   /** When the last delta was sent. */
   private sentAt = 0
   private fanningOut = false
+  /** A flush came due while a fan-out was still being written: it runs as soon as that ends. */
+  private flushDueAfterFanOut = false
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   private loading: Promise<void> | null = null
   /** Publishes that arrive while a snapshot is being read; applied after it. */
@@ -306,8 +308,12 @@ export class FeedHub {
   flush(): void {
     const view = this.view
     this.shortBy = 0
-    // The last delta is still going out: the changes since wait for the next flush.
-    if (this.fanningOut) return
+    // The last delta is still going out: the changes since follow as soon as it is out (waiting for
+    // the next tick would add up to a whole flushMs to their way to the screens).
+    if (this.fanningOut) {
+      this.flushDueAfterFanOut = true
+      return
+    }
     if (view && this.pending) {
       const wire = this.affordable(view, this.pending)
       if (wire) {
@@ -375,6 +381,10 @@ export class FeedHub {
       }
     } finally {
       this.fanningOut = false
+      if (this.flushDueAfterFanOut) {
+        this.flushDueAfterFanOut = false
+        this.flush()
+      }
     }
   }
 

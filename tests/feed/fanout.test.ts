@@ -101,3 +101,47 @@ test('deltas carry the headline numbers that changed only for a viewer that aske
   expect(later.deltas[0].kpis).toEqual(snapshot.kpis)
   for (const v of [plain, later]) v.ws.close()
 })
+
+test('changes made while a delta is still going out to many screens follow as soon as it is out, not a flush interval later', async () => {
+  const flushMs = 400
+  const node = await testApp({ redisUrl: redis.url, keyVariant: freshSpace(), hub: { flushMs } })
+  apps.push(node)
+  await listen(node)
+  // 600 screens whose sockets each take 1 ms to write a delta: a fan-out lasts ~600 ms, longer
+  // than flushMs, as one to thousands of real screens does on a busy node.
+  const sends: { seq: number; at: number }[][] = []
+  for (let i = 0; i < 600; i++) {
+    const mine: { seq: number; at: number }[] = []
+    sends.push(mine)
+    const socket = {
+      readyState: 1,
+      bufferedAmount: 0,
+      on() {},
+      ping() {},
+      close() {},
+      terminate() {},
+      send(data: Buffer | string) {
+        const m = /^\{"type":"delta","from":\d+,"seq":(\d+)/.exec(String(data))
+        if (!m) return
+        const until = Date.now() + 1
+        while (Date.now() < until);
+        mine.push({ seq: Number(m[1]), at: Date.now() })
+      },
+    }
+    node.feedHub.attach(socket as never)
+  }
+  const post = async (i: number) =>
+    expect((await node.inject({ method: 'POST', url: '/api/events', payload: mixedEvent(i) })).statusCode).toBe(200)
+  await post(1)
+  await eventually(() => sends[0].length === 1, 'the first delta going out')
+  await post(2) // arrives while the first delta is still being written
+  await eventually(() => sends[599].length === 2, 'the second delta out to every screen', 15_000)
+
+  const firstOut = sends[599][0].at // the last screen had the first delta
+  const secondStarted = sends[0][1].at
+  expect(sends[0].map((s) => s.seq)).toEqual([1, 2])
+  expect(firstOut - sends[0][0].at).toBeGreaterThan(flushMs) // the fan-out did outlast a flush interval
+  // The second went out right after the first, and still no sooner than flushMs after it began.
+  expect(secondStarted - firstOut).toBeLessThan(100)
+  expect(secondStarted - sends[0][0].at).toBeGreaterThanOrEqual(flushMs)
+})

@@ -314,6 +314,7 @@ export class FeedHub {
       this.flushDueAfterFanOut = true
       return
     }
+    this.flushDueAfterFanOut = false
     if (view && this.pending) {
       const wire = this.affordable(view, this.pending)
       if (wire) {
@@ -381,10 +382,11 @@ export class FeedHub {
       }
     } finally {
       this.fanningOut = false
-      if (this.flushDueAfterFanOut) {
-        this.flushDueAfterFanOut = false
-        this.flush()
-      }
+      // A turn of the event loop first: this slice's requests have waited SEND_SLICE_MS already.
+      if (this.flushDueAfterFanOut && !this.stopped)
+        setImmediate(() => {
+          if (this.flushDueAfterFanOut && !this.fanningOut && !this.stopped) this.flush()
+        })
     }
   }
 

@@ -3,6 +3,7 @@ import { Value } from 'typebox/value'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from './enums.ts'
 import { LIMITS } from './limits.ts'
 import { accidentGrade } from './accident.ts'
+import { deadlineMs, regionDay } from './time.ts'
 import type { RegionIndex } from './region.ts'
 
 // API contract v1: the events data-entry clients push. Defined once; the server validates with it,
@@ -260,6 +261,13 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
     const ruleErrors = eventRuleErrors(ev, opts.region, base)
     if (ev.at !== undefined && Date.parse(ev.at) > maxAt) {
       ruleErrors.push({ path: `${base}/at`, message: 'is in the future' })
+    }
+    // A deadline that passed before the hazard was found is a slip (a wrong year) that would top the
+    // leaders' overdue list. Only against a stated `at`: a hazard entered late without its found
+    // time (a ledger row) may be overdue already, and a retry must not be judged by a later clock.
+    const tz = opts.region.region.timeZone
+    if (ev.type === 'hazard.reported' && ev.at !== undefined && !ruleErrors.length && deadlineMs(ev.deadline, tz) <= Date.parse(ev.at)) {
+      ruleErrors.push({ path: `${base}/deadline`, message: `is before the hazard was reported (${regionDay(Date.parse(ev.at), tz)})` })
     }
     if (ruleErrors.length) return void details.push(...ruleErrors)
     accepted.push({ ...ev, at: ev.at ?? new Date(opts.now).toISOString() })

@@ -39,6 +39,13 @@ export function eventStream(seed: number, startMs: number) {
   /** Mostly stated by the client, sometimes left for the server to fill in (the caller's clock). */
   const at = () => (r.chance(0.8) ? { at: new Date(now - r.int(0, 3_600_000)).toISOString() } : {})
 
+  /**
+   * A deadline already passed (days < 0) was found before it and is entered late (a deadline before
+   * the stated found time is refused); `stated` is drawn either way, so the stream stays the same.
+   */
+  const foundBefore = (days: number, stated: ReturnType<typeof at>) =>
+    days < 0 ? { at: new Date(now + (days - 1) * 86_400_000).toISOString() } : stated
+
   function next(): LookoutEvent {
     const roll = r.next()
     if (roll < 0.3 || open.size === 0) {
@@ -66,7 +73,7 @@ export function eventStream(seed: number, startMs: number) {
         ...(r.chance(0.5)
           ? { source: r.pick(['routine', 'pre_holiday_sweep', 'special_campaign'] as const) }
           : {}),
-        ...at(),
+        ...foundBefore(days, at()),
       }
     }
     if (roll < 0.6) {

@@ -90,6 +90,18 @@ const badEvents: [string, () => object, string, RegExp][] = [
     'deadline',
     /not a real date/,
   ],
+  [
+    'deadline before the hazard was found (a wrong year would top the overdue list)',
+    () => hazard({ at: '2025-06-10T09:00:00+08:00', deadline: '2020-06-10' }),
+    'deadline',
+    /^is before the hazard was reported \(2025-06-10\)$/,
+  ],
+  [
+    'deadline before the stated found time',
+    () => hazard({ at: '2025-06-09T10:00:00+08:00', deadline: '2025-06-08' }),
+    'deadline',
+    /^is before the hazard was reported \(2025-06-09\)$/,
+  ],
   ['at without offset', () => inspection({ at: '2025-06-10T09:00:00' }), 'at', /with offset/],
   ['at in the future', () => inspection({ at: '2025-06-11T10:00:00+08:00' }), 'at', /in the future/],
   [

@@ -150,6 +150,7 @@ const en: typeof zh = {
     idChars: 'Only letters, digits and _ - : .',
     date: 'Enter a date',
     realDate: 'That date does not exist',
+    deadlinePast: 'Cannot be before the day it was found ({day})',
     dateTime: 'Enter a time',
     unknownTown: 'Unknown town',
     unknownDomain: 'Unknown domain',

@@ -146,6 +146,7 @@ export default {
     idChars: '只能包含字母、数字和 _ - : .',
     date: '请填写日期',
     realDate: '日期不存在',
+    deadlinePast: '整改期限不能早于发现日期（{day}）',
     dateTime: '请填写时间',
     unknownTown: '未知镇街',
     unknownDomain: '未知领域',

@@ -350,11 +350,12 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
         const field = d.path.split('/')[1] as ColumnKey
         const key: ColumnKey =
           field === 'at' && ev.type === 'hazard.status' && closedWhen ? 'closedAt' : field
+        const before = /^is before the hazard was reported \((\S+)\)$/.exec(d.message)
         issues.push({
           row: r.row,
           column: COLUMN_BY_KEY.has(key) ? headerOf(key) : '',
-          reason: `不符合事件格式：${d.message}`,
-          reasonEn: `${d.path} ${d.message}`,
+          reason: before ? `早于发现时间（${before[1]}）` : `不符合事件格式：${d.message}`,
+          reasonEn: before ? `the deadline is before the time found (${before[1]})` : `${d.path} ${d.message}`,
         })
       }
     }

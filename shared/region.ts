@@ -11,6 +11,9 @@ export const TownSchema = Type.Object(
   {
     code: Type.String({ pattern: '^[0-9A-Za-z]{6,12}$' }),
     ...Named,
+    /** Shorter names for the wall's tight places (tiles, ranking, ticker, lists); the full ones elsewhere. */
+    short: Type.Optional(Type.String({ minLength: 1, maxLength: 8 })),
+    shortEn: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
     /** Position [column, row] on the wall's schematic tile map. */
     tile: Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })]),
   },

@@ -17,7 +17,15 @@ export function useLabels() {
     english,
     regionName: () =>
       store.region ? (english.value ? store.region.region.nameEn : store.region.region.name) : '',
+    /** A town as the wall shows it: its short name where the region file gives one. */
     town(code: string | undefined): string {
+      if (!code) return ''
+      const t = store.townByCode.get(code)
+      if (!t) return code
+      return english.value ? (t.shortEn ?? t.nameEn) : (t.short ?? t.name)
+    },
+    /** A town's full name (a tooltip beside the short one). */
+    townFull(code: string | undefined): string {
       if (!code) return ''
       const t = store.townByCode.get(code)
       return t ? (english.value ? t.nameEn : t.name) : code

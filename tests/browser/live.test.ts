@@ -178,6 +178,23 @@ test(
       await expect
         .poll(() => page.locator('.wall-main').evaluate((e) => Number(getComputedStyle(e).opacity)))
         .toBeLessThan(0.5)
+      // The banner covers no counter's label or number, nor the clock and the feed status: a leader
+      // still reads what each number is and how old it is.
+      const box = (el: Element) => el.getBoundingClientRect().toJSON() as DOMRect
+      const bannerBox = await banner.evaluate(box)
+      const covered = await page
+        .locator('.kpi-label, .kpi-value, .feed-status, .wall-clock > *')
+        .evaluateAll(
+          (els, b) =>
+            els
+              .filter((e) => {
+                const r = e.getBoundingClientRect()
+                return Math.min(r.right, b.right) > Math.max(r.left, b.left) && Math.min(r.bottom, b.bottom) > Math.max(r.top, b.top)
+              })
+              .map((e) => e.className),
+          bannerBox,
+        )
+      expect(covered).toEqual([])
       await page.screenshot({ path: artifact('wall-offline-1920x1080-zh.png') })
     } finally {
       await server.start()

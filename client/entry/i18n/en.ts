@@ -63,7 +63,7 @@ const en: typeof zh = {
     optional: '(optional)',
     none: 'Not specified',
     choose: 'Choose…',
-    fixErrors: 'Fix the {n} marked problems first',
+    fixErrors: 'Fix the marked problem first | Fix the {n} marked problems first',
     chars: '{n}/{max}',
     fieldProblem: '{field}: {message}',
     storageFailed: 'This phone could not keep the submission ({reason}); keep the page open and try again.',

@@ -201,6 +201,11 @@ function isRealDate(text: string): boolean {
   return !Number.isNaN(ms) && !Number.isNaN(Date.parse(text)) && new Date(ms).toISOString().slice(0, 10) === day
 }
 
+/** The refusal of a deadline before the hazard's stated found time (its region day given). */
+export const deadlineBeforeFound = (day: string) => `is before the hazard was reported (${day})`
+/** Reads that refusal back: the day, or null for any other message (the entry page and import say it in their words). */
+export const DEADLINE_BEFORE_FOUND = /^is before the hazard was reported \((\S+)\)$/
+
 /** Region rules: the town, domain and industry must be the region's, the accident grade must agree. */
 export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''): ErrorDetail[] {
   const details: ErrorDetail[] = []
@@ -267,7 +272,7 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
     // time (a ledger row) may be overdue already, and a retry must not be judged by a later clock.
     const tz = opts.region.region.timeZone
     if (ev.type === 'hazard.reported' && ev.at !== undefined && !ruleErrors.length && deadlineMs(ev.deadline, tz) <= Date.parse(ev.at)) {
-      ruleErrors.push({ path: `${base}/deadline`, message: `is before the hazard was reported (${regionDay(Date.parse(ev.at), tz)})` })
+      ruleErrors.push({ path: `${base}/deadline`, message: deadlineBeforeFound(regionDay(Date.parse(ev.at), tz)) })
     }
     if (ruleErrors.length) return void details.push(...ruleErrors)
     accepted.push({ ...ev, at: ev.at ?? new Date(opts.now).toISOString() })

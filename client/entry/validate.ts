@@ -1,4 +1,4 @@
-import { eventRuleErrors, eventSchemaErrors, type ErrorDetail } from '../../shared/events.ts'
+import { DEADLINE_BEFORE_FOUND, eventRuleErrors, eventSchemaErrors, type ErrorDetail } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
 import { i18n } from './i18n/index.ts'
@@ -48,7 +48,7 @@ const RULES: [RegExp, string, (m: RegExpMatchArray, status: StatusLabel) => Reco
   [/characters of A-Z a-z 0-9/, 'messages.idChars', () => ({})],
   [/^must be an ISO date or date-time$/, 'messages.date', () => ({})],
   [/^is not a real date$/, 'messages.realDate', () => ({})],
-  [/^is before the hazard was reported \((\S+)\)$/, 'messages.deadlinePast', (m) => ({ day: m[1] })],
+  [DEADLINE_BEFORE_FOUND, 'messages.deadlinePast', (m) => ({ day: m[1] })],
   [/^must be an ISO 8601 date-time/, 'messages.dateTime', () => ({})],
   [/^unknown town /, 'messages.unknownTown', () => ({})],
   [/^unknown domain /, 'messages.unknownDomain', () => ({})],

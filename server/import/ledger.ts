@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import {
   checkEvents,
+  DEADLINE_BEFORE_FOUND,
   type AcceptedEvent,
   type HazardReported,
   type HazardStatusChanged,
@@ -341,16 +342,20 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
 
     const events: AcceptedEvent[] = []
     for (const ev of [reported, ...steps] as LookoutEvent[]) {
-      const checked = checkEvents(ev, { region, now, maxFutureMs: MAX_FUTURE_MS })
+      // A closing time standing in for the time found is no found time to hold the deadline
+      // against (a hazard closed late is ordinary history): checked without it, then given it.
+      const standIn = ev === reported && !foundWhen && ev.at !== undefined
+      const { at: _standIn, ...withoutAt } = ev
+      const checked = checkEvents(standIn ? withoutAt : ev, { region, now, maxFutureMs: MAX_FUTURE_MS })
       if (checked.ok) {
-        events.push(...checked.events)
+        events.push(...(standIn ? checked.events.map((e) => ({ ...e, at: ev.at! })) : checked.events))
         continue
       }
       for (const d of checked.details) {
         const field = d.path.split('/')[1] as ColumnKey
         const key: ColumnKey =
           field === 'at' && ev.type === 'hazard.status' && closedWhen ? 'closedAt' : field
-        const before = /^is before the hazard was reported \((\S+)\)$/.exec(d.message)
+        const before = DEADLINE_BEFORE_FOUND.exec(d.message)
         issues.push({
           row: r.row,
           column: COLUMN_BY_KEY.has(key) ? headerOf(key) : '',

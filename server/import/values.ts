@@ -24,12 +24,15 @@ export function cellText(cell: CellValue): string {
 
 const key = (text: string) => text.replace(/\s+/g, '').toLowerCase()
 
-/** Town by code, Chinese name, English name, or name without its 镇/街道/乡 (when that is unambiguous). */
+/**
+ * Town by code, Chinese or English name, the short names the wall shows, or name without its
+ * 镇/街道/乡 (when that is unambiguous).
+ */
 export function townLookup(region: RegionIndex): (cell: CellValue) => Read<Town> {
   const byName = new Map<string, Town>()
   const short = new Map<string, Town[]>()
   for (const t of region.region.towns) {
-    for (const name of [t.code, t.name, t.nameEn]) byName.set(key(name), t)
+    for (const name of [t.code, t.name, t.nameEn, t.short, t.shortEn]) if (name) byName.set(key(name), t)
     const stem = t.name.replace(/(街道|镇|乡)$/, '')
     if (stem !== t.name) short.set(stem, [...(short.get(stem) ?? []), t])
   }

@@ -169,3 +169,16 @@ test('a good row next to the example row of the template: the example is skipped
     expect.objectContaining({ row: 2, column: '隐患编号', reason: '模板示例行，未导入' }),
   ])
 })
+
+test('a deadline is held against the time found only: a row closed late with no time found is imported, a short name (经开区) is a town', async () => {
+  const done = await importOk(
+    app,
+    utf8Csv([
+      row({ 发现时间: null, 整改期限: '2025-06-01', 整改状态: '已销号', 销号时间: '2025-06-05 09:00' }),
+      row({ 所属镇街: '经开区' }),
+    ]),
+  )
+  expect(done.rowsApplied).toBe(2)
+  const s = await snapshot(app)
+  expect(s.byTown.find((t) => t.town === '321283EDZ')?.open).toBe(1)
+})

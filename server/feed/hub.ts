@@ -382,10 +382,13 @@ export class FeedHub {
       }
     } finally {
       this.fanningOut = false
-      // A turn of the event loop first: this slice's requests have waited SEND_SLICE_MS already.
+      // A turn of the event loop first (this slice's requests have waited SEND_SLICE_MS already),
+      // then through the flush loop, which counts the next flushMs from this one.
       if (this.flushDueAfterFanOut && !this.stopped)
         setImmediate(() => {
-          if (this.flushDueAfterFanOut && !this.fanningOut && !this.stopped) this.flush()
+          if (!this.flushDueAfterFanOut || this.fanningOut || this.stopped) return
+          clearTimeout(this.flushTimer)
+          this.flushLoop()
         })
     }
   }

@@ -180,6 +180,8 @@ test(
   'the accident form shows the Decree 493 grade as the figures are typed',
   async () => {
     const { page } = await phonePage()
+    // The phone's clock, fixed: the form is opened 5 minutes ago, submitted 2 minutes ago.
+    await page.clock.setFixedTime(new Date(Date.now() - 5 * 60_000))
     await showTab(page, 'accident')
     const grade = page.locator('[data-derived-grade]')
     expect(await grade.getAttribute('data-grade')).toBe('general')
@@ -197,12 +199,16 @@ test(
 
     await page.selectOption('[data-field="town"] select', TOWN)
     await page.selectOption('[data-field="domain"] select', 'production')
+    const submittedAt = new Date(Date.now() - 2 * 60_000)
+    await page.clock.setFixedTime(submittedAt)
     await page.locator('[data-form="accident.reported"] button[type="submit"]').click()
     await page.locator('.history-item[data-outcome="applied"]').waitFor()
     const logged = (await serverLog(server.url)).filter(
       (e) => e.type === 'accident.reported' && e.town === TOWN,
     )
     expect(logged.at(-1)).toMatchObject({ deaths: 0, seriousInjuries: 1, directLossYuan: 120_000 })
+    // The time left as it was means "now": when it was submitted, not when the form was opened.
+    expect(logged.at(-1)?.at).toBe(submittedAt.toISOString())
     await page.context().close()
   },
   SLOW,
@@ -252,6 +258,44 @@ test(
 )
 
 test(
+  'a search matching more hazards than the picker shows says so; a hazard picked low in the list comes into view',
+  async () => {
+    const tag = `many${Date.now().toString(36)}`
+    const events: LookoutEvent[] = Array.from({ length: 31 }, (_, i) => ({
+      id: newId('many'),
+      type: 'hazard.reported',
+      hazardId: `hz-many-${tag}-${i}`,
+      town: TOWN,
+      domain: 'fire',
+      grade: 'general',
+      title: `灭火器过期 ${tag} ${i}`,
+      deadline: '2099-01-01',
+    }))
+    expect((await postAsOther(server.url, events)).status).toBe(200)
+    const { page, errors } = await phonePage()
+    await showTab(page, 'status')
+    const search = page.locator('input[type="search"]')
+    const more = page.locator('[data-list-more]')
+    await search.fill(tag)
+    await expect(more.innerText()).resolves.toBe('只显示前 30 条：输入关键词查找其他')
+    expect(await page.locator('.pick-card').count()).toBe(30)
+    await search.fill(`${tag} 1`) // 1 and 10–19: all shown, nothing said
+    await expect.poll(() => page.locator('.pick-card').count()).toBe(11)
+    expect(await more.count()).toBe(0)
+
+    await search.fill(tag)
+    await expect.poll(() => page.locator('.pick-card').count()).toBe(30)
+    await page.locator('.pick-card').last().click()
+    const card = await page.locator('.picked').evaluate((e) => e.getBoundingClientRect().toJSON() as DOMRect)
+    expect(card.top).toBeGreaterThanOrEqual(0)
+    expect(card.top).toBeLessThan(844 / 2)
+    expect(errors).toEqual([])
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
   'a rectifying hazard offers only "awaiting acceptance"; a move queued offline counts for the next one',
   async () => {
     const hazardId = `hz-moves-${Date.now().toString(36)}`
@@ -283,8 +327,16 @@ test(
     await page.locator('[data-form="hazard.status"] textarea').fill('已更换应急灯')
     await page.locator('[data-form="hazard.status"] button[type="submit"]').click()
     await page.locator('.outbox-status[data-pending="1"]').waitFor()
+    const submitted = page.locator('[data-form="hazard.status"] .submit-ok')
+    expect(await submitted.count()).toBe(1)
     await page.locator(`.pick-card[data-hazard="${hazardId}"]`).click()
     expect(await radios()).toEqual(['closed', 'rectifying'])
+    // The next report started: "submitted" no longer shows; going back to rectifying is named
+    // for what it is, the acceptance failing.
+    expect(await submitted.count()).toBe(0)
+    await expect(
+      page.locator('[data-field="status"] label', { has: page.locator('input[value="rectifying"]') }).innerText(),
+    ).resolves.toBe('验收不通过，退回整改')
     await page.context().setOffline(false)
     await page.locator('.outbox-status[data-pending="0"]').waitFor()
     const moves = (await serverLog(server.url)).filter(

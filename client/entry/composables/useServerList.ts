@@ -50,6 +50,8 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
   const savedAt = ref<number | null>(null)
   /** The search text the shown saved list answers ('' for all of it). */
   const savedSearch = ref('')
+  /** More matched than are shown: the page says so, so nobody takes the list for all of them. */
+  const more = ref(false)
   let timer: ReturnType<typeof setTimeout> | undefined
   let latest = 0
 
@@ -60,9 +62,11 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
     const limit = opts.limit ?? LIMIT
     loading.value = true
     try {
-      const list = await opts.fetch({ towns, q, limit: q.trim() ? limit : SAVED }, settings.token)
+      // A search asks for one more than it shows, to know whether there are more.
+      const list = await opts.fetch({ towns, q, limit: q.trim() ? limit + 1 : SAVED }, settings.token)
       if (ask !== latest) return // a newer search answered first
       items.value = list.slice(0, limit)
+      more.value = list.length > limit
       error.value = ''
       offline.value = false
       savedAt.value = null
@@ -82,7 +86,9 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       const cached = err instanceof ApiError ? null : readCache<T>(opts.cacheKey, towns)
       if (cached) {
         const text = searchText(q)
-        items.value = (text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items).slice(0, limit)
+        const found = text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items
+        items.value = found.slice(0, limit)
+        more.value = found.length > limit
         savedAt.value = cached.savedAt
         savedSearch.value = text
         error.value = ''
@@ -105,5 +111,5 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
   watch(() => `${settings.myTowns.join(',')}|${settings.token}`, load)
   onBeforeUnmount(() => clearTimeout(timer))
 
-  return { items, loading, error, offline, savedAt, savedSearch, load }
+  return { items, loading, error, offline, savedAt, savedSearch, more, load }
 }

@@ -58,5 +58,10 @@ export function useSubmit() {
     }
   }
 
-  return { errors, saving, lastId, failure, submit }
+  /** The reporter started on the next one: "submitted" no longer describes what the form shows. */
+  function edited(): void {
+    lastId.value = ''
+  }
+
+  return { errors, saving, lastId, failure, submit, edited }
 }

@@ -107,6 +107,7 @@ const en: typeof zh = {
     offline: 'No network: cannot search the {list} now; try again when online',
     offlineKept: 'No network: cannot search the {list} now; below is the list loaded before',
     failed: 'Could not load the {list}: {reason}',
+    more: 'Showing the first {n}: type to find the others',
     change: 'Pick another',
   },
   status: {
@@ -118,6 +119,7 @@ const en: typeof zh = {
     deadline: 'Due {date}',
     overdue: 'Overdue',
     dueSoon: 'Due soon',
+    failedAcceptance: 'Failed acceptance: back to rectifying',
     noMoves: 'This hazard has no next status to choose',
     notePlaceholder: 'e.g. cleared, to be re-checked',
   },

@@ -103,6 +103,7 @@ export default {
     offline: '无网络：暂时无法查找{list}，请联网后再试',
     offlineKept: '无网络：暂时无法查找{list}，下面是之前载入的列表',
     failed: '{list}列表载入失败：{reason}',
+    more: '只显示前 {n} 条：输入关键词查找其他',
     change: '重新选择',
   },
   status: {
@@ -114,6 +115,7 @@ export default {
     deadline: '期限 {date}',
     overdue: '已逾期',
     dueSoon: '临期',
+    failedAcceptance: '验收不通过，退回整改',
     noMoves: '该隐患没有可选的下一状态',
     notePlaceholder: '例如：已清理，待复查',
   },

@@ -241,6 +241,15 @@ test(
       'grade--alarm',
     )
     await expect.poll(() => page.locator('.tick').first().getAttribute('data-type')).toBe('accident.reported')
+    // The ticker line leads with its town, grade and toll, which a long title cannot push out of view.
+    const tick = page.locator('.tick').first()
+    expect(await tick.locator('.tick-main').textContent()).toBe('较大 · 死亡 3 人')
+    const [line, toll] = await Promise.all(
+      [tick.locator('.tick-text'), tick.locator('.tick-main')].map((l) =>
+        l.evaluate((e) => e.getBoundingClientRect().right),
+      ),
+    )
+    expect(toll).toBeLessThanOrEqual(line)
     expect(errors).toEqual([])
     await page.close()
   },

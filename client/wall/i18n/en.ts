@@ -83,7 +83,9 @@ const en: typeof zh = {
       enterprise_work: 'Work state',
     },
     inspection: 'no hazards found | 1 hazard found | {n} hazards found',
-    accident: '{deaths} dead · {injuries} seriously injured',
+    deaths: '{n} dead',
+    injuries: '{n} seriously injured',
+    noCasualties: 'no casualties',
     noCheck: 'no pre-resumption check',
   },
   accidents: {

@@ -84,7 +84,9 @@ export default {
     },
     /** The English form has plural variants (none | one | many); Chinese needs one. */
     inspection: '发现隐患 {n} 处',
-    accident: '死亡 {deaths} 人 · 重伤 {injuries} 人',
+    deaths: '死亡 {n} 人',
+    injuries: '重伤 {n} 人',
+    noCasualties: '无人员伤亡',
     noCheck: '未经复工前检查',
   },
   accidents: {

@@ -17,6 +17,11 @@ export const LIMITS = {
    * high rates, in every delta.
    */
   feedLength: 12,
+  /**
+   * An event that happened longer ago than this when applied (a ledger's history, the demo's
+   * backfill) gets no ticker line: the ticker shows what is happening now.
+   */
+  feedMaxAgeMs: 24 * 3_600_000,
   /** Oldest overdue hazards the wall lists. */
   overdueListLength: 20,
   /** Days in the found-vs-closed trend. */

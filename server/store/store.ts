@@ -122,6 +122,7 @@ export class RegionStore {
       feedKeep: LIMITS.feedLength * 2,
       // A wall keeps the newest feedLength items: a publish carries no more, however big the batch.
       feedPublish: LIMITS.feedLength,
+      feedMaxAgeMs: LIMITS.feedMaxAgeMs,
       overdueLength: LIMITS.overdueListLength,
     })
     this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength })

@@ -142,3 +142,17 @@ test('GET /healthz and /readyz answer while Redis is up', async () => {
   expect(ready.statusCode).toBe(200)
   expect(ready.json()).toEqual({ ok: true })
 })
+
+test('an event from more than a day before it is applied (a ledger of history) counts everywhere but takes no ticker line', async () => {
+  const before = (await snapshot(app)).feed.map((f) => f.seq)
+  const old = hazard({ at: '2025-05-03T01:59:59.000Z', deadline: '2025-05-20' }) // a day and a second before
+  const recent = hazard({ at: '2025-05-04T02:00:00.000Z', deadline: '2025-05-20' }) // exactly a day
+  const found = (await snapshot(app)).kpis.hazardsFoundYtd
+  const reply = await postOk(app, { events: [old, recent] })
+  const s = await snapshot(app)
+  expect(s.kpis.hazardsFoundYtd).toBe(found + 2)
+  expect(s.feed.filter((f) => !before.includes(f.seq)).map((f) => f.hazardId)).toEqual([recent.hazardId])
+  // A batch of history alone leaves the ticker as it was.
+  await postOk(app, { events: [hazard({ at: '2025-04-01T00:00:00.000Z', deadline: '2025-05-20' })] })
+  expect((await snapshot(app)).feed[0].seq).toBe(reply.seq)
+})

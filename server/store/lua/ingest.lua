@@ -1,5 +1,5 @@
 -- Applies a checked batch atomically and exactly once (DESIGN.md guarantees 1 and 2).
--- ARGV[1]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, overdueLength }
+-- ARGV[1]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, feedMaxAgeMs, overdueLength }
 -- ARGV[2]: the apply time in ms (asOf)
 -- ARGV[3]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
 -- ARGV[3 + i]: event i exactly as logged (JSON)
@@ -296,7 +296,9 @@ for i, it in ipairs(items) do
     logged[#logged + 1] = it.raw
     local extra = { seq = it.seq, index = i }
     appliers[e.type](e, it, extra)
-    feedExtras[#feedExtras + 1] = extra
+    -- The ticker is what is happening now: an event from longer ago (a ledger's history, a backfill)
+    -- counts everywhere else but takes no ticker line from the live ones.
+    if tonumber(it.atMs) >= tonumber(asOf) - cfg.feedMaxAgeMs then feedExtras[#feedExtras + 1] = extra end
   end
 end
 
@@ -344,8 +346,10 @@ if seq >= first then
   -- first, so the newest ends at the head); the publish carries the newest feedPublish.
   local pushed = {}
   for j = math.max(1, #feedExtras - cfg.feedKeep + 1), #feedExtras do pushed[#pushed + 1] = feedLine(feedExtras[j]) end
-  redis.call('LPUSH', key('feed'), unpack(pushed))
-  redis.call('LTRIM', key('feed'), 0, cfg.feedKeep - 1)
+  if #pushed > 0 then
+    redis.call('LPUSH', key('feed'), unpack(pushed))
+    redis.call('LTRIM', key('feed'), 0, cfg.feedKeep - 1)
+  end
   local feed = {}
   for j = #pushed, math.max(1, #pushed - cfg.feedPublish + 1), -1 do feed[#feed + 1] = pushed[j] end
   publish(cfg, first, seq, asOf, feed)

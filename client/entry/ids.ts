@@ -16,7 +16,7 @@ export function newEventId(): string {
   return `entry-${uuid()}`
 }
 
-/** A new hazard's, inspection's or accident's id: readable prefix and day, random tail. */
-export function newEntityId(prefix: 'hz' | 'insp' | 'acc', day: string): string {
+/** A new hazard's, inspection's, accident's or enterprise's id: readable prefix and day, random tail. */
+export function newEntityId(prefix: 'hz' | 'insp' | 'acc' | 'ent', day: string): string {
   return `${prefix}-${day.replaceAll('-', '')}-${uuid().slice(0, 8)}`
 }

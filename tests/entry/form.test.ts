@@ -451,6 +451,54 @@ test(
 )
 
 test(
+  'an enterprise the list lacks is registered from the enterprise tab, then found, picked and reported resumed',
+  async () => {
+    const name = `泰兴新发现机械厂${Date.now().toString(36)}`
+    const { page, errors } = await phonePage()
+    await showTab(page, 'enterprise')
+    const work = page.locator('[data-form="enterprise.work"]')
+    await work.locator('input[type="search"]').fill(name)
+    await work.locator('[data-list-empty]').waitFor()
+    await page.locator('[data-action="register"]').click()
+    const form = page.locator('[data-form="enterprise.registered"]')
+    // The name searched for is filled in; the risk level must be chosen.
+    expect(await form.locator('[data-field="name"] input').inputValue()).toBe(name)
+    await form.locator('[data-field="town"] select').selectOption(TOWN)
+    await form.locator('[data-field="domain"] select').selectOption('production')
+    await form.locator('button[type="submit"]').click()
+    await expect(form.locator('[data-error-for="riskLevel"]').innerText()).resolves.toContain('必填')
+    await form.locator('[data-field="riskLevel"] input[value="significant"]').check({ force: true })
+    await form.locator('button[type="submit"]').click()
+    await expect(page.locator('[data-registered]').innerText()).resolves.toContain(name)
+
+    // Once the server has it, the search shows its card: picked and reported resumed with the check.
+    const card = work.locator('.pick-card')
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1)
+    await card.click()
+    await work.locator('[data-field="state"] input[value="resumed"]').check({ force: true })
+    await work.locator('[data-field="preCheckDone"] input').check()
+    await work.locator('button[type="submit"]').click()
+    await page.locator('.outbox-status[data-pending="0"]').waitFor()
+    await expect
+      .poll(async () => (await serverLog(server.url)).filter((e) => 'name' in e && e.name === name).length)
+      .toBe(1)
+    const log = await serverLog(server.url)
+    const registered = log.find((e) => e.type === 'enterprise.registered' && e.name === name)
+    expect(registered).toMatchObject({ town: TOWN, domain: 'production', riskLevel: 'significant' })
+    await expect
+      .poll(async () =>
+        (await serverLog(server.url)).some(
+          (e) => e.type === 'enterprise.work' && e.enterpriseId === registered?.enterpriseId,
+        ),
+      )
+      .toBe(true)
+    expect(errors).toEqual([])
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
   'English on the switch, remembered after a reload; field errors follow the language',
   async () => {
     const { page } = await phonePage()

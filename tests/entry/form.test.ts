@@ -492,6 +492,13 @@ test(
         ),
       )
       .toBe(true)
+    // Picked again, it is offered stopping; choosing resumed again is questioned, not silently sent.
+    await expect.poll(() => card.locator('[data-work]').innerText()).toBe('复工')
+    await card.click()
+    expect(await work.locator('[data-field="state"] input[value="stopped"]').isChecked()).toBe(true)
+    expect(await work.locator('[data-same-state]').count()).toBe(0)
+    await work.locator('[data-field="state"] input[value="resumed"]').check({ force: true })
+    await expect(work.locator('[data-same-state]').innerText()).resolves.toContain('已是复工状态')
     expect(errors).toEqual([])
     await page.context().close()
   },

@@ -147,6 +147,7 @@ const en: typeof zh = {
     registerTitle: 'Register a new enterprise',
     registerCancel: 'Cancel registering',
     registeredNotice: 'Registration of "{name}" submitted: once the server has it, pick it above to report it stopped or resumed.',
+    sameState: 'This enterprise is already {state}: report it again?',
     preCheckHint: 'Resuming work should follow a safety check.',
   },
   messages: {

@@ -143,6 +143,7 @@ export default {
     registerTitle: '登记新企业',
     registerCancel: '取消登记',
     registeredNotice: '已提交登记「{name}」：服务器收到后即可在上方选中它，报停工或复工。',
+    sameState: '该企业当前已是{state}状态：确认是再次报告吗？',
     preCheckHint: '复工前应先完成安全检查。',
   },
   messages: {

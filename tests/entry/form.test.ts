@@ -485,11 +485,10 @@ test(
     const log = await serverLog(server.url)
     const registered = log.find((e) => e.type === 'enterprise.registered' && e.name === name)
     expect(registered).toMatchObject({ town: TOWN, domain: 'production', riskLevel: 'significant' })
+    const registeredId = registered?.type === 'enterprise.registered' ? registered.enterpriseId : ''
     await expect
       .poll(async () =>
-        (await serverLog(server.url)).some(
-          (e) => e.type === 'enterprise.work' && e.enterpriseId === registered?.enterpriseId,
-        ),
+        (await serverLog(server.url)).some((e) => e.type === 'enterprise.work' && e.enterpriseId === registeredId),
       )
       .toBe(true)
     // Picked again, it is offered stopping; choosing resumed again is questioned, not silently sent.

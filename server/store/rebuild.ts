@@ -142,9 +142,15 @@ async function replay(
         const events = entry.events as AcceptedEvent[]
         // Every logged event was applied. One logged twice was resent after its dedupe memory
         // expired (DEDUPE_DAYS) and counted again live; forget it here too so the replay does the same.
-        const asOf = Date.parse(events[events.length - 1].at)
+        // Applied when it was logged to be (the ticker's horizon is judged against it); an entry
+        // logged before that was kept: at its last event, and logged without it again.
+        const asOf = entry.appliedAt ?? Date.parse(events[events.length - 1].at)
         await rebuilt.forgetEvents(events.map((e) => e.id), asOf)
-        const outcome = await rebuilt.ingest(events.map((e) => prepareEvent(e, timeZone)), asOf)
+        const outcome = await rebuilt.ingest(
+          events.map((e) => prepareEvent(e, timeZone)),
+          asOf,
+          { logAppliedAt: entry.appliedAt !== undefined },
+        )
         const firstSeq = entry.seq - events.length + 1
         if (!outcome.ok) {
           return differs(firstSeq + outcome.index, 'applied', `refused: ${outcome.field} ${outcome.reason}`)

@@ -100,12 +100,16 @@ export interface LogEntry {
 export interface LogBatch {
   seq: number
   events: LoggedEvent[]
+  /** When the batch was applied (ms); absent in entries logged before it was kept, and in ticks. */
+  appliedAt?: number
 }
 
 export class RegionStore {
   readonly keys: ReturnType<typeof regionKeys>
   private readonly dedupeSeconds: number
   private readonly ingestCfg: string
+  /** The same, for replaying an entry logged without its apply time: logged without it again. */
+  private readonly ingestCfgNoAppliedAt: string
   private readonly tickCfg: string
   private readonly dueSoonMs: number
 
@@ -125,13 +129,18 @@ export class RegionStore {
       feedMaxAgeMs: LIMITS.feedMaxAgeMs,
       overdueLength: LIMITS.overdueListLength,
     })
+    this.ingestCfgNoAppliedAt = JSON.stringify({ ...JSON.parse(this.ingestCfg), logAppliedAt: false })
     this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength })
     this.dueSoonMs = opts.dueSoonDays * 86_400_000
   }
 
-  /** Applies a checked batch in one script: all of it, or (on a state conflict) none of it. */
-  async ingest(items: PreparedEvent[], nowMs: number): Promise<IngestOutcome> {
-    const reply = await this.redis.lkIngest(this.keys.seq, this.ingestCfg, String(nowMs), ...ingestArgs(items))
+  /**
+   * Applies a checked batch in one script: all of it, or (on a state conflict) none of it. `nowMs`
+   * is logged with it, unless a replay says `logAppliedAt: false`.
+   */
+  async ingest(items: PreparedEvent[], nowMs: number, opts: { logAppliedAt?: boolean } = {}): Promise<IngestOutcome> {
+    const cfg = opts.logAppliedAt === false ? this.ingestCfgNoAppliedAt : this.ingestCfg
+    const reply = await this.redis.lkIngest(this.keys.seq, cfg, String(nowMs), ...ingestArgs(items))
     if (reply[0] === 'conflict') {
       return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason: String(reply[3]) }
     }
@@ -294,11 +303,15 @@ export class RegionStore {
    */
   async readLogBatches(after: number, limit: number): Promise<LogBatch[]> {
     const rows = await this.redis.xrange(this.keys.log, `${after + 1}-0`, '+', 'COUNT', limit)
-    return rows.map(([id, fields]) => ({
-      seq: Number(id.split('-')[0]),
-      // fields: 'e', event, 'e', event...
-      events: fields.filter((_, i) => i % 2 === 1).map((json) => JSON.parse(json) as LoggedEvent),
-    }))
+    return rows.map(([id, fields]) => {
+      // fields: 'a', apply time (ms; not in every entry), then 'e', event, 'e', event...
+      const batch: LogBatch = { seq: Number(id.split('-')[0]), events: [] }
+      for (let i = 0; i < fields.length; i += 2) {
+        if (fields[i] === 'a') batch.appliedAt = Number(fields[i + 1])
+        else batch.events.push(JSON.parse(fields[i + 1]) as LoggedEvent)
+      }
+      return batch
+    })
   }
 
   /** Up to `limit` logged events after seq `after`, oldest first, each with its seq. */

@@ -10,7 +10,8 @@ import { regionPrefix } from '../../server/store/keys.ts'
 import { isSpaceKey, rebuildCheck, type RebuildCheckOptions } from '../../server/store/rebuild.ts'
 import { RegionStore, defineScripts } from '../../server/store/store.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
-import { enterprise, hazard, inspection, post, postOk, snapshot, work } from './fixtures.ts'
+import { accident, enterprise, hazard, inspection, post, postOk, snapshot, work } from './fixtures.ts'
+import { prepareEvent } from '../../server/ingest/prepare.ts'
 import { eventStream } from './stream.ts'
 
 // "The log is the truth" (DESIGN.md guarantee 4): replaying the log into fresh keys gives exactly the
@@ -211,6 +212,21 @@ describe('rebuild check', () => {
 
     for (const regionNow of [region, week])
       expect((await check(space, { region: regionNow })).differences).toEqual([])
+  })
+
+  test('a batch replays as judged when it was applied: history gets no ticker line in the rebuild either; an entry logged without its apply time replays as it was', async () => {
+    const space = freshSpace()
+    const clock = fakeClock('2025-05-04T10:00:00+08:00')
+    const app = await testApp({ redisUrl: redis.url, keyVariant: space, clock, config: { tickMs: 600_000 } })
+    await postOk(app, { events: [hazard({ at: '2025-05-04T01:00:00.000Z', deadline: '2025-05-20' })] })
+    // An accident typed as two days ago (a phone's outbox sending late, a ledger): no ticker line.
+    await postOk(app, { events: [accident({ at: '2025-05-02T01:00:00.000Z' })] })
+    expect((await snapshot(app)).feed.map((f) => f.type)).toEqual(['hazard.reported'])
+    // An entry as a build from before apply times were logged wrote it.
+    const older = { ...inspection(), at: '2025-05-04T01:30:00.000Z' }
+    await app.store.ingest([prepareEvent(older, region.region.timeZone)], clock(), { logAppliedAt: false })
+    await app.close()
+    expect((await check(space)).differences).toEqual([])
   })
 
   test('a log entry the replay refuses is reported at its seq', async () => {

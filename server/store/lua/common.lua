@@ -180,8 +180,14 @@ end
 -- `e` field of the entry `<lastSeq>-1`. One entry per batch: one call, not one per event, and a replay
 -- of the entry reproduces the batch as it was applied. (Fields, not one JSON array: joining 500
 -- events into one string cost Lua more than the rest of the log.)
-local function logEntry(lastSeq, events)
+-- `appliedAt` (ms), when given, goes first as the field `a`: what the batch was judged against
+-- (the ticker's horizon), for a replay to judge it the same.
+local function logEntry(lastSeq, events, appliedAt)
   local args = { key('log'), string.format('%d-1', lastSeq) }
+  if appliedAt then
+    args[3] = 'a'
+    args[4] = appliedAt
+  end
   for _, json in ipairs(events) do
     args[#args + 1] = 'e'
     args[#args + 1] = json

@@ -1,5 +1,5 @@
 -- Applies a checked batch atomically and exactly once (DESIGN.md guarantees 1 and 2).
--- ARGV[1]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, feedMaxAgeMs, overdueLength }
+-- ARGV[1]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, feedMaxAgeMs, overdueLength, logAppliedAt? }
 -- ARGV[2]: the apply time in ms (asOf)
 -- ARGV[3]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
 -- ARGV[3 + i]: event i exactly as logged (JSON)
@@ -327,7 +327,8 @@ end
 
 if seq >= first then
   redis.call('SET', key('seq'), seq)
-  logEntry(seq, logged)
+  -- The apply time is logged unless the replay of an entry logged without it asks not to.
+  logEntry(seq, logged, cfg.logAppliedAt ~= false and asOf or nil)
   for j = 1, #fresh, SLICE do redis.call('SADD', seenKey, unpack(fresh, j, math.min(j + SLICE - 1, #fresh))) end
   -- Gone two periods after its own began, by the same clock as asOf (relative, as Redis's may differ).
   redis.call('EXPIRE', seenKey, math.ceil((period + 2) * cfg.dedupeSeconds - tonumber(asOf) / 1000))

@@ -230,7 +230,11 @@ test(
       title: `消防通道堵塞（期限${tag}）`,
       deadline,
     })
-    const posted = await postAsOther(server.url, [report(ids.far, day(30)), report(ids.soon, day(1)), report(ids.late, day(-2))])
+    const posted = await postAsOther(server.url, [
+      report(ids.far, day(30)),
+      report(ids.soon, day(1)),
+      report(ids.late, day(-2)),
+    ])
     expect(posted.status, await posted.clone().text()).toBe(200)
     // The server's deadline tick runs every 100 ms in tests: wait until it has moved both.
     await expect
@@ -277,6 +281,7 @@ test(
     const search = page.locator('input[type="search"]')
     const more = page.locator('[data-list-more]')
     await search.fill(tag)
+    await expect.poll(() => page.locator('.pick-card').first().innerText()).toContain(tag)
     await expect(more.innerText()).resolves.toBe('只显示前 30 条：输入关键词查找其他')
     expect(await page.locator('.pick-card').count()).toBe(30)
     await search.fill(`${tag} 1`) // 1 and 10–19: all shown, nothing said
@@ -286,9 +291,12 @@ test(
     await search.fill(tag)
     await expect.poll(() => page.locator('.pick-card').count()).toBe(30)
     await page.locator('.pick-card').last().click()
-    const card = await page.locator('.picked').evaluate((e) => e.getBoundingClientRect().toJSON() as DOMRect)
-    expect(card.top).toBeGreaterThanOrEqual(0)
-    expect(card.top).toBeLessThan(844 / 2)
+    // In view, below the sticky outbox bar, in the upper half of the screen.
+    const box = (selector: string) =>
+      page.locator(selector).evaluate((e) => e.getBoundingClientRect().toJSON() as DOMRect)
+    const [card, bar] = [await box('.picked'), await box('.outbox-status')]
+    expect(card.top).toBeGreaterThanOrEqual(bar.bottom)
+    expect(card.top).toBeLessThan(page.viewportSize()!.height / 2)
     expect(errors).toEqual([])
     await page.context().close()
   },
@@ -335,7 +343,9 @@ test(
     // for what it is, the acceptance failing.
     expect(await submitted.count()).toBe(0)
     await expect(
-      page.locator('[data-field="status"] label', { has: page.locator('input[value="rectifying"]') }).innerText(),
+      page
+        .locator('[data-field="status"] label', { has: page.locator('input[value="rectifying"]') })
+        .innerText(),
     ).resolves.toBe('验收不通过，退回整改')
     await page.context().setOffline(false)
     await page.locator('.outbox-status[data-pending="0"]').waitFor()
@@ -431,12 +441,16 @@ test(
     await page.context().setOffline(true)
     await search.fill('华联化工')
     await expect.poll(cardIds).toEqual([`ent-other-${stamp}`])
-    await expect.poll(() => form.locator('[data-list-saved]').innerText()).toMatch(/^无网络：在 \d\d:\d\d 保存的列表中查找$/)
+    await expect
+      .poll(() => form.locator('[data-list-saved]').innerText())
+      .toMatch(/^无网络：在 \d\d:\d\d 保存的列表中查找$/)
     expect(await form.locator('[data-list-error]').count()).toBe(0)
     await search.fill(`FORM-${stamp}`)
     await expect.poll(cardIds).toEqual([enterpriseId])
     await search.fill('')
-    await expect.poll(() => form.locator('[data-list-saved]').innerText()).toMatch(/^无网络：显示 \d\d:\d\d 的列表$/)
+    await expect
+      .poll(() => form.locator('[data-list-saved]').innerText())
+      .toMatch(/^无网络：显示 \d\d:\d\d 的列表$/)
     await expect.poll(async () => (await cardIds()).length).toBeGreaterThanOrEqual(2)
     await search.fill(`FORM-${stamp}`)
     await page.screenshot({ path: artifact('entry-enterprise-offline.png'), fullPage: true })
@@ -459,6 +473,7 @@ test(
     const work = page.locator('[data-form="enterprise.work"]')
     await work.locator('input[type="search"]').fill(name)
     await work.locator('[data-list-empty]').waitFor()
+    await work.locator('button[type="submit"]').click() // nothing picked: a problem in that form
     await page.locator('[data-action="register"]').click()
     const form = page.locator('[data-form="enterprise.registered"]')
     // The name searched for is filled in; the risk level must be chosen.
@@ -467,7 +482,31 @@ test(
     await form.locator('[data-field="domain"] select').selectOption('production')
     await form.locator('button[type="submit"]').click()
     await expect(form.locator('[data-error-for="riskLevel"]').innerText()).resolves.toContain('必填')
+    // The focus goes to the problem of the form submitted, not to the other form's above it.
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[data-form]')?.getAttribute('data-form')),
+    ).toBe('enterprise.registered')
     await form.locator('[data-field="riskLevel"] input[value="significant"]').check({ force: true })
+    // A registry code already registered is not registered again (that would rename or move it).
+    const taken = `taken${Date.now().toString(36)}`.toUpperCase()
+    const res = await postAsOther(server.url, [
+      {
+        id: newId('ent'),
+        type: 'enterprise.registered',
+        enterpriseId: taken,
+        name: '泰兴老登记企业',
+        town: TOWN,
+        domain: 'production',
+        riskLevel: 'low',
+      },
+    ])
+    expect(res.status).toBe(200)
+    await form.locator('[data-field="enterpriseId"] input').fill(taken.toLowerCase())
+    await form.locator('button[type="submit"]').click()
+    await expect(form.locator('[data-error-for="enterpriseId"]').innerText()).resolves.toContain(
+      '泰兴老登记企业',
+    )
+    await form.locator('[data-field="enterpriseId"] input').fill('')
     await form.locator('button[type="submit"]').click()
     await expect(page.locator('[data-registered]').innerText()).resolves.toContain(name)
 
@@ -488,7 +527,9 @@ test(
     const registeredId = registered?.type === 'enterprise.registered' ? registered.enterpriseId : ''
     await expect
       .poll(async () =>
-        (await serverLog(server.url)).some((e) => e.type === 'enterprise.work' && e.enterpriseId === registeredId),
+        (await serverLog(server.url)).some(
+          (e) => e.type === 'enterprise.work' && e.enterpriseId === registeredId,
+        ),
       )
       .toBe(true)
     // Picked again, it is offered stopping; choosing resumed again is questioned, not silently sent.

@@ -38,7 +38,10 @@ export function useSubmit() {
     errors.value = checked.ok ? {} : byField(checked.details)
     if (!checked.ok) {
       await nextTick()
-      const first = document.querySelector<HTMLElement>('.field--invalid :is(input, select, textarea)')
+      // In this form only: two forms can share a tab (an enterprise's work and its registration).
+      const first = document.querySelector<HTMLElement>(
+        `[data-form="${event.type}"] .field--invalid :is(input, select, textarea)`,
+      )
       first?.focus()
       first?.closest('.field')?.scrollIntoView({ block: 'center' })
       return false

@@ -143,6 +143,7 @@ const en: typeof zh = {
     current: 'Now: {state}',
     noWork: 'No stop or resumption reported',
     codeHint: 'If known (18 characters); left empty, an id is made.',
+    codeTaken: 'This code is already registered as "{name}": search for it above and pick it',
     registerOpen: 'Not listed? Register a new enterprise',
     registerTitle: 'Register a new enterprise',
     registerCancel: 'Cancel registering',

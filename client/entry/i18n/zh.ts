@@ -139,6 +139,7 @@ export default {
     current: '当前：{state}',
     noWork: '未报停复工',
     codeHint: '有则填写（18 位）；不填则自动生成编号。',
+    codeTaken: '该编号已登记为「{name}」：请在上方搜索并选择它',
     registerOpen: '列表中没有？登记新企业',
     registerTitle: '登记新企业',
     registerCancel: '取消登记',

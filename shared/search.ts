@@ -1,3 +1,5 @@
+import type { RegionIndex } from './region.ts'
+
 // What a search text finds in the entry page's pick lists: the server's search (GET /api/hazards,
 // GET /api/enterprises) and the page's own search of its saved list when offline use these same rules.
 
@@ -9,9 +11,23 @@ function anyContains(q: string, texts: (string | undefined)[]): boolean {
   return texts.some((text) => text !== undefined && text.toLowerCase().includes(q))
 }
 
-/** An open hazard by its id, title or enterprise. */
-export const hazardMatches = (h: { hazardId: string; title: string; enterprise?: string }, q: string): boolean =>
-  anyContains(q, [h.hazardId, h.title, h.enterprise])
+/** A town's names, by its code: Chinese, English and the short ones (none for an unknown code). */
+export type TownNames = (code: string) => (string | undefined)[]
+
+/** The names of `region`'s towns, for hazardMatches. */
+export const townNamesOf =
+  (region: RegionIndex): TownNames =>
+  (code) => {
+    const t = region.town.get(code)
+    return t ? [t.name, t.nameEn, t.short, t.shortEn] : []
+  }
+
+/** An open hazard by its id, title, enterprise or town name. */
+export const hazardMatches = (
+  h: { hazardId: string; title: string; enterprise?: string; town: string },
+  q: string,
+  townNames: TownNames = () => [],
+): boolean => anyContains(q, [h.hazardId, h.title, h.enterprise, ...townNames(h.town)])
 
 /** An enterprise by its id or name. */
 export const enterpriseMatches = (e: { enterpriseId: string; name: string }, q: string): boolean =>

@@ -5,7 +5,7 @@ import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
-import { enterpriseMatches, hazardMatches, searchText } from '../../shared/search.ts'
+import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '../../shared/search.ts'
 import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
@@ -204,7 +204,14 @@ export class RegionStore {
    * Open hazards, newest first, optionally only of some towns and matching a search text
    * (id, title or enterprise). Scans at most `scanMax` of the newest.
    */
-  async openHazards(opts: { towns?: string[]; q?: string; limit: number; scanMax?: number }): Promise<OpenHazard[]> {
+  async openHazards(opts: {
+    towns?: string[]
+    q?: string
+    limit: number
+    scanMax?: number
+    /** Lets a search text match the town's name too. */
+    townNames?: TownNames
+  }): Promise<OpenHazard[]> {
     const ids = await this.redis.zrevrange(this.keys.open, 0, (opts.scanMax ?? 10_000) - 1)
     if (!ids.length) return []
     // States first (town filter); the reported events only of the hazards that can still be listed:
@@ -240,7 +247,7 @@ export class RegionStore {
         overdue: s.overdue,
         dueSoon: s.dueSoon,
       }
-      if (q && !hazardMatches(h, q)) continue
+      if (q && !hazardMatches(h, q, opts.townNames)) continue
       found.push(h)
     }
     return found

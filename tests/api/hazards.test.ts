@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
-import { testApp, freshSpace, TOWN, TOWN2, eid, fakeClock } from '../helpers/app.ts'
+import { testApp, freshSpace, TOWN, TOWN2, eid, fakeClock, region } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
 
 let redis: Awaited<ReturnType<typeof privateRedis>>
@@ -43,6 +43,10 @@ test('open hazards are listed newest first, by town and by search text, and leav
   expect((await list(`?towns=${TOWN}`)).map((h) => h.hazardId)).toEqual(['OH-3', 'OH-1'])
   expect((await list(`?q=${encodeURIComponent('华联')}`)).map((h) => h.hazardId)).toEqual(['OH-1'])
   expect((await list('?q=oh-2')).map((h) => h.hazardId)).toEqual(['OH-2'])
+  // A town's name (Chinese or English) finds its hazards.
+  const town2 = region.region.towns[3]
+  expect((await list(`?q=${encodeURIComponent(town2.name)}`)).map((h) => h.hazardId)).toEqual(['OH-2'])
+  expect((await list(`?q=${town2.nameEn.toLowerCase()}`)).map((h) => h.hazardId)).toEqual(['OH-2'])
 
   await post({ id: eid(), type: 'hazard.status', hazardId: 'OH-3', status: 'rectifying' })
   expect((await list()).find((h) => h.hazardId === 'OH-3')?.status).toBe('rectifying')

@@ -115,7 +115,7 @@ const en: typeof zh = {
   },
   status: {
     search: 'Find a hazard',
-    searchPlaceholder: 'Title, id or enterprise',
+    searchPlaceholder: 'Title, id, enterprise or town',
     listName: 'hazards',
     none: 'No open hazards found',
     current: 'Now: {status}',

@@ -111,7 +111,7 @@ export default {
   },
   status: {
     search: '搜索隐患',
-    searchPlaceholder: '标题、编号或企业',
+    searchPlaceholder: '标题、编号、企业或镇街',
     listName: '隐患',
     none: '没有找到未销号的隐患',
     current: '当前：{status}',

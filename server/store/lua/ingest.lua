@@ -286,6 +286,8 @@ end
 
 -- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).
 local feedExtras = {}
+-- Events that happened before this get no ticker line (see below).
+local feedSince = tonumber(asOf) - cfg.feedMaxAgeMs
 local logged = {}
 local result = { 'ok', seq }
 for i, it in ipairs(items) do
@@ -298,7 +300,7 @@ for i, it in ipairs(items) do
     appliers[e.type](e, it, extra)
     -- The ticker is what is happening now: an event from longer ago (a ledger's history, a backfill)
     -- counts everywhere else but takes no ticker line from the live ones.
-    if tonumber(it.atMs) >= tonumber(asOf) - cfg.feedMaxAgeMs then feedExtras[#feedExtras + 1] = extra end
+    if tonumber(it.atMs) >= feedSince then feedExtras[#feedExtras + 1] = extra end
   end
 end
 

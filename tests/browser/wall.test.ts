@@ -262,7 +262,7 @@ describe('layout', () => {
       // Every panel title, legend, figure label and town name is shown whole: an ellipsis there
       // leaves a number nobody can name (the resumption panel's "未…" 8).
       const cut = await page
-        .locator('.panel-title, .panel-extra, .number-label, .tile-name, [data-panel] th, .donut-label')
+        .locator('.panel-title, .panel-extra, .number-label, .tile-name, [data-panel] th, .donut-label, .stage-name')
         .evaluateAll((els) =>
           els
             .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)

@@ -202,7 +202,7 @@ export class RegionStore {
 
   /**
    * Open hazards, newest first, optionally only of some towns and matching a search text
-   * (id, title or enterprise). Scans at most `scanMax` of the newest.
+   * (id, title, enterprise, or town name with `townNames`). Scans at most `scanMax` of the newest.
    */
   async openHazards(opts: {
     towns?: string[]

@@ -2,7 +2,7 @@
 // page.evaluate (a compiled TS function could carry bundler helpers the page does not have).
 //
 // It checks, and returns a sentence for each problem:
-// - every panel ([data-panel]) lies inside the window, and no two panels overlap;
+// - every panel ([data-panel]) lies inside the window (stacked: the page), and no two panels overlap;
 // - no panel's content is pushed out of it (scroll size within client size);
 // - every line of text inside a panel lies inside each ancestor that clips it (the panel included),
 //   unless an ancestor truncates it on purpose (text-overflow: ellipsis or a line clamp);
@@ -12,7 +12,10 @@
 // content areas half again as tall as the glyphs, so raw range boxes of tight lines touch harmlessly.
 export const LAYOUT_CHECK = String.raw`(() => {
   const problems = []
-  const vw = window.innerWidth, vh = window.innerHeight
+  // Stacked panels run down the page, which scrolls: they must lie within its width and length.
+  const stacked = !!document.querySelector('.wall--stack')
+  const vw = window.innerWidth
+  const vh = stacked ? Math.max(window.innerHeight, document.documentElement.scrollHeight) : window.innerHeight
   const slack = 1
   // Computed font sizes are design px; boxes on screen are scaled with the canvas.
   const canvas = document.querySelector('.wall-canvas')

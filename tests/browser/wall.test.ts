@@ -37,12 +37,14 @@ async function snapshot(): Promise<Snapshot> {
   return (await (await fetch(`${server.url}/api/snapshot`)).json()) as Snapshot
 }
 
+/** The wall in a window of width × height; on a screen of that size unless `screen` says otherwise. */
 async function newPage(
   width = 1920,
   height = 1080,
   url = server.url,
+  screen = { width, height },
 ): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height } })
+  const page = await browser.newPage({ viewport: { width, height }, screen })
   const errors = watchErrors(page)
   await openWall(page, url)
   // Let count-ups settle and charts finish their entry animation.
@@ -185,6 +187,38 @@ test(
   BROWSER_TEST_MS,
 )
 
+/**
+ * Panel titles, legends, figure labels and town names shown cut: an ellipsis there leaves a number
+ * nobody can name (the resumption panel's "未…" 8).
+ */
+function cutLabels(page: Page): Promise<string[]> {
+  return page
+    .locator('.panel-title, .panel-extra, .number-label, .tile-name, [data-panel] th, .donut-label, .stage-name')
+    .evaluateAll((els) =>
+      els
+        .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+        .map((e) => `${e.className}: ${e.textContent}`),
+    )
+}
+
+/** The smallest text in any panel, in screen px (a scaled canvas shrinks it). */
+function smallestTextPx(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLElement>('.wall-canvas')!
+    const scale = canvas.getBoundingClientRect().width / canvas.offsetWidth
+    let smallest = Infinity
+    for (const panel of document.querySelectorAll('[data-panel]')) {
+      const walker = document.createTreeWalker(panel, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent?.trim()) continue
+        const size = parseFloat(getComputedStyle(node.parentElement!).fontSize) * scale
+        smallest = Math.min(smallest, size)
+      }
+    }
+    return smallest
+  })
+}
+
 describe('layout', () => {
   const screens = [
     { width: 1920, height: 1080, lang: 'zh' },
@@ -241,6 +275,56 @@ describe('layout', () => {
     BROWSER_TEST_MS,
   )
 
+  // A laptop's browser window is shorter than its screen: the canvas would shrink its smallest text
+  // to ~7 px there. A tablet is narrower still.
+  const windows = [
+    { width: 1366, height: 650, screen: { width: 1366, height: 768 }, lang: 'zh' },
+    { width: 1366, height: 650, screen: { width: 1366, height: 768 }, lang: 'en' },
+    { width: 1024, height: 700, screen: { width: 1024, height: 768 }, lang: 'en' },
+    { width: 1920, height: 580, screen: { width: 1920, height: 1080 }, lang: 'zh' },
+  ]
+  for (const w of windows) {
+    test(
+      `in a ${w.width}x${w.height} browser window on a ${w.screen.width}x${w.screen.height} screen (${w.lang}), the panels sit in two columns at a readable size, whole`,
+      async () => {
+        const { page, errors } = await newPage(w.width, w.height, `${server.url}/?lang=${w.lang}`, w.screen)
+        expect(await page.locator('.wall').getAttribute('class')).toContain('wall--cols-2')
+        expect(await smallestTextPx(page)).toBeGreaterThanOrEqual(11)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w.width)
+        expect(await page.evaluate(LAYOUT_CHECK)).toEqual([])
+        expect(await cutLabels(page)).toEqual([])
+        // Two columns side by side, each about half the window: the town ranking and the overdue
+        // hazards at the top, next to each other.
+        const box = async (panel: string) => (await page.locator(`[data-panel="${panel}"]`).boundingBox())!
+        const [towns, overdue] = [await box('towns'), await box('overdue')]
+        expect(towns.y).toBeCloseTo(overdue.y, 0)
+        expect(overdue.x).toBeGreaterThan(towns.x + towns.width)
+        for (const b of [towns, overdue]) expect(b.width).toBeGreaterThan(w.width * 0.45)
+        await page.screenshot({ path: artifact(`wall-window-${w.width}x${w.height}-${w.lang}.png`), fullPage: true })
+        expect(errors).toEqual([])
+        await page.close()
+      },
+      BROWSER_TEST_MS,
+    )
+  }
+
+  test(
+    'a screen that fills the display keeps the scaled canvas, as does a window opened with ?layout=canvas',
+    async () => {
+      // A 1366x768 TV in kiosk mode: nobody scrolls a wall, so everything stays on one screen.
+      const tv = await newPage(1366, 768, `${server.url}/`, { width: 1366, height: 768 })
+      expect(await tv.page.locator('.wall').getAttribute('class')).toContain('wall--canvas')
+      await tv.page.close()
+      const forced = await newPage(1366, 650, `${server.url}/?layout=canvas`, { width: 1366, height: 768 })
+      expect(await forced.page.locator('.wall').getAttribute('class')).toContain('wall--canvas')
+      expect((await forced.page.locator('.wall-canvas').boundingBox())!.height).toBeCloseTo(650, 0)
+      expect(await forced.page.evaluate(LAYOUT_CHECK)).toEqual([])
+      expect([...tv.errors, ...forced.errors]).toEqual([])
+      await forced.page.close()
+    },
+    BROWSER_TEST_MS,
+  )
+
   test.each(['zh', 'en'])(
     'on a 390 px phone (%s) the panels stack in one column, readable and without sideways scrolling',
     async (lang) => {
@@ -259,16 +343,7 @@ describe('layout', () => {
         .locator('[data-kpi="hazardsOpen"] .kpi-value')
         .evaluate((e) => parseFloat(getComputedStyle(e).fontSize))
       expect(fontSize).toBeGreaterThanOrEqual(30)
-      // Every panel title, legend, figure label and town name is shown whole: an ellipsis there
-      // leaves a number nobody can name (the resumption panel's "未…" 8).
-      const cut = await page
-        .locator('.panel-title, .panel-extra, .number-label, .tile-name, [data-panel] th, .donut-label, .stage-name')
-        .evaluateAll((els) =>
-          els
-            .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
-            .map((e) => `${e.className}: ${e.textContent}`),
-        )
-      expect(cut).toEqual([])
+      expect(await cutLabels(page)).toEqual([])
       // The donut's total sits in the middle of its ring.
       const [ring, total] = await Promise.all(
         ['[data-chart="risk"]', '[data-field="enterprises"]'].map((s) =>

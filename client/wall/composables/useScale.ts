@@ -1,8 +1,14 @@
 import { inject, onBeforeUnmount, onMounted, shallowRef, type InjectionKey, type ShallowRef } from 'vue'
 
-// The wall is designed on a 1920×1080 canvas. On a big screen or laptop the canvas is scaled to fit
-// the window with CSS transform and letterboxed; on a narrow window (a phone) the panels stack in
-// one column at their natural size instead of shrinking to an unreadable miniature.
+// The wall is designed on a 1920×1080 canvas. A screen shows that canvas scaled to fit the window
+// with CSS transform and letterboxed. A window the canvas would shrink to unreadable text in (a
+// laptop's browser window, a tablet, a phone) gets the panels at their natural size instead, in two
+// columns or, narrower than TWO_COLUMNS_FROM_PX, in one, and the page scrolls.
+//
+// Which is which: a scaled canvas is kept while its smallest text (12 design px) stays ≥ ~10 px, that
+// is down to READABLE_SCALE. A window that fills its screen (a kiosk, a TV, F11) is a display nobody
+// scrolls: it keeps the canvas down to MIN_SCALE. `?layout=canvas` keeps it at any size, for a wall
+// screen shown in an ordinary window.
 //
 // Why transform and not re-layout: Chrome rasterises transformed DOM text at its final size, so text
 // stays sharp at any scale, and ECharts maps pointer positions through CSS transforms. Canvases are
@@ -11,12 +17,15 @@ import { inject, onBeforeUnmount, onMounted, shallowRef, type InjectionKey, type
 
 export const DESIGN_WIDTH = 1920
 export const DESIGN_HEIGHT = 1080
-/** Below this window width, or when the canvas would shrink below MIN_SCALE, the panels stack. */
-export const STACK_BELOW_PX = 900
+export const READABLE_SCALE = 0.8
 export const MIN_SCALE = 0.55
+export const TWO_COLUMNS_FROM_PX = 900
 
 export interface WallLayout {
+  /** 'canvas': the design canvas scaled to the window; 'stack': panels at natural size in columns. */
   mode: 'canvas' | 'stack'
+  /** Columns of stacked panels (1 on a canvas, where the design's own grid applies). */
+  columns: 1 | 2
   /** Canvas scale (1 when stacked). */
   scale: number
   /** Pixel ratio charts draw at. */
@@ -26,22 +35,45 @@ export interface WallLayout {
   top: number
 }
 
-export function measureLayout(width: number, height: number, dpr: number): WallLayout {
-  const scale = Math.min(width / DESIGN_WIDTH, height / DESIGN_HEIGHT)
-  if (width < STACK_BELOW_PX || scale < MIN_SCALE)
-    return { mode: 'stack', scale: 1, pixelRatio: dpr, left: 0, top: 0 }
+export interface WindowSize {
+  width: number
+  height: number
+  dpr: number
+  /** The window covers its screen (kiosk, full screen): a display, not a page someone scrolls. */
+  fillsScreen: boolean
+  /** `?layout=canvas`: the canvas whatever the size. */
+  forceCanvas: boolean
+}
+
+export function measureLayout(w: WindowSize): WallLayout {
+  const scale = Math.min(w.width / DESIGN_WIDTH, w.height / DESIGN_HEIGHT)
+  const canvas = w.forceCanvas || scale >= READABLE_SCALE || (w.fillsScreen && scale >= MIN_SCALE)
+  if (!canvas) {
+    const columns = w.width >= TWO_COLUMNS_FROM_PX ? 2 : 1
+    return { mode: 'stack', columns, scale: 1, pixelRatio: w.dpr, left: 0, top: 0 }
+  }
   return {
     mode: 'canvas',
+    columns: 1,
     scale,
-    pixelRatio: dpr * scale,
-    left: Math.max(0, (width - DESIGN_WIDTH * scale) / 2),
-    top: Math.max(0, (height - DESIGN_HEIGHT * scale) / 2),
+    pixelRatio: w.dpr * scale,
+    left: Math.max(0, (w.width - DESIGN_WIDTH * scale) / 2),
+    top: Math.max(0, (w.height - DESIGN_HEIGHT * scale) / 2),
   }
 }
 
 export const LAYOUT_KEY: InjectionKey<ShallowRef<WallLayout>> = Symbol('wall layout')
 
-const current = () => measureLayout(window.innerWidth, window.innerHeight, window.devicePixelRatio || 1)
+const forceCanvas = new URLSearchParams(location.search).get('layout') === 'canvas'
+
+const current = () =>
+  measureLayout({
+    width: window.innerWidth,
+    height: window.innerHeight,
+    dpr: window.devicePixelRatio || 1,
+    fillsScreen: window.innerWidth >= screen.availWidth && window.innerHeight >= screen.availHeight,
+    forceCanvas,
+  })
 
 /** The wall's layout, following the window (and devicePixelRatio, which a browser zoom changes). */
 export function useScale(): ShallowRef<WallLayout> {
@@ -55,6 +87,7 @@ export function useScale(): ShallowRef<WallLayout> {
       const prev = layout.value
       if (
         next.mode !== prev.mode ||
+        next.columns !== prev.columns ||
         next.scale !== prev.scale ||
         next.pixelRatio !== prev.pixelRatio ||
         next.left !== prev.left ||

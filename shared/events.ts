@@ -16,6 +16,11 @@ const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 })
 const Enum = <V extends string>(values: V[]) => Type.Enum(values)
 const DATE_OR_DATETIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$'
 
+const idRegExp = new RegExp(LIMITS.idPattern)
+/** A well-formed event id (the schemas' `id`). */
+export const isEventId = (v: unknown): v is string =>
+  typeof v === 'string' && v.length >= LIMITS.eventIdMin && v.length <= LIMITS.eventIdMax && idRegExp.test(v)
+
 function event<T extends string, P extends Record<string, TSchema>>(type: T, props: P) {
   return Type.Object(
     {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { checkEvents } from '../../shared/events.ts'
+import { checkEvents, isEventId } from '../../shared/events.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
 import { ErrorReply, IngestReply } from './schemas.ts'
 import { foreignTownEvents } from '../auth/towns.ts'
@@ -19,7 +19,15 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const now = app.clock()
       const checked = checkEvents(req.body, { region: app.region, batchMax: app.config.batchLimit, now })
-      if (!checked.ok) return reply.code(400).send({ error: 'invalid event', details: checked.details })
+      if (!checked.ok) {
+        // An event applied under an earlier build's rules, resent by a phone's outbox after an upgrade
+        // that tightened them: it was accepted once, so it is a duplicate, not a refusal.
+        const ids = eventIds(req.body, app.config.batchLimit)
+        if (ids.length && (await app.store.seenEvents(ids, now)).every(Boolean)) {
+          return { applied: [], duplicates: ids, seq: await app.store.currentSeq() }
+        }
+        return reply.code(400).send({ error: 'invalid event', details: checked.details })
+      }
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
       // A reporter limited to some towns: any event for another town refuses the whole request.
       const foreign = await foreignTownEvents(req.caller, checked.events, { store: app.store, region: app.region, inBatch })
@@ -66,6 +74,14 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       return { entries, next }
     },
   )
+}
+
+/** The ids of a request's events, or none when any event lacks a well-formed id. */
+function eventIds(body: unknown, batchMax: number): string[] {
+  const list = body !== null && typeof body === 'object' && 'events' in body ? body.events : [body]
+  if (!Array.isArray(list) || list.length > batchMax) return []
+  const ids = list.map((e: unknown) => (e !== null && typeof e === 'object' && 'id' in e ? e.id : undefined))
+  return ids.every(isEventId) ? ids : []
 }
 
 export default events

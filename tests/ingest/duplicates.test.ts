@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
 import { TOWN2, fakeClock, freshSpace, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
+import { prepareEvent } from '../../server/ingest/prepare.ts'
 import {
   accident,
   enterprise,
@@ -163,6 +164,28 @@ describe('duplicates count once', () => {
     const funnel = Object.fromEntries((await snapshot(b)).funnel.map((f) => [f.status, f.count]))
     expect(funnel).toEqual({ reported: 0, rectifying: 0, awaiting_acceptance: 1, closed: 0 })
     await Promise.all([a.close(), b.close()])
+  })
+
+  test('an event an earlier build accepted, resent after its rules were tightened, is a duplicate, not a refusal', async () => {
+    const app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace() })
+    // A deadline before its found time: accepted before that rule existed (applied here straight to
+    // the store, as the earlier build did), and resent by a phone's outbox after the upgrade.
+    const old = { ...hazard({ deadline: '2026-11-10' }), at: '2026-11-20T09:00:00+08:00' }
+    const applied = await app.store.ingest([prepareEvent(old, 'Asia/Shanghai')], Date.now())
+    expect(applied).toMatchObject({ ok: true, applied: [old.id] })
+    expect(await postOk(app, old)).toEqual({ applied: [], duplicates: [old.id], seq: 1 })
+    expect(await postOk(app, { events: [old] })).toEqual({ applied: [], duplicates: [old.id], seq: 1 })
+    expect((await kpis(app)).hazardsOpen).toBe(1)
+
+    // The same rule still refuses what was never accepted, alone or beside an old event.
+    const fresh = hazard({ at: '2026-11-20T09:00:00+08:00', deadline: '2026-11-10' })
+    for (const body of [fresh, { events: [old, fresh] }]) {
+      const res = await post(app, body)
+      expect(res.statusCode).toBe(400)
+      expect(res.body).toContain('is before the hazard was reported')
+    }
+    expect((await kpis(app)).hazardsOpen).toBe(1)
+    await app.close()
   })
 
   test('separate deployments (key spaces) do not share dedupe or numbers', async () => {

@@ -173,8 +173,9 @@ describe('duplicates count once', () => {
     const old = { ...hazard({ deadline: '2026-11-10' }), at: '2026-11-20T09:00:00+08:00' }
     const applied = await app.store.ingest([prepareEvent(old, 'Asia/Shanghai')], Date.now())
     expect(applied).toMatchObject({ ok: true, applied: [old.id] })
-    expect(await postOk(app, old)).toEqual({ applied: [], duplicates: [old.id], seq: 1 })
-    expect(await postOk(app, { events: [old] })).toEqual({ applied: [], duplicates: [old.id], seq: 1 })
+    // (Its deadline has passed, so the overdue tick may move seq on meanwhile.)
+    expect(await postOk(app, old)).toMatchObject({ applied: [], duplicates: [old.id] })
+    expect(await postOk(app, { events: [old] })).toMatchObject({ applied: [], duplicates: [old.id] })
     expect((await kpis(app)).hazardsOpen).toBe(1)
 
     // The same rule still refuses what was never accepted, alone or beside an old event.

@@ -193,7 +193,7 @@ test(
  */
 function cutLabels(page: Page): Promise<string[]> {
   return page
-    .locator('.panel-title, .panel-extra, .number-label, .tile-name, [data-panel] th, .donut-label, .stage-name')
+    .locator('.panel-title, .panel-extra, .number-label, .tile-name, [data-panel] th, .donut-label, .stage-name, .kpi-label')
     .evaluateAll((els) =>
       els
         .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
@@ -281,6 +281,7 @@ describe('layout', () => {
     { width: 1366, height: 650, screen: { width: 1366, height: 768 }, lang: 'zh' },
     { width: 1366, height: 650, screen: { width: 1366, height: 768 }, lang: 'en' },
     { width: 1024, height: 700, screen: { width: 1024, height: 768 }, lang: 'en' },
+    { width: 1536, height: 740, screen: { width: 1536, height: 864 }, lang: 'en' },
     { width: 1920, height: 580, screen: { width: 1920, height: 1080 }, lang: 'zh' },
   ]
   for (const w of windows) {
@@ -293,13 +294,13 @@ describe('layout', () => {
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w.width)
         expect(await page.evaluate(LAYOUT_CHECK)).toEqual([])
         expect(await cutLabels(page)).toEqual([])
-        // Two columns side by side, each about half the window: the town ranking and the overdue
-        // hazards at the top, next to each other.
+        // Two columns side by side, each about half the window (up to 1600 px): the town ranking and
+        // the overdue hazards at the top, next to each other.
         const box = async (panel: string) => (await page.locator(`[data-panel="${panel}"]`).boundingBox())!
         const [towns, overdue] = [await box('towns'), await box('overdue')]
         expect(towns.y).toBeCloseTo(overdue.y, 0)
         expect(overdue.x).toBeGreaterThan(towns.x + towns.width)
-        for (const b of [towns, overdue]) expect(b.width).toBeGreaterThan(w.width * 0.45)
+        for (const b of [towns, overdue]) expect(b.width).toBeGreaterThan(Math.min(w.width, 1600) * 0.45)
         await page.screenshot({ path: artifact(`wall-window-${w.width}x${w.height}-${w.lang}.png`), fullPage: true })
         expect(errors).toEqual([])
         await page.close()
@@ -344,6 +345,14 @@ describe('layout', () => {
         .evaluate((e) => parseFloat(getComputedStyle(e).fontSize))
       expect(fontSize).toBeGreaterThanOrEqual(30)
       expect(await cutLabels(page)).toEqual([])
+      expect(await page.evaluate(LAYOUT_CHECK)).toEqual([])
+      // What a leader looks for first comes first: the town ranking, then the overdue hazards and
+      // the live events, then the charts.
+      const tops = await page
+        .locator('[data-panel]')
+        .evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.panel, e.getBoundingClientRect().top])))
+      const order = ['headline', 'towns', 'overdue', 'ticker', 'trend', 'domain', 'funnel', 'risk', 'accidents', 'resumption']
+      expect([...order].sort((a, b) => tops[a] - tops[b])).toEqual(order)
       // The donut's total sits in the middle of its ring.
       const [ring, total] = await Promise.all(
         ['[data-chart="risk"]', '[data-field="enterprises"]'].map((s) =>

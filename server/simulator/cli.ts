@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util'
-import { runSimulation } from './run.ts'
+import { LIVE_RATE, runSimulation } from './run.ts'
 import { RejectedBatch } from './sender.ts'
 
-// tsx server/simulator/cli.ts --url http://127.0.0.1:3000 --token <token> --rate 1 --seed 42 [--backfill-days 30] [--no-live]
+// tsx server/simulator/cli.ts --url http://127.0.0.1:3000 --token <token> --rate 0.1 --seed 42 [--backfill-days 30] [--no-live]
 
 export const USAGE = `Feeds a Lookout server a believable day of a city's work safety, through its public API.
 
   --url <url>            the server (default http://127.0.0.1:3000)
   --token <token>        a reporter or admin token, for a server with tokens on
                          (default: the LOOKOUT_TOKEN environment variable)
-  --rate <n>             live events per second (default 1)
+  --rate <n>             live events per second (default ${LIVE_RATE}: one every 10 s)
   --seed <n>             same seed, same city: a re-run counts nothing twice (default 42)
   --backfill-days <n>    days of history sent first, today included (default 30; a re-run
                          counts nothing twice while this is within the server's DEDUPE_DAYS)
@@ -33,7 +33,7 @@ export function parseSimulatorArgs(argv: string[], opts: { url: boolean } = { ur
     options: {
       url: { type: 'string', default: 'http://127.0.0.1:3000' },
       token: { type: 'string' },
-      rate: { type: 'string', default: '1' },
+      rate: { type: 'string', default: String(LIVE_RATE) },
       seed: { type: 'string', default: '42' },
       'backfill-days': { type: 'string', default: '30' },
       'no-live': { type: 'boolean', default: false },

@@ -45,12 +45,19 @@ export interface RunResult {
   live: Tally
 }
 
+/**
+ * The live flow's default pace: one event every 10 s. The city's own pace (~250 events a day, most
+ * in office hours) would leave a demo still; much faster and today's figures outgrow every day of
+ * the history within minutes, and the wall never goes calm, so its changes never animate.
+ */
+export const LIVE_RATE = 0.1
+
 const quiet = (): Tally => ({ events: 0, applied: 0, duplicates: 0, seq: 0 })
 const fmt = (n: number) => n.toLocaleString('en-US')
 
 export async function runSimulation(opts: RunOptions): Promise<RunResult> {
   const log = opts.log ?? { info: (l) => console.log(l), error: (l) => console.error(l) }
-  const rate = opts.rate ?? 1
+  const rate = opts.rate ?? LIVE_RATE
   if (!(rate > 0)) throw new Error(`rate must be a positive number of events per second (got ${rate})`)
 
   const sender = new EventSender({
@@ -93,7 +100,7 @@ async function simulate(
   log: Logger,
 ): Promise<void> {
   const clock = opts.clock ?? Date.now
-  const rate = opts.rate ?? 1
+  const rate = opts.rate ?? LIVE_RATE
   const batchSize = opts.batchSize ?? 500
   const backfillDays = opts.backfillDays ?? 30
   const region = await fetchRegion(opts.url, opts.signal, () =>

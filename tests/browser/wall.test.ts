@@ -326,18 +326,22 @@ describe('layout', () => {
     BROWSER_TEST_MS,
   )
 
-  test.each(['zh', 'en'])(
-    'on a 390 px phone (%s) the panels stack in one column, readable and without sideways scrolling',
-    async (lang) => {
-      const { page, errors } = await newPage(390, 844, `${server.url}/?lang=${lang}`)
-      expect(await page.locator('.wall').getAttribute('class')).toContain('wall--stack')
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+  test.each([
+    { width: 390, height: 844, lang: 'zh' },
+    { width: 390, height: 844, lang: 'en' },
+    { width: 768, height: 950, lang: 'en' },
+  ])(
+    'on a $width px phone or tablet ($lang) the panels stack in one column, readable and without sideways scrolling',
+    async ({ width, height, lang }) => {
+      const { page, errors } = await newPage(width, height, `${server.url}/?lang=${lang}`)
+      expect(await page.locator('.wall').getAttribute('class')).toContain('wall--cols-1')
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width)
       const panels = await page
         .locator('[data-panel]')
         .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))
       for (const r of panels) {
         expect(r.left).toBeGreaterThanOrEqual(0)
-        expect(r.right).toBeLessThanOrEqual(390)
+        expect(r.right).toBeLessThanOrEqual(width)
       }
       // Numbers stay big: the open-hazards counter is at least 30 px tall on the phone.
       const fontSize = await page
@@ -360,7 +364,7 @@ describe('layout', () => {
         ),
       )
       expect(Math.abs(ring.top + ring.height / 2 - (total.top + total.height / 2))).toBeLessThan(24)
-      await page.screenshot({ path: artifact(`wall-phone-390-${lang}.png`), fullPage: true })
+      await page.screenshot({ path: artifact(`wall-stacked-${width}-${lang}.png`), fullPage: true })
       expect(errors).toEqual([])
       await page.close()
     },

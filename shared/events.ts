@@ -16,11 +16,6 @@ const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 })
 const Enum = <V extends string>(values: V[]) => Type.Enum(values)
 const DATE_OR_DATETIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$'
 
-const idRegExp = new RegExp(LIMITS.idPattern)
-/** A well-formed event id (the schemas' `id`). */
-export const isEventId = (v: unknown): v is string =>
-  typeof v === 'string' && v.length >= LIMITS.eventIdMin && v.length <= LIMITS.eventIdMax && idRegExp.test(v)
-
 function event<T extends string, P extends Record<string, TSchema>>(type: T, props: P) {
   return Type.Object(
     {
@@ -126,7 +121,10 @@ export interface ErrorDetail {
   message: string
 }
 
-export type CheckResult = { ok: true; events: AcceptedEvent[] } | { ok: false; details: ErrorDetail[] }
+export type CheckResult =
+  | { ok: true; events: AcceptedEvent[] }
+  /** `wellFormed`: every event, when each matched its schema and only rules refused some. */
+  | { ok: false; details: ErrorDetail[]; wellFormed?: AcceptedEvent[] }
 
 export interface CheckOptions {
   region: RegionIndex
@@ -262,6 +260,7 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
   }
   const details: ErrorDetail[] = []
   const accepted: AcceptedEvent[] = []
+  const wellFormed: AcceptedEvent[] = []
   const maxAt = opts.now + (opts.maxFutureMs ?? 10 * 60_000)
   items.forEach((item, i) => {
     const base = isBatch ? `/events/${i}` : ''
@@ -279,9 +278,14 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
     if (ev.type === 'hazard.reported' && ev.at !== undefined && !ruleErrors.length && deadlineMs(ev.deadline, tz) <= Date.parse(ev.at)) {
       ruleErrors.push({ path: `${base}/deadline`, message: deadlineBeforeFound(regionDay(Date.parse(ev.at), tz)) })
     }
+    const withAt = { ...ev, at: ev.at ?? new Date(opts.now).toISOString() }
+    wellFormed.push(withAt)
     if (ruleErrors.length) return void details.push(...ruleErrors)
-    accepted.push({ ...ev, at: ev.at ?? new Date(opts.now).toISOString() })
+    accepted.push(withAt)
   })
-  if (details.length) return { ok: false, details: details.slice(0, 100) }
+  if (details.length) {
+    const allWellFormed = wellFormed.length === items.length
+    return { ok: false, details: details.slice(0, 100), ...(allWellFormed ? { wellFormed } : {}) }
+  }
   return { ok: true, events: accepted }
 }

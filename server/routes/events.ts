@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { checkEvents, isEventId } from '../../shared/events.ts'
+import type { FastifyInstance } from 'fastify'
+import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
 import { ErrorReply, IngestReply } from './schemas.ts'
 import { foreignTownEvents } from '../auth/towns.ts'
@@ -19,24 +20,24 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const now = app.clock()
       const checked = checkEvents(req.body, { region: app.region, batchMax: app.config.batchLimit, now })
-      if (!checked.ok) {
-        // An event applied under an earlier build's rules, resent by a phone's outbox after an upgrade
-        // that tightened them: it was accepted once, so it is a duplicate, not a refusal.
-        const ids = eventIds(req.body, app.config.batchLimit)
-        if (ids.length && (await app.store.seenEvents(ids, now)).every(Boolean)) {
-          return { applied: [], duplicates: ids, seq: await app.store.currentSeq() }
-        }
-        return reply.code(400).send({ error: 'invalid event', details: checked.details })
-      }
+      // Events applied under an earlier build's rules and resent after an upgrade tightened them (a
+      // phone's outbox): they were accepted once, so they are duplicates, not a refusal.
+      const resent = !checked.ok && checked.wellFormed && (await allApplied(app, checked.wellFormed, now))
+      if (!checked.ok && !resent) return reply.code(400).send({ error: 'invalid event', details: checked.details })
+      const events = checked.ok ? checked.events : (checked.wellFormed ?? [])
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
       // A reporter limited to some towns: any event for another town refuses the whole request.
-      const foreign = await foreignTownEvents(req.caller, checked.events, { store: app.store, region: app.region, inBatch })
+      const foreign = await foreignTownEvents(req.caller, events, { store: app.store, region: app.region, inBatch })
       if (foreign.length) return reply.code(403).send({ error: 'not your town', details: foreign })
+      if (resent) {
+        req.log.info({ events: events.length }, 'resent events a rule now refuses were applied before: answered duplicate')
+        return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
+      }
       const tz = app.region.region.timeZone
       // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
       const by = req.caller?.name
       const outcome = await app.store.ingest(
-        checked.events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz)),
+        events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz)),
         now,
       )
       if (!outcome.ok) {
@@ -76,12 +77,9 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-/** The ids of a request's events, or none when any event lacks a well-formed id. */
-function eventIds(body: unknown, batchMax: number): string[] {
-  const list = body !== null && typeof body === 'object' && 'events' in body ? body.events : [body]
-  if (!Array.isArray(list) || list.length > batchMax) return []
-  const ids = list.map((e: unknown) => (e !== null && typeof e === 'object' && 'id' in e ? e.id : undefined))
-  return ids.every(isEventId) ? ids : []
+/** Whether every one of these events was applied before (its id is in the dedupe memory). */
+async function allApplied(app: FastifyInstance, events: AcceptedEvent[], now: number): Promise<boolean> {
+  return (await app.store.seenEvents(events.map((e) => e.id), now)).every(Boolean)
 }
 
 export default events

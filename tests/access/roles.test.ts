@@ -4,6 +4,7 @@ import { privateRedis } from '../helpers/redis.ts'
 import { eid, fakeClock, freshSpace, region, testConfig, TOWN, TOWN2 } from '../helpers/app.ts'
 import { enterprise, hazard, inspection, status, work } from '../ingest/fixtures.ts'
 import { authApp, tokensFixture } from './setup.ts'
+import { prepareEvent } from '../../server/ingest/prepare.ts'
 
 // Each role's allowed and refused actions over HTTP, with auth on and a real Redis.
 
@@ -118,6 +119,16 @@ describe('a reporter limited to its towns', () => {
     // Without the foreign event the same batch goes through.
     expect((await post({ events: [batch[0], batch[1], batch[3]] }, 'townReporter')).statusCode).toBe(200)
     expect((await get('/api/snapshot', 'admin')).json().seq).toBe(before.seq + 3)
+  })
+
+  test('an event of another town applied before a rule refused it, resent, is still refused as not its town', async () => {
+    // (Applied straight to the store, as an earlier build with looser rules did.)
+    const old = { ...hazard({ town: TOWN2, deadline: '2026-05-01' }), at: '2026-05-05T09:00:00+08:00' }
+    expect(await app.store.ingest([prepareEvent(old, 'Asia/Shanghai')], clock())).toMatchObject({ ok: true })
+    expect((await post(old, 'admin')).json()).toMatchObject({ applied: [], duplicates: [old.id] })
+    const refused = await post(old, 'townReporter')
+    expect(refused.statusCode).toBe(403)
+    expect(refused.json().error).toBe('not your town')
   })
 
   test('an event naming another town is refused with its path and town', async () => {

@@ -178,12 +178,16 @@ describe('duplicates count once', () => {
     expect(await postOk(app, { events: [old] })).toMatchObject({ applied: [], duplicates: [old.id] })
     expect((await kpis(app)).hazardsOpen).toBe(1)
 
-    // The same rule still refuses what was never accepted, alone or beside an old event.
+    // The same rule still refuses what was never accepted, alone or beside an old event; and a body
+    // that is not a well-formed event gets its 400 whatever id it carries.
     const fresh = hazard({ at: '2026-11-20T09:00:00+08:00', deadline: '2026-11-10' })
     for (const body of [fresh, { events: [old, fresh] }]) {
       const res = await post(app, body)
       expect(res.statusCode).toBe(400)
       expect(res.body).toContain('is before the hazard was reported')
+    }
+    for (const body of [{ id: old.id }, { ...old, colour: 'red' }, { events: [old], also: 1 }]) {
+      expect((await post(app, body)).statusCode).toBe(400)
     }
     expect((await kpis(app)).hazardsOpen).toBe(1)
     await app.close()

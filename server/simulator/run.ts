@@ -122,7 +122,7 @@ async function simulate(
   log.info(`simulator: live at ${rate} events/s`)
   // Small batches at low rates (the ticker moves smoothly), at most four requests a second at high ones.
   const tickMs = Math.min(1000, Math.max(250, 2000 / rate))
-  const maxBacklog = Math.max(batchSize, rate * 10)
+  const maxBacklog = Math.max(1, Math.ceil(rate * 10))
   const started = performance.now()
   let paced = 0 // events that count toward the rate
   let reported = { at: performance.now(), ...result.live }

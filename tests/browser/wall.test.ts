@@ -281,6 +281,7 @@ describe('layout', () => {
     { width: 1366, height: 650, screen: { width: 1366, height: 768 }, lang: 'zh' },
     { width: 1366, height: 650, screen: { width: 1366, height: 768 }, lang: 'en' },
     { width: 1024, height: 700, screen: { width: 1024, height: 768 }, lang: 'en' },
+    { width: 900, height: 700, screen: { width: 1280, height: 800 }, lang: 'en' },
     { width: 1536, height: 740, screen: { width: 1536, height: 864 }, lang: 'en' },
     { width: 1920, height: 580, screen: { width: 1920, height: 1080 }, lang: 'zh' },
   ]
@@ -326,6 +327,56 @@ describe('layout', () => {
     BROWSER_TEST_MS,
   )
 
+  test(
+    'resizing a window from the canvas to two columns, one column and back redraws every chart to its new box',
+    async () => {
+      const { page, errors } = await newPage(1920, 1080, `${server.url}/?lang=en`, { width: 1920, height: 1080 })
+      // Playwright's setViewportSize would make the screen as small as the window, so the window
+      // would always fill it: resize through the DevTools protocol, keeping the 1920×1080 screen.
+      const cdp = await page.context().newCDPSession(page)
+      const resize = (width: number, height: number) =>
+        cdp.send('Emulation.setDeviceMetricsOverride', {
+          width,
+          height,
+          deviceScaleFactor: 1,
+          mobile: false,
+          screenWidth: 1920,
+          screenHeight: 1080,
+        })
+      // Each chart fills its box, and its bitmap matches it: drawn for the new size, not stretched.
+      const chartsFit = () =>
+        page.locator('[data-chart]').evaluateAll((list) =>
+          list.every((chart) => {
+            const canvas = chart.querySelector('canvas')
+            if (!canvas) return false
+            const outer = chart.getBoundingClientRect()
+            const box = canvas.getBoundingClientRect()
+            return (
+              box.width > 50 &&
+              Math.abs(box.width - outer.width) < 2 &&
+              Math.abs(box.height - outer.height) < 2 &&
+              Math.abs(canvas.width / box.width - 1) < 0.02 &&
+              Math.abs(canvas.height / box.height - 1) < 0.02
+            )
+          }),
+        )
+      const steps: [number, number, string][] = [
+        [1366, 650, 'wall--cols-2'],
+        [600, 800, 'wall--cols-1'],
+        [1920, 1080, 'wall--canvas'],
+      ]
+      for (const [width, height, mode] of steps) {
+        await resize(width, height)
+        await expect.poll(() => page.locator('.wall').getAttribute('class')).toContain(mode)
+        await expect.poll(chartsFit, { timeout: 10_000 }).toBe(true)
+        expect(await page.evaluate(LAYOUT_CHECK), `${width}x${height}`).toEqual([])
+      }
+      expect(errors).toEqual([])
+      await page.close()
+    },
+    BROWSER_TEST_MS,
+  )
+
   test.each([
     { width: 390, height: 844, lang: 'zh' },
     { width: 390, height: 844, lang: 'en' },
@@ -356,7 +407,8 @@ describe('layout', () => {
         .locator('[data-panel]')
         .evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.panel, e.getBoundingClientRect().top])))
       const order = ['headline', 'towns', 'overdue', 'ticker', 'trend', 'domain', 'funnel', 'risk', 'accidents', 'resumption']
-      expect([...order].sort((a, b) => tops[a] - tops[b])).toEqual(order)
+      const orderTops = order.map((panel) => tops[panel])
+      for (let i = 1; i < order.length; i++) expect(orderTops[i], order[i]).toBeGreaterThan(orderTops[i - 1])
       // The donut's total sits in the middle of its ring.
       const [ring, total] = await Promise.all(
         ['[data-chart="risk"]', '[data-field="enterprises"]'].map((s) =>

@@ -24,8 +24,8 @@ export const TWO_COLUMNS_FROM_PX = 900
 export interface WallLayout {
   /** 'canvas': the design canvas scaled to the window; 'stack': panels at natural size in columns. */
   mode: 'canvas' | 'stack'
-  /** Columns of stacked panels (1 on a canvas, where the design's own grid applies). */
-  columns: 1 | 2
+  /** Columns of stacked panels (none on a canvas, where the design's own grid applies). */
+  columns: 0 | 1 | 2
   /** Canvas scale (1 when stacked). */
   scale: number
   /** Pixel ratio charts draw at. */
@@ -54,7 +54,7 @@ export function measureLayout(w: WindowSize): WallLayout {
   }
   return {
     mode: 'canvas',
-    columns: 1,
+    columns: 0,
     scale,
     pixelRatio: w.dpr * scale,
     left: Math.max(0, (w.width - DESIGN_WIDTH * scale) / 2),
@@ -64,15 +64,18 @@ export function measureLayout(w: WindowSize): WallLayout {
 
 export const LAYOUT_KEY: InjectionKey<ShallowRef<WallLayout>> = Symbol('wall layout')
 
-const forceCanvas = new URLSearchParams(location.search).get('layout') === 'canvas'
-
 const current = () =>
   measureLayout({
     width: window.innerWidth,
     height: window.innerHeight,
     dpr: window.devicePixelRatio || 1,
-    fillsScreen: window.innerWidth >= screen.availWidth && window.innerHeight >= screen.availHeight,
-    forceCanvas,
+    // A touch screen is held, not hung on a wall; and a phone's or tablet's address bar hides as the
+    // page scrolls, which would flip the layout to the canvas and back.
+    fillsScreen:
+      window.innerWidth >= screen.availWidth &&
+      window.innerHeight >= screen.availHeight &&
+      !matchMedia('(pointer: coarse)').matches,
+    forceCanvas: new URLSearchParams(location.search).get('layout') === 'canvas',
   })
 
 /** The wall's layout, following the window (and devicePixelRatio, which a browser zoom changes). */

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { loadRegion } from './region.ts'
+import { logOptions } from './log.ts'
 import { requireTokens } from './auth/startup.ts'
 import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
 import { UnsupportedRedisError } from './store/redis-version.ts'
@@ -33,7 +34,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
   }
   let app
   try {
-    app = await buildApp({ config, region, redisUrl: redis.url, logger: { level: config.logLevel } })
+    app = await buildApp({ config, region, redisUrl: redis.url, logger: logOptions(config.logLevel) })
   } catch (err) {
     if (err instanceof UnsupportedRedisError) {
       console.error(err.message)

@@ -48,7 +48,7 @@ export default fp(
       }
     })
 
-    app.get('/metrics', async (_req, reply) => {
+    app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => {
       reply.header('content-type', register.contentType)
       return register.metrics()
     })

@@ -45,11 +45,12 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     async () => regions,
   )
 
-  app.get('/healthz', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }))
+  // Probes and scrapes come every few seconds: logged only when something goes wrong.
+  app.get('/healthz', { logLevel: 'warn', schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }))
 
   app.get(
     '/readyz',
-    { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), 503: Type.Object({ ok: Type.Boolean(), error: Type.String() }) } } },
+    { logLevel: 'warn', schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), 503: Type.Object({ ok: Type.Boolean(), error: Type.String() }) } } },
     async (_req, reply) => {
       try {
         await app.store.redis.ping()

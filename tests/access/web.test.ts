@@ -5,6 +5,7 @@ import { privateRedis } from '../helpers/redis.ts'
 import { listen } from '../helpers/viewers.ts'
 import { inspection } from '../ingest/fixtures.ts'
 import { authApp, tokensFixture } from './setup.ts'
+import { logOptions } from '../../server/log.ts'
 
 // What browsers see: viewer links, cookies, Origin checks on writes, security headers, rate limits.
 
@@ -23,6 +24,25 @@ afterAll(async () => {
 })
 
 describe('the viewer link', () => {
+  test('its token never reaches the log, and health probes and metric scrapes do not fill it', async () => {
+    const lines: string[] = []
+    const logged = await authApp({
+      redisUrl: redis.url,
+      tokensFile: fixture.path,
+      logger: logOptions('info', { write: (line: string) => void lines.push(line) }),
+    })
+    const { token } = fixture.tokens.viewer
+    expect((await logged.inject(`/?lang=en&token=${token}`)).statusCode).toBe(303)
+    expect((await logged.inject(`/entry?token=${token}&x=1`)).statusCode).toBe(303)
+    for (const url of ['/healthz', '/readyz', '/metrics']) await logged.inject({ url, headers: fixture.tokens.viewer.header })
+    await logged.close()
+    const log = lines.join('')
+    expect(log).toContain('"url":"/?lang=en&token=[hidden]"')
+    expect(log).toContain('"url":"/entry?token=[hidden]&x=1"')
+    expect(log).not.toContain(token)
+    expect(log).not.toMatch(/healthz|readyz|metrics/)
+  })
+
   test('sets a long-lived HttpOnly SameSite=Strict cookie and redirects to the page without the token', async () => {
     const { token } = fixture.tokens.viewer
     const res = await app.inject(`/?token=${token}`)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { buildApp, type App } from '../../server/app.ts'
+import { buildApp, type App, type AppOptions } from '../../server/app.ts'
 import { DEFAULTS, type Config } from '../../server/config.ts'
 import { loadRegion } from '../../server/region.ts'
 import type { HubOptions } from '../../server/feed/hub.ts'
@@ -43,6 +43,8 @@ export interface TestAppOptions {
   hub?: Partial<HubOptions>
   /** Another region file's contents; default Taixing's. */
   region?: RegionIndex
+  /** Log options (default: no log). */
+  logger?: AppOptions['logger']
 }
 
 export async function testApp(opts: TestAppOptions): Promise<App> {
@@ -53,6 +55,7 @@ export async function testApp(opts: TestAppOptions): Promise<App> {
     clock: opts.clock,
     keyVariant: opts.keyVariant,
     hub: opts.hub,
+    logger: opts.logger,
   })
   await app.ready()
   return app

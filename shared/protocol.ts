@@ -116,3 +116,11 @@ export type ClientMessage =
   | { type: 'ping'; t: number }
   | { type: 'auth'; token: string }
   | { type: 'health'; screen?: string; heapMb?: number; fps?: number; seq?: number; reconnects?: number }
+
+/** Websocket close codes Lookout uses (4000–4999 are the application's); the wall acts on 4401. */
+export const CLOSE = {
+  slowConsumer: 4008,
+  unauthorized: 4401,
+  forbiddenOrigin: 4403,
+  shuttingDown: 1001,
+} as const

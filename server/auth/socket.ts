@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { WebSocket } from 'ws'
-import { CLOSE } from '../feed/connection.ts'
+import { CLOSE } from '../../shared/protocol.ts'
 import { foreignOrigin } from './origin.ts'
 import type { TokenStore, Verdict } from './tokens.ts'
 

@@ -2,14 +2,6 @@ import type { WebSocket } from 'ws'
 import { mergeDelta } from '../../shared/state.ts'
 import type { Delta } from '../../shared/protocol.ts'
 
-/** Websocket close codes Lookout uses (4000–4999 are the application's). */
-export const CLOSE = {
-  slowConsumer: 4008,
-  unauthorized: 4401,
-  forbiddenOrigin: 4403,
-  shuttingDown: 1001,
-} as const
-
 /** One viewer's socket and where it stands in the sequence. */
 export class FeedConnection {
   /** The seq this viewer holds (last snapshot or delta sent). */

@@ -9,7 +9,8 @@ import type { ClientMessage, Delta, WallState } from '../../shared/protocol.ts'
 import type { Region } from '../../shared/region.ts'
 import type { RegionStore } from '../store/store.ts'
 import type { Metrics } from '../plugins/metrics.ts'
-import { CLOSE, FeedConnection } from './connection.ts'
+import { FeedConnection } from './connection.ts'
+import { CLOSE } from '../../shared/protocol.ts'
 import { deltaOf, type Published } from './publish.ts'
 
 // One per server node: mirrors the region's state from Redis (snapshot + the updates channel),

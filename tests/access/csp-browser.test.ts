@@ -50,6 +50,19 @@ async function watchedPage(): Promise<{ page: Page; violations: string[]; errors
   return { page, violations, errors }
 }
 
+test('a wall screen whose token is revoked says so, instead of "reconnecting" for ever', async () => {
+  const screen = fixture.add({ name: '二号大屏', role: 'viewer' })
+  const { page, errors } = await watchedPage()
+  await openWall(page, `${url}/?token=${screen.token}`)
+  fixture.revoke(screen.record.id)
+  const banner = page.locator('.status-banner')
+  await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain('此屏幕授权已撤销或过期')
+  // The numbers it last had stay up, dimmed, under the banner.
+  expect(await page.locator('[data-kpi="hazardsOpen"] .kpi-value').textContent()).toMatch(/\d/)
+  expect(errors.filter((e) => !/401|Unauthorized/i.test(e))).toEqual([])
+  await page.close()
+})
+
 test('a wall screen opened by its viewer link goes live under the CSP, with no violation and the token gone from the address bar', async () => {
   const { page, violations, errors } = await watchedPage()
   await openWall(page, `${url}/?token=${fixture.tokens.viewer.token}`)

@@ -21,6 +21,7 @@ const en: typeof zh = {
     bannerOffline: 'Live feed lost, reconnecting · showing data from {time} ({age} ago)',
     bannerDegraded: 'Feed out of step, recovering · showing data from {time} ({age} ago)',
     bannerConnecting: 'Connecting to live data…',
+    bannerDenied: 'Access revoked or expired: open this screen’s new viewer link · data from {time}',
   },
   unit: {
     d: '{n} d',

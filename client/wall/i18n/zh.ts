@@ -19,6 +19,7 @@ export default {
     bannerOffline: '实时数据中断，正在自动重连 · 画面为 {time} 的数据（{age}前）',
     bannerDegraded: '数据同步异常，正在恢复 · 画面为 {time} 的数据（{age}前）',
     bannerConnecting: '正在连接实时数据…',
+    bannerDenied: '此屏幕授权已撤销或过期，请用新查看链接打开 · 画面停在 {time}',
   },
   unit: {
     d: '{n}天',

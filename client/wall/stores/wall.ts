@@ -4,7 +4,7 @@ import { FeedClient, type FeedStatus } from '../../feed/feed-client.ts'
 import { summarize } from '../../../shared/summary.ts'
 import type { EnumEntry } from '../../../shared/enums.ts'
 import type { Region } from '../../../shared/region.ts'
-import type { ClientMessage, WallState } from '../../../shared/protocol.ts'
+import { CLOSE, type ClientMessage, type WallState } from '../../../shared/protocol.ts'
 
 // The one store every panel reads: the region (labels, towns, domains) and the live state from one
 // FeedClient over /ws. The state is held shallowly and re-published at most every UPDATE_EVERY_MS,
@@ -99,6 +99,15 @@ export const useWallStore = defineStore('wall', () => {
     }
   }
 
+  async function checkAccess(): Promise<void> {
+    try {
+      const res = await fetch('/api/regions', { cache: 'no-store' })
+      denied.value = res.status === 401 || res.status === 403
+    } catch {
+      // The server is away: that is what the banner already says.
+    }
+  }
+
   async function syncClock(): Promise<void> {
     try {
       const sent = Date.now()
@@ -128,6 +137,10 @@ export const useWallStore = defineStore('wall', () => {
       onStatus: (s) => {
         status.value = s
         tick()
+        // Closed as unauthorised (4401): the screen's token was revoked or has expired. Ask the
+        // server once, so the banner says so instead of "reconnecting" for ever.
+        if (s === 'live') denied.value = false
+        else if (feed?.lastClose?.code === CLOSE.unauthorized) void checkAccess()
       },
     })
     feed.start()

@@ -6,6 +6,7 @@ import { logOptions } from './log.ts'
 import { requireTokens } from './auth/startup.ts'
 import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
 import { UnsupportedRedisError } from './store/redis-version.ts'
+import { RedisUnreachableError } from './plugins/store.ts'
 
 /** Starts a production node: config, Redis (embedded default), app, listen, graceful close. */
 export async function startServer(overrides: Partial<Config> = {}) {
@@ -36,7 +37,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
   try {
     app = await buildApp({ config, region, redisUrl: redis.url, logger: logOptions(config.logLevel) })
   } catch (err) {
-    if (err instanceof UnsupportedRedisError) {
+    if (err instanceof UnsupportedRedisError || err instanceof RedisUnreachableError) {
       console.error(err.message)
       await redis.stop()
       process.exit(1)

@@ -37,11 +37,27 @@ export const COMMAND_CONNECTION = {
   lazyConnect: true,
 } as const
 
+/** The Redis the server was given does not answer at start (the operator's to fix: say which and why). */
+export class RedisUnreachableError extends Error {}
+
+/** A Redis URL fit for a message: any password in it replaced. */
+const shownUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//…@')
+
 export default fp<StoreOptions>(
   async (app, opts) => {
     const redis = new Redis(opts.redisUrl, COMMAND_CONNECTION)
-    redis.on('error', (err) => app.log.debug({ err }, 'redis connection error'))
-    await redis.connect()
+    let lastError: Error | undefined
+    redis.on('error', (err) => {
+      lastError = err
+      app.log.debug({ err }, 'redis connection error')
+    })
+    try {
+      await redis.connect()
+    } catch (err) {
+      redis.disconnect()
+      const why = (lastError ?? (err as Error)).message
+      throw new RedisUnreachableError(`Redis at ${shownUrl(opts.redisUrl)} does not answer (${why}): start it, or set REDIS_URL to one that does`)
+    }
     const problem = redisVersionProblem(await redis.info('server'))
     if (problem) {
       redis.disconnect()

@@ -103,6 +103,18 @@ test('npm start serves the API, then closes gracefully on SIGTERM', async () => 
   }
 })
 
+test('a REDIS_URL that does not answer makes npm start exit 1 naming it and why, without its password', async () => {
+  const port = await freePort()
+  const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, AUTH: 'off', REDIS_URL: `redis://:secret@127.0.0.1:${port}` },
+  }).catch((e: { code: number; stderr: string }) => e)
+  expect(failure).toMatchObject({ code: 1 })
+  const said = (failure as { stderr: string }).stderr.trim()
+  expect(said).toBe(
+    `Redis at redis://…@127.0.0.1:${port} does not answer (connect ECONNREFUSED 127.0.0.1:${port}): start it, or set REDIS_URL to one that does`,
+  )
+})
+
 test('a bad PORT makes npm start exit 1 with a one-line reason', async () => {
   const run = promisify(execFile)
   const failure = await run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {

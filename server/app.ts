@@ -38,6 +38,7 @@ export async function buildApp(opts: AppOptions) {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.config.bodyLimit,
+    ...(opts.config.trustProxy.length ? { trustProxy: opts.config.trustProxy } : {}),
     // The route schemas' ajv: reject unknown query fields instead of dropping them silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()

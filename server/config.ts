@@ -36,6 +36,12 @@ export const ConfigSchema = Type.Object({
   allowedOrigins: Type.Array(Type.String({ pattern: '^https?://[^/?#\\s]+$' })),
   /** Requests per minute per token (per IP without one), on each node. */
   rateLimit: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /**
+   * Addresses (IPs or CIDR ranges) of reverse proxies in front of this server: their
+   * X-Forwarded-For and -Proto are believed, so logs and limits see the real client and a cookie
+   * set over the proxy's https is Secure. Empty: no proxy is trusted.
+   */
+  trustProxy: Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+(/[0-9]{1,3})?$' })),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -53,6 +59,7 @@ export const DEFAULTS: Config = {
   tokensFile: './data/tokens.json',
   allowedOrigins: [],
   rateLimit: 600,
+  trustProxy: [],
 }
 
 /** Environment variable → config field, and how to read it. */
@@ -73,6 +80,7 @@ const ENV: Record<string, [keyof Config, 'int' | 'string' | 'list']> = {
   TOKENS_FILE: ['tokensFile', 'string'],
   ALLOWED_ORIGINS: ['allowedOrigins', 'list'],
   RATE_LIMIT: ['rateLimit', 'int'],
+  TRUST_PROXY: ['trustProxy', 'list'],
 }
 
 export class ConfigError extends Error {}
@@ -100,7 +108,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     for (const e of Value.Errors(ConfigSchema, raw)) {
       // A list item's error names its list (/allowedOrigins/1 → ALLOWED_ORIGINS).
       const field = e.instancePath.slice(1).split('/')[0]
-      problems.push(`${envName(field)} ${e.message} (got ${JSON.stringify(raw[field])})`)
+      const allowed = e.keyword === 'enum' ? `: ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}` : ''
+      problems.push(`${envName(field)} ${e.message}${allowed} (got ${JSON.stringify(raw[field])})`)
     }
   }
   if (problems.length) throw new ConfigError(`Bad configuration: ${problems.join('; ')}`)

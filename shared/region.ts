@@ -84,10 +84,16 @@ export function regionProblems(region: Region): string[] {
   dup(region.towns.map((t) => t.code), 'town code')
   dup(region.domains.map((d) => d.id), 'domain id')
   for (const d of region.domains) dup(d.industries.map((i) => i.id), `industry id in domain ${d.id}`)
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: region.timeZone })
-  } catch {
-    problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
-  }
+  if (!isTimeZone(region.timeZone)) problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
   return problems
+}
+
+/** Whether `name` is a time zone this runtime knows (an IANA name such as Asia/Shanghai). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name })
+    return true
+  } catch {
+    return false
+  }
 }

@@ -24,6 +24,24 @@ afterAll(async () => {
 })
 
 describe('the viewer link', () => {
+  test('behind a trusted reverse proxy (TRUST_PROXY) that serves https, the cookie is Secure and the log names the real client', async () => {
+    const lines: string[] = []
+    const proxied = await authApp({
+      redisUrl: redis.url,
+      tokensFile: fixture.path,
+      config: { trustProxy: ['127.0.0.1'] },
+      logger: logOptions('info', { write: (line: string) => void lines.push(line) }),
+    })
+    const res = await proxied.inject({
+      url: `/?token=${fixture.tokens.viewer.token}`,
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '10.20.30.40' },
+    })
+    await proxied.close()
+    expect(res.statusCode).toBe(303)
+    expect(String(res.headers['set-cookie'])).toMatch(/; Secure/)
+    expect(lines.join('')).toContain('"remoteAddress":"10.20.30.40"')
+  })
+
   test('its token never reaches the log, and health probes and metric scrapes do not fill it', async () => {
     const lines: string[] = []
     const logged = await authApp({
@@ -56,6 +74,9 @@ describe('the viewer link', () => {
     expect(cookie).toMatch(/; Path=\//)
     expect(cookie).toMatch(`; Max-Age=${400 * 86_400}`)
     expect(cookie).not.toMatch(/Secure/) // plain http on a LAN must keep working
+    // A forwarded https from a proxy nobody said to trust changes nothing.
+    const forged = await app.inject({ url: `/?token=${token}`, headers: { 'x-forwarded-proto': 'https' } })
+    expect(String(forged.headers['set-cookie'])).not.toMatch(/Secure/)
 
     // The cookie now opens the reads, as the wall's fetches need.
     expect(

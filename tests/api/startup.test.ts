@@ -32,10 +32,19 @@ test('bad configuration stops the start with every bad variable named', () => {
   expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(/BATCH_LIMIT must be >= 1 \(got 0\)/)
   expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(/DEDUPE_DAYS must be >= 1 \(got -1\)/)
   expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/)
-  expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
+  // An unknown word names the words that would do.
+  expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(
+    /LOG_LEVEL must be equal to one of the allowed values: fatal, error, warn, info, debug, trace, silent \(got "loud"\)/,
+  )
+  expect(() => loadConfig({ AUTH: 'none' })).toThrow(/AUTH must be equal to one of the allowed values: tokens, off/)
+  expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16'])
+  expect(() => loadConfig({ TRUST_PROXY: 'proxy.local' })).toThrow(/TRUST_PROXY/)
   expect(loadConfig({ PORT: '8080' }).port).toBe(8080)
   expect(() => loadRegion({ region: '999999' })).toThrow(/Cannot read region file/)
-  expect(() => loadRegion({ region: '321283', timeZone: 'Mars/Olympus' })).toThrow(/not a known IANA zone/)
+  // A bad TIME_ZONE is the variable's fault, not the region file's.
+  expect(() => loadRegion({ region: '321283', timeZone: 'Mars/Olympus' })).toThrow(
+    /^Bad configuration: TIME_ZONE "Mars\/Olympus" is not a known IANA zone/,
+  )
 })
 
 test('with no Redis reachable and no redis-server on PATH, the start says how to get one', async () => {

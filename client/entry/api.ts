@@ -1,12 +1,13 @@
 import type { ErrorDetail, LookoutEvent } from '../../shared/events.ts'
 import type { EnumEntry } from '../../shared/enums.ts'
-import type { Region } from '../../shared/region.ts'
+import type { Region, RegionCaller } from '../../shared/region.ts'
 import type { Enterprise, OpenHazard } from '../../server/store/store.ts'
 
 // The server's HTTP API as the entry page uses it. Every request carries the reporter's token.
 
 /** GET /api/regions: the region file plus every enumeration with its labels. */
-export type RegionsReply = Region & { enums: Record<string, EnumEntry<string>[]> }
+/** `caller` is absent in an answer cached by an earlier build. */
+export type RegionsReply = Region & { enums: Record<string, EnumEntry<string>[]>; caller?: RegionCaller }
 export type { Enterprise, OpenHazard }
 
 /** What a picker list is asked for: the reporter's towns (none: all), a search text, how many. */

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from '../../shared/enums.ts'
 import { buildSnapshot } from '../../shared/summary.ts'
+import type { RegionCaller } from '../../shared/region.ts'
 
 const reads: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -38,11 +39,18 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     '/api/regions',
     {
       schema: {
-        description: 'Towns, domains with their industries, thresholds and enumerations: what forms and labels are built from.',
+        description:
+          'Towns, domains with their industries, thresholds and enumerations: what forms and labels are built from; and who asked (`caller`).',
         response: { 200: Type.Object({ region: Type.Object({ code: Type.String() }, { additionalProperties: true }) }, { additionalProperties: true }) },
       },
     },
-    async () => regions,
+    async (req) => {
+      const c = req.caller
+      const caller: RegionCaller = c
+        ? { name: c.name, role: c.role, towns: c.towns?.length ? c.towns : null }
+        : { name: null, role: 'admin', towns: null }
+      return { ...regions, caller }
+    },
   )
 
   // Probes and scrapes come every few seconds: logged only when something goes wrong.

@@ -170,6 +170,12 @@ describe('a reporter limited to its towns', () => {
     expect(ok.json().applied).toHaveLength(4)
   })
 
+  test('GET /api/regions says who asked, so pages offer only what the token may do', async () => {
+    expect((await get('/api/regions', 'townReporter')).json().caller).toEqual({ name: '济川街道安监办', role: 'reporter', towns: [TOWN] })
+    expect((await get('/api/regions', 'admin')).json().caller).toEqual({ name: '系统管理员', role: 'admin', towns: null })
+    expect((await get('/api/regions', 'viewer')).json().caller).toMatchObject({ role: 'viewer', towns: null })
+  })
+
   test('its hazard list holds only its towns', async () => {
     await post({ events: [hazard({ town: TOWN }), hazard({ town: TOWN2 })] }, 'admin')
     const towns = async (query: string, who: Who) =>

@@ -92,15 +92,44 @@ test(
 )
 
 test(
-  'a hazard for a town the token does not cover is refused (403) naming the town, and nothing is applied',
+  'a town-limited token is offered only its towns, already chosen, and no import',
   async () => {
     const context = await browser.newContext(PHONE)
     const page = await context.newPage()
     await page.goto(`${url}/entry`)
+    await saveToken(page, admin.token)
+    await page.locator('[data-tab="import"]').waitFor()
+    const offered = () =>
+      page.locator('[data-form="hazard.reported"] [data-field="town"] option:not([disabled])').evaluateAll((els) =>
+        els.map((e) => (e as HTMLOptionElement).value),
+      )
+    await expect.poll(offered).toHaveLength(region.region.towns.length)
+
     await saveToken(page, townReporter.token)
+    await expect.poll(offered).toEqual([TOWN])
+    expect(await page.locator('[data-form="hazard.reported"] [data-field="town"] select').inputValue()).toBe(TOWN)
+    await expect.poll(() => page.locator('[data-tab="import"]').count()).toBe(0)
+    // Nothing to choose among in the settings either.
+    expect(await page.locator('[data-field="myTowns"]').count()).toBe(0)
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
+  'a hazard waiting in the outbox for a town the new token does not cover is refused (403) naming the town, and nothing is applied',
+  async () => {
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    await page.goto(`${url}/entry`)
+    // Reported offline under the admin's token; sent once the reporter's own token is in place.
+    await saveToken(page, admin.token)
     await page.locator('[data-form="hazard.reported"]').waitFor()
-    // The reporter has not limited the form's towns: the server is the one that refuses.
+    await context.setOffline(true)
     await reportHazard(page, { town: TOWN2, domain: DOMAIN, title: '叉车未定期检验（他镇）' })
+    await waitForWaiting(page, 1)
+    await saveToken(page, townReporter.token)
+    await context.setOffline(false)
     const refused = page.locator('.history-item[data-outcome="refused"]')
     await refused.waitFor()
     const townName = region.town.get(TOWN2)!.name

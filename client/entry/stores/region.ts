@@ -50,12 +50,21 @@ export const useRegionStore = defineStore('region', () => {
     }
   }
 
-  /** Towns the forms offer: the reporter's own when they chose some, else all. */
-  const townChoices = computed(() => {
+  /** Who the token is (the server's answer); null when unknown. */
+  const caller = computed(() => reply.value?.caller ?? null)
+  /** Towns the token may report for: a town-limited token's own, else all. */
+  const tokenTowns = computed(() => {
     const towns = reply.value?.towns ?? []
-    const mine = settings.myTowns
-    return mine.length ? towns.filter((t) => mine.includes(t.code)) : towns
+    const allowed = caller.value?.towns
+    return allowed ? towns.filter((t) => allowed.includes(t.code)) : towns
   })
+  /** Towns the forms offer: of the token's towns, the reporter's own when they chose some. */
+  const townChoices = computed(() => {
+    const mine = tokenTowns.value.filter((t) => settings.myTowns.includes(t.code))
+    return mine.length ? mine : tokenTowns.value
+  })
+  /** Whether this token may import a ledger (admins only; unknown: let the server say). */
+  const canImport = computed(() => !caller.value || caller.value.role === 'admin')
 
   /** A town's, domain's or industry's name in the page's language. */
   const localName = (entry: { name: string; nameEn: string }) =>
@@ -100,7 +109,10 @@ export const useRegionStore = defineStore('region', () => {
     loadError,
     needsToken,
     load,
+    caller,
+    tokenTowns,
     townChoices,
+    canImport,
     localName,
     townName,
     domainName,

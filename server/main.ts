@@ -44,8 +44,9 @@ export async function startServer(overrides: Partial<Config> = {}) {
     }
     throw err
   }
-  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'closing after an error')
+    else app.log.info({ signal }, 'closing')
     await app.close()
     await redis.stop()
   })

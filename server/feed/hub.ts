@@ -257,6 +257,8 @@ export class FeedHub {
           this.degraded = this.subscriber.status !== 'ready'
           for (const c of this.clients) this.sendSnapshot(c)
           this.deps.metrics.feedLive.set(this.degraded ? 0 : 1)
+          // The line an operator looks for after "feed degraded": when it ended.
+          if (!this.degraded) this.deps.log.info({ seq: state.seq, viewers: this.clients.size }, 'feed live')
           return
         } catch (err) {
           this.deps.log.warn({ err, attempt }, 'feed snapshot read failed; retrying')

@@ -3,14 +3,21 @@ import { privateRedis } from '../helpers/redis.ts'
 import { testApp, freshSpace, TOWN } from '../helpers/app.ts'
 import { listen, viewer, eventually, rawState } from '../helpers/viewers.ts'
 import type { App } from '../../server/app.ts'
+import { logOptions } from '../../server/log.ts'
 import type { FeedClient } from '../../client/feed/feed-client.ts'
 
 let redis: Awaited<ReturnType<typeof privateRedis>>
 let app: App
 const viewers: FeedClient[] = []
+const log: { msg: string }[] = []
 beforeAll(async () => {
   redis = await privateRedis()
-  app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace(), hub: { digestMs: 300 } })
+  app = await testApp({
+    redisUrl: redis.url,
+    keyVariant: freshSpace(),
+    hub: { digestMs: 300 },
+    logger: logOptions('info', { write: (line: string) => void log.push(JSON.parse(line) as { msg: string }) }),
+  })
 })
 afterAll(async () => {
   for (const v of viewers) v.stop()
@@ -63,4 +70,8 @@ test('Redis stopped mid-stream: viewers are told degraded, posts get 503, and af
   for (const v of viewers) expect(rawState(v.state as never)).toEqual(rawState(snapshot))
   // Recovered without a page reload: the same client objects, no reconnect needed.
   for (const v of viewers) expect(v.reconnects).toBe(0)
+  // The log tells the operator when the outage began and when it ended.
+  const said = log.map((l) => l.msg)
+  expect(said.indexOf('feed degraded')).toBeGreaterThan(-1)
+  expect(said.lastIndexOf('feed live')).toBeGreaterThan(said.indexOf('feed degraded'))
 })

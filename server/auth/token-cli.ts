@@ -68,6 +68,9 @@ function create(config: Config, args: string[], now: number): string {
       throw new UsageError('--days must be a whole number of days, 1–3650')
     expiresAt = new Date(now + days * 86_400_000).toISOString()
   }
+  // A link without its scheme (wall-host:3000/?token=…) is no link a browser opens.
+  if (values.url !== undefined && !/^https?:\/\/[^/?#\s]+/.test(values.url))
+    throw new UsageError('--url must be the wall\'s address with http:// or https://, e.g. http://wall-host:3000')
   const path = resolve(config.tokensFile)
   const records = readTokensFile(path)
   const { token, record } = newToken(

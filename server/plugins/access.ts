@@ -45,6 +45,22 @@ export interface AccessOptions {
   sweepMs?: number
 }
 
+/** What a browser shows for a viewer link whose token does not work: in both languages, no script. */
+function badLinkPage(reason: string): string {
+  const escaped = reason.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>链接无效 · Link does not work</title></head>
+<body>
+<h1>此链接的令牌无效</h1>
+<p>请向管理员索取新的查看链接，并在这块屏幕上打开一次。</p>
+<h1 lang="en">This link's token does not work</h1>
+<p lang="en">Ask an administrator for a new viewer link and open it once on this screen.</p>
+<p lang="en"><small>(${escaped})</small></p>
+</body></html>
+`
+}
+
 function unauthorized(reply: FastifyReply, error: string) {
   return reply.code(401).header('www-authenticate', 'Bearer realm="lookout"').send({ error })
 }
@@ -140,11 +156,17 @@ export default fp<AccessOptions>(
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
       if (tokens) {
         const verdict = tokens.verify(token)
-        if (!verdict.ok)
-          return unauthorized(
-            reply,
-            `this link's token does not work (${verdict.reason}): ask for a new link`,
-          )
+        if (!verdict.ok) {
+          const error = `this link's token does not work (${verdict.reason}): ask for a new link`
+          // Opened in a browser (a wall screen, a leader's laptop): a page that says so, not JSON.
+          if (req.headers.accept?.includes('text/html')) {
+            return reply
+              .code(401)
+              .type('text/html; charset=utf-8')
+              .send(badLinkPage(verdict.reason))
+          }
+          return unauthorized(reply, error)
+        }
         const expiresIn = verdict.record.expiresAt
           ? (Date.parse(verdict.record.expiresAt) - Date.now()) / 1000
           : Infinity

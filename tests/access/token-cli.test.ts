@@ -134,6 +134,7 @@ test('wrong usage exits 2 naming the problem, and changes nothing', async () => 
     [['create', '--role', 'reporter', '--name', 'x', '--towns', '999'], /--towns: unknown town 999/],
     [['create', '--role', 'viewer', '--name', 'x', '--days', '0'], /--days must be a whole number/],
     [['create', '--role', 'viewer', '--name', 'x', '--colour', 'red'], /Unknown option '--colour'/],
+    [['create', '--role', 'viewer', '--name', 'x', '--url', 'wall-host:3000'], /--url must be the wall's address with http:\/\/ or https:\/\//],
     [['drop'], /unknown command "drop"/],
   ]
   for (const [args, message] of cases) {

@@ -124,6 +124,12 @@ describe('the viewer link', () => {
     expect(res.statusCode).toBe(401)
     expect(res.json().error).toMatch(/this link's token does not work.*ask for a new link/)
     expect(res.headers['set-cookie']).toBeUndefined()
+    // A browser gets a page that says so, in Chinese first.
+    const page = await app.inject({ url: `/?token=lk_${'z'.repeat(43)}`, headers: { accept: 'text/html,*/*' } })
+    expect(page.statusCode).toBe(401)
+    expect(page.headers['content-type']).toMatch(/^text\/html/)
+    expect(page.body).toContain('此链接的令牌无效')
+    expect(page.body).toContain('not recognised')
   })
 })
 

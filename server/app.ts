@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { RegionIndex } from '../shared/region.ts'
 import type { Config } from './config.ts'
+import { withoutToken } from './log.ts'
 import storePlugin from './plugins/store.ts'
 import metricsPlugin from './plugins/metrics.ts'
 import headersPlugin from './plugins/headers.ts'
@@ -42,6 +43,11 @@ export async function buildApp(opts: AppOptions) {
     // The route schemas' ajv: reject unknown query fields instead of dropping them silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // Fastify's own 404 logs the address as it came: a `?token=` with it.
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: `Route ${req.method}:${withoutToken(req.url)} not found` }),
+  )
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {

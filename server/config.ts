@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -41,7 +42,7 @@ export const ConfigSchema = Type.Object({
    * X-Forwarded-For and -Proto are believed, so logs and limits see the real client and a cookie
    * set over the proxy's https is Secure. Empty: no proxy is trusted.
    */
-  trustProxy: Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+(/[0-9]{1,3})?$' })),
+  trustProxy: Type.Array(Type.String({ minLength: 1 })),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -85,6 +86,26 @@ const ENV: Record<string, [keyof Config, 'int' | 'string' | 'list']> = {
 
 export class ConfigError extends Error {}
 
+/**
+ * What is wrong with one TRUST_PROXY entry, or null: it must be an address, or a range no wider than
+ * a /8 (IPv4) or /16 (IPv6). A wider one would believe X-Forwarded-For from nearly anyone, and an
+ * IPv4-mapped IPv6 range (::ffff:…) would cover every IPv4 client.
+ */
+function proxyProblem(entry: string): string | null {
+  const [address, prefix, ...rest] = entry.split('/')
+  const version = isIP(address)
+  const bad = (why: string) => `TRUST_PROXY entry "${entry}" ${why}`
+  if (!version || rest.length)
+    return bad('is not an IP address or a CIDR range (e.g. 10.0.0.5 or 10.0.0.0/24)')
+  if (/^::ffff:/i.test(address)) return bad('is an IPv4-mapped address: give the IPv4 address itself')
+  if (prefix === undefined) return null
+  const bits = Number(prefix)
+  const [least, most] = version === 4 ? [8, 32] : [16, 128]
+  if (!/^\d+$/.test(prefix) || bits > most) return bad(`has a prefix that is not /0–/${most}`)
+  if (bits < least) return bad(`trusts too wide a range (at most a /${least})`)
+  return null
+}
+
 /** Reads and checks the configuration; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
   const raw: Record<string, unknown> = { ...DEFAULTS }
@@ -108,10 +129,13 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     for (const e of Value.Errors(ConfigSchema, raw)) {
       // A list item's error names its list (/allowedOrigins/1 → ALLOWED_ORIGINS).
       const field = e.instancePath.slice(1).split('/')[0]
-      const allowed = e.keyword === 'enum' ? `: ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}` : ''
+      const allowed =
+        e.keyword === 'enum' ? `: ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}` : ''
       problems.push(`${envName(field)} ${e.message}${allowed} (got ${JSON.stringify(raw[field])})`)
     }
   }
+  if (!problems.length)
+    problems.push(...(raw as Config).trustProxy.map(proxyProblem).filter((p) => p !== null))
   if (problems.length) throw new ConfigError(`Bad configuration: ${problems.join('; ')}`)
   return raw as Config
 }

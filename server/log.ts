@@ -9,6 +9,18 @@ const TOKEN_IN_QUERY = /([?&]token=)[^&#]*/gi
 /** A request's address with any `token` query value replaced. */
 export const withoutToken = (url: string) => url.replace(TOKEN_IN_QUERY, '$1[hidden]')
 
+/** A Redis URL fit for a log line or a message: its password, if any, replaced. */
+export function redisUrlForLog(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (!parsed.password) return url
+    parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(a Redis URL that does not parse)'
+  }
+}
+
 export function logOptions(level: string, stream?: FastifyLoggerOptions['stream']): FastifyLoggerOptions {
   return {
     level,

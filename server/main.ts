@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { loadRegion } from './region.ts'
-import { logOptions } from './log.ts'
+import { logOptions, redisUrlForLog } from './log.ts'
 import { requireTokens } from './auth/startup.ts'
 import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
 import { UnsupportedRedisError } from './store/redis-version.ts'
@@ -51,7 +51,9 @@ export async function startServer(overrides: Partial<Config> = {}) {
     await redis.stop()
   })
   await app.listen({ port: config.port, host: config.host })
-  app.log.info(`Lookout for ${region.region.region.name} (${region.region.region.code}) using Redis ${redis.url} (${redis.source})`)
+  app.log.info(
+    `Lookout for ${region.region.region.name} (${region.region.region.code}) using Redis ${redisUrlForLog(redis.url)} (${redis.source})`,
+  )
   return { app, config, redis }
 }
 

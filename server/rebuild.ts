@@ -1,14 +1,18 @@
 import { Redis } from 'ioredis'
 import { ConfigError, loadConfig } from './config.ts'
 import { loadRegion } from './region.ts'
+import { redisUrlForLog } from './log.ts'
 import { regionPrefix } from './store/keys.ts'
 import { rebuildCheck } from './store/rebuild.ts'
-import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
+import { redisAnswers } from './store/redis-process.ts'
 import { defineScripts } from './store/store.ts'
 
 // `npm run rebuild -- --check`: replays the region's log into fresh keys and compares them with the
 // live aggregates. Exit 0: no difference; 1: differences (each printed) or no still moment to compare;
 // 2: wrong usage. Rebuilding the live aggregates in place is deliberately not offered.
+
+const NO_REDIS =
+  'No Redis to check: set REDIS_URL to the server\'s Redis. (A server that runs its own printed its address when it started: "using Redis redis://127.0.0.1:<port> (embedded)".)'
 
 const USAGE =
   'usage: npm run rebuild -- --check   (replay the event log into fresh keys and compare with the live aggregates)'
@@ -29,15 +33,17 @@ async function main(args: string[]): Promise<number> {
     }
     throw err
   }
-  let resolved
-  try {
-    resolved = await resolveRedis(config)
-  } catch (err) {
-    if (err instanceof NoRedisError) {
-      console.error(err.message)
-      return 2
-    }
-    throw err
+  // The check reads the server's Redis. It never starts one of its own, as the server may: that one
+  // would be empty (a false all-clear) and would run on the live server's data directory.
+  const local = !config.redisUrl && (await redisAnswers(6379))
+  const resolved = config.redisUrl
+    ? { url: config.redisUrl, source: 'REDIS_URL' }
+    : local
+      ? { url: 'redis://127.0.0.1:6379', source: 'local 6379' }
+      : null
+  if (!resolved) {
+    console.error(NO_REDIS)
+    return 2
   }
   const redis = new Redis(resolved.url, { lazyConnect: true, maxRetriesPerRequest: 3 })
   try {
@@ -45,7 +51,7 @@ async function main(args: string[]): Promise<number> {
     defineScripts(redis)
     const code = region.region.region.code
     console.log(
-      `Rebuild check of region ${code} (${regionPrefix(code)}) on ${resolved.url} (${resolved.source})`,
+      `Rebuild check of region ${code} (${regionPrefix(code)}) on ${redisUrlForLog(resolved.url)} (${resolved.source})`,
     )
     const report = await rebuildCheck({
       redis,
@@ -73,10 +79,14 @@ async function main(args: string[]): Promise<number> {
       return 1
     }
     console.log(`no difference; ${summary}`)
+    if (report.replayed === 0) {
+      console.log(
+        `(the log of region ${code} is empty here: if the server has taken events, this is not its Redis (REDIS_URL) or region (REGION))`,
+      )
+    }
     return 0
   } finally {
     redis.disconnect()
-    await resolved.stop()
   }
 }
 

@@ -146,7 +146,12 @@ export default fp<AccessOptions>(
     // A viewer link (`/?token=…`) provisions a screen once: the token goes into a long-lived HttpOnly
     // cookie and the address bar is cleaned by a redirect, so the token is not left on screen or in history.
     app.addHook('onRequest', async (req, reply) => {
-      const url = new URL(req.url, 'http://link')
+      let url: URL
+      try {
+        url = new URL(req.url, 'http://link')
+      } catch {
+        return reply.code(400).send({ error: 'the address does not parse' })
+      }
       if (req.method !== 'GET' || isDataPath(url.pathname)) return
       const token = url.searchParams.get('token')
       if (token === null) return

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import type { RegionIndex } from '../../shared/region.ts'
 import { regionDay } from '../../shared/time.ts'
 import type { Config } from '../config.ts'
+import { redisUrlForLog } from '../log.ts'
 import { regionPrefix } from '../store/keys.ts'
 import { UnsupportedRedisError, redisVersionProblem } from '../store/redis-version.ts'
 import { RegionStore, defineScripts } from '../store/store.ts'
@@ -40,9 +41,6 @@ export const COMMAND_CONNECTION = {
 /** The Redis the server was given does not answer at start (the operator's to fix: say which and why). */
 export class RedisUnreachableError extends Error {}
 
-/** A Redis URL fit for a message: any password in it replaced. */
-const shownUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//…@')
-
 export default fp<StoreOptions>(
   async (app, opts) => {
     const redis = new Redis(opts.redisUrl, COMMAND_CONNECTION)
@@ -56,7 +54,9 @@ export default fp<StoreOptions>(
     } catch (err) {
       redis.disconnect()
       const why = (lastError ?? (err as Error)).message
-      throw new RedisUnreachableError(`Redis at ${shownUrl(opts.redisUrl)} does not answer (${why}): start it, or set REDIS_URL to one that does`)
+      throw new RedisUnreachableError(
+        `Redis at ${redisUrlForLog(opts.redisUrl)} does not answer (${why}): start it, or set REDIS_URL to one that does`,
+      )
     }
     const problem = redisVersionProblem(await redis.info('server'))
     if (problem) {

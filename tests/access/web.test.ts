@@ -53,6 +53,9 @@ describe('the viewer link', () => {
     expect((await logged.inject(`/?lang=en&token=${token}`)).statusCode).toBe(303)
     expect((await logged.inject(`/entry?token=${token}&x=1`)).statusCode).toBe(303)
     for (const url of ['/healthz', '/readyz', '/metrics']) await logged.inject({ url, headers: fixture.tokens.viewer.header })
+    // Nor by way of an address that matches no route, or one that does not parse.
+    expect((await logged.inject(`/api/nope?token=${token}`)).statusCode).toBe(404)
+    expect((await logged.inject(`//[?token=${token}`)).statusCode).toBe(400)
     await logged.close()
     const log = lines.join('')
     expect(log).toContain('"url":"/?lang=en&token=[hidden]"')

@@ -38,7 +38,17 @@ test('bad configuration stops the start with every bad variable named', () => {
   )
   expect(() => loadConfig({ AUTH: 'none' })).toThrow(/AUTH must be equal to one of the allowed values: tokens, off/)
   expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16'])
-  expect(() => loadConfig({ TRUST_PROXY: 'proxy.local' })).toThrow(/TRUST_PROXY/)
+  for (const [bad, why] of [
+    ['proxy.local', /is not an IP address or a CIDR range/],
+    ['abc', /is not an IP address/],
+    [':::', /is not an IP address/],
+    ['1.2.3.4/99', /has a prefix that is not \/0–\/32/],
+    ['0.0.0.0/1', /trusts too wide a range \(at most a \/8\)/],
+    ['::ffff:0:0/96', /is an IPv4-mapped address/],
+  ] as const) {
+    expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(why)
+  }
+  expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,fd00::/16,::1' }).trustProxy).toHaveLength(3)
   expect(loadConfig({ PORT: '8080' }).port).toBe(8080)
   expect(() => loadRegion({ region: '999999' })).toThrow(/Cannot read region file/)
   // A bad TIME_ZONE is the variable's fault, not the region file's.
@@ -120,7 +130,7 @@ test('a REDIS_URL that does not answer makes npm start exit 1 naming it and why,
   expect(failure).toMatchObject({ code: 1 })
   const said = (failure as { stderr: string }).stderr.trim()
   expect(said).toBe(
-    `Redis at redis://…@127.0.0.1:${port} does not answer (connect ECONNREFUSED 127.0.0.1:${port}): start it, or set REDIS_URL to one that does`,
+    `Redis at redis://:***@127.0.0.1:${port} does not answer (connect ECONNREFUSED 127.0.0.1:${port}): start it, or set REDIS_URL to one that does`,
   )
 })
 

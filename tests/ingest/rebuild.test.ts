@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
@@ -322,13 +325,13 @@ describe('rebuild check', () => {
 
 describe('npm run rebuild -- --check', () => {
   const cli = fileURLToPath(new URL('../../server/rebuild.ts', import.meta.url))
-  const run = async (args: string[]) => {
+  const run = async (args: string[], env: Record<string, string> = {}) => {
     try {
       const { stdout, stderr } = await promisify(execFile)(
         process.execPath,
         ['--import', 'tsx', cli, ...args],
         {
-          env: { ...process.env, REDIS_URL: redis.url, LOG_LEVEL: 'silent' },
+          env: { ...process.env, REDIS_URL: redis.url, LOG_LEVEL: 'silent', ...env },
         },
       )
       return { code: 0, out: stdout + stderr }
@@ -369,6 +372,17 @@ describe('npm run rebuild -- --check', () => {
       const usage = await run([])
       expect(usage.code).toBe(2)
       expect(usage.out).toMatch(/usage: npm run rebuild -- --check/)
+
+      // Another region's (empty) log: no difference, but it says this may not be the server's Redis.
+      const dir = mkdtempSync(join(tmpdir(), 'lookout-rebuild-'))
+      const otherRegion = join(dir, 'region.json')
+      const file = JSON.parse(readFileSync(fileURLToPath(new URL(`../../server/regions/${CODE}.json`, import.meta.url)), 'utf8'))
+      writeFileSync(otherRegion, JSON.stringify({ ...file, region: { ...file.region, code: '320000' } }))
+      const empty = await run(['--check'], { REGION_FILE: otherRegion })
+      rmSync(dir, { recursive: true, force: true })
+      expect(empty.code).toBe(0)
+      expect(empty.out).toMatch(/no difference; 0 log entries replayed/)
+      expect(empty.out).toContain('the log of region 320000 is empty here')
       await app.close()
     },
   )

@@ -30,6 +30,8 @@ export interface FeedClientOptions {
   /** Called after every change of state (snapshot or applied delta). */
   onState?: (state: WallState, kind: 'snapshot' | 'delta') => void
   onStatus?: (status: FeedStatus) => void
+  /** Each time the server ends a connection, with its close code (4401: the token was refused). */
+  onClose?: (code: number, reason: string) => void
   /** App-level ping interval; any message from the server counts as a sign of life. */
   pingMs?: number
   /** No message for this long: the connection is dead, reconnect. */
@@ -59,7 +61,7 @@ export class FeedClient {
   private pingTimer: ReturnType<typeof setInterval> | undefined
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private awaitingSnapshot = true
-  private readonly opts: Required<Omit<FeedClientOptions, 'token' | 'onState' | 'onStatus' | 'dropMessage'>> &
+  private readonly opts: Required<Omit<FeedClientOptions, 'token' | 'onState' | 'onStatus' | 'onClose' | 'dropMessage'>> &
     FeedClientOptions
 
   constructor(opts: FeedClientOptions) {
@@ -127,6 +129,7 @@ export class FeedClient {
       if (socket !== this.socket) return
       this.lastClose = { code: ev.code, reason: ev.reason }
       this.socket = null
+      this.opts.onClose?.(ev.code, ev.reason)
       this.scheduleReconnect()
     }
     socket.onerror = () => {

@@ -63,6 +63,20 @@ test('a wall screen whose token is revoked says so, instead of "reconnecting" fo
   await page.close()
 })
 
+test('a wall screen whose token is revoked while its network is down says so once it is back', async () => {
+  const screen = fixture.add({ name: '三号大屏', role: 'viewer' })
+  const { page } = await watchedPage()
+  await openWall(page, `${url}/?token=${screen.token}`)
+  const banner = page.locator('.status-banner')
+  await page.context().setOffline(true)
+  await expect.poll(() => banner.textContent(), { timeout: 30_000 }).toContain('实时数据中断')
+  fixture.revoke(screen.record.id)
+  await page.context().setOffline(false)
+  // Its reconnects are refused (4401): the banner stops saying "reconnecting".
+  await expect.poll(() => banner.textContent(), { timeout: 30_000 }).toContain('此屏幕授权已撤销或过期')
+  await page.close()
+}, 90_000)
+
 test('a wall screen opened by its viewer link goes live under the CSP, with no violation and the token gone from the address bar', async () => {
   const { page, violations, errors } = await watchedPage()
   await openWall(page, `${url}/?token=${fixture.tokens.viewer.token}`)

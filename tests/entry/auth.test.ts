@@ -117,6 +117,25 @@ test(
 )
 
 test(
+  'narrowing the reporter’s towns clears a chosen town that is no longer offered, instead of swapping it for another',
+  async () => {
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    await page.goto(`${url}/entry`)
+    await saveToken(page, admin.token)
+    const town = page.locator('[data-form="hazard.reported"] [data-field="town"] select')
+    await town.selectOption(TOWN2)
+    // In the settings (still open), keep only TOWN: the form must not file the hazard there unasked.
+    if (!(await page.locator('[data-panel="settings"]').isVisible())) await page.locator('[data-action="settings"]').click()
+    await page.locator(`[data-field="myTowns"] label:has-text("${region.town.get(TOWN)!.name}")`).click()
+    await expect.poll(() => town.inputValue()).toBe('')
+    expect(await town.locator('option:not([disabled])').count()).toBe(1)
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
   'a hazard waiting in the outbox for a town the new token does not cover is refused (403) naming the town, and nothing is applied',
   async () => {
     const context = await browser.newContext(PHONE)

@@ -1,6 +1,7 @@
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
 import { ApiError, type ListQuery } from '../api.ts'
 import { useSettingsStore } from '../stores/settings.ts'
+import { useRegionStore } from '../stores/region.ts'
 import { searchText } from '../../../shared/search.ts'
 
 // A list the reporter picks from (open hazards, enterprises), as the server answers it: limited to
@@ -40,6 +41,7 @@ export interface ServerListOptions<T> {
 
 export function useServerList<T>(opts: ServerListOptions<T>) {
   const settings = useSettingsStore()
+  const region = useRegionStore()
   const items = shallowRef<T[]>([])
   const loading = ref(false)
   /** Why the last search failed ('' when it did not). */
@@ -57,7 +59,7 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
 
   async function load(): Promise<void> {
     const ask = ++latest
-    const towns = [...settings.myTowns]
+    const towns = [...region.listTowns]
     const q = opts.query.value
     const limit = opts.limit ?? LIMIT
     loading.value = true
@@ -108,7 +110,7 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
     timer = setTimeout(load, DEBOUNCE_MS)
   })
   // Other towns, or a token pasted after a refusal: ask again.
-  watch(() => `${settings.myTowns.join(',')}|${settings.token}`, load)
+  watch(() => `${region.listTowns.join(',')}|${settings.token}`, load)
   onBeforeUnmount(() => clearTimeout(timer))
 
   return { items, loading, error, offline, savedAt, savedSearch, more, load }

@@ -63,6 +63,7 @@ const en: typeof zh = {
     optional: '(optional)',
     none: 'Not specified',
     choose: 'Choose…',
+    noTowns: 'None of this token’s towns is in this region’s list: ask an administrator for a new token',
     fixErrors: 'Fix the marked problem first | Fix the {n} marked problems first',
     chars: '{n}/{max}',
     fieldProblem: '{field}: {message}',

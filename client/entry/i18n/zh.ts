@@ -60,6 +60,7 @@ export default {
     optional: '（选填）',
     none: '不指定',
     choose: '请选择',
+    noTowns: '这个令牌所管的镇街都不在本地区名单中：请向管理员要新令牌',
     fixErrors: '请先改正标出的 {n} 处问题',
     chars: '{n}/{max}',
     fieldProblem: '{field}：{message}',

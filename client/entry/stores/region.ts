@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, shallowRef, ref } from 'vue'
+import { computed, shallowRef, ref, watch } from 'vue'
 import { indexRegion, type RegionIndex } from '../../../shared/region.ts'
 import { regionDay } from '../../../shared/time.ts'
 import { ApiError, getRegions, type RegionsReply } from '../api.ts'
@@ -11,11 +11,19 @@ import { useSettingsStore } from './settings.ts'
 // fill in forms in a yard with no signal.
 
 const CACHE_KEY = 'lookout.entry.regions'
+/** The end of the token that loaded the cached answer: its `caller` is that token's, no other's. */
+const CACHE_TOKEN_KEY = 'lookout.entry.regions.token'
+const tokenTag = (token: string) => token.slice(-6)
 
-function cached(): RegionsReply | null {
+/** The answer without who asked: what a page knows when it cannot ask the server with this token. */
+const withoutCaller = (reply: RegionsReply | null): RegionsReply | null =>
+  reply?.caller ? { ...reply, caller: undefined } : reply
+
+function cached(token: string): RegionsReply | null {
   try {
     const text = localStorage.getItem(CACHE_KEY)
-    return text ? (JSON.parse(text) as RegionsReply) : null
+    const reply = text ? (JSON.parse(text) as RegionsReply) : null
+    return localStorage.getItem(CACHE_TOKEN_KEY) === tokenTag(token) ? reply : withoutCaller(reply)
   } catch {
     return null
   }
@@ -23,7 +31,7 @@ function cached(): RegionsReply | null {
 
 export const useRegionStore = defineStore('region', () => {
   const settings = useSettingsStore()
-  const reply = shallowRef<RegionsReply | null>(cached())
+  const reply = shallowRef<RegionsReply | null>(cached(settings.token))
   const loading = ref(false)
   const loadError = ref('')
   /** The server refused the token (401/403) when asked for the choices: the reporter must set one. */
@@ -39,6 +47,7 @@ export const useRegionStore = defineStore('region', () => {
       needsToken.value = false
       try {
         localStorage.setItem(CACHE_KEY, JSON.stringify(fresh))
+        localStorage.setItem(CACHE_TOKEN_KEY, tokenTag(settings.token))
       } catch {
         /* not cached: the page still works while open */
       }
@@ -49,6 +58,12 @@ export const useRegionStore = defineStore('region', () => {
       loading.value = false
     }
   }
+
+  // Another token: what the last one may do no longer says anything until the server answers.
+  watch(
+    () => settings.token,
+    () => (reply.value = withoutCaller(reply.value)),
+  )
 
   /** Who the token is (the server's answer); null when unknown. */
   const caller = computed(() => reply.value?.caller ?? null)
@@ -62,6 +77,14 @@ export const useRegionStore = defineStore('region', () => {
   const townChoices = computed(() => {
     const mine = tokenTowns.value.filter((t) => settings.myTowns.includes(t.code))
     return mine.length ? mine : tokenTowns.value
+  })
+  /**
+   * The towns a list (hazards, enterprises) is asked for: the reporter's own that the token covers;
+   * none means all the token covers (the server limits a town-limited token to its towns anyway).
+   */
+  const listTowns = computed(() => {
+    const covered = new Set(tokenTowns.value.map((t) => t.code))
+    return settings.myTowns.filter((code) => covered.has(code))
   })
   /** Whether this token may import a ledger (admins only; unknown: let the server say). */
   const canImport = computed(() => !caller.value || caller.value.role === 'admin')
@@ -112,6 +135,7 @@ export const useRegionStore = defineStore('region', () => {
     caller,
     tokenTowns,
     townChoices,
+    listTowns,
     canImport,
     localName,
     townName,

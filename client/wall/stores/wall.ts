@@ -137,10 +137,12 @@ export const useWallStore = defineStore('wall', () => {
       onStatus: (s) => {
         status.value = s
         tick()
-        // Closed as unauthorised (4401): the screen's token was revoked or has expired. Ask the
-        // server once, so the banner says so instead of "reconnecting" for ever.
         if (s === 'live') denied.value = false
-        else if (feed?.lastClose?.code === CLOSE.unauthorized) void checkAccess()
+      },
+      // Refused as unauthorised (4401), at once or on a reconnect: the screen's token was revoked or
+      // has expired. Ask the server, so the banner says so instead of "reconnecting" for ever.
+      onClose: (code) => {
+        if (code === CLOSE.unauthorized) void checkAccess()
       },
     })
     feed.start()

@@ -53,17 +53,6 @@ export const RegionSchema = Type.Object(
 )
 
 export type Region = Static<typeof RegionSchema>
-
-/**
- * Who asked for the region (`caller` in GET /api/regions), so a page offers only what that token may
- * do: a reporter limited to some towns gets only those towns, only an admin gets the import.
- * `towns: null`: every town. With AUTH=off the caller is an unnamed admin.
- */
-export interface RegionCaller {
-  name: string | null
-  role: 'viewer' | 'reporter' | 'admin'
-  towns: string[] | null
-}
 export type Town = Static<typeof TownSchema>
 export type Domain = Static<typeof DomainSchema>
 

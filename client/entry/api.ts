@@ -1,6 +1,7 @@
 import type { ErrorDetail, LookoutEvent } from '../../shared/events.ts'
 import type { EnumEntry } from '../../shared/enums.ts'
-import type { Region, RegionCaller } from '../../shared/region.ts'
+import type { Region } from '../../shared/region.ts'
+import type { RegionCaller } from '../../shared/access.ts'
 import type { Enterprise, OpenHazard } from '../../server/store/store.ts'
 
 // The server's HTTP API as the entry page uses it. Every request carries the reporter's token.

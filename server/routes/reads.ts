@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from '../../shared/enums.ts'
 import { buildSnapshot } from '../../shared/summary.ts'
-import type { RegionCaller } from '../../shared/region.ts'
+import { RegionCallerSchema, type RegionCaller } from '../../shared/access.ts'
 
 const reads: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -41,7 +41,12 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         description:
           'Towns, domains with their industries, thresholds and enumerations: what forms and labels are built from; and who asked (`caller`).',
-        response: { 200: Type.Object({ region: Type.Object({ code: Type.String() }, { additionalProperties: true }) }, { additionalProperties: true }) },
+        response: {
+          200: Type.Object(
+            { region: Type.Object({ code: Type.String() }, { additionalProperties: true }), caller: RegionCallerSchema },
+            { additionalProperties: true },
+          ),
+        },
       },
     },
     async (req) => {

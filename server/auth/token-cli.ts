@@ -3,11 +3,11 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, type Config } from '../config.ts'
 import { loadRegion } from '../region.ts'
+import { ROLES } from '../../shared/access.ts'
 import {
   isExpired,
   newToken,
   readTokensFile,
-  ROLES,
   TokensFileError,
   writeTokensFile,
   type Role,

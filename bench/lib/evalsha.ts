@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { Redis } from 'ioredis'
-import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
-import { LIMITS } from '../../shared/limits.ts'
 import { prepareEvent } from '../../server/ingest/prepare.ts'
-import { ingestArgs } from '../../server/store/store.ts'
+import { ingestArgs, ingestConfig } from '../../server/store/store.ts'
 import type { Region } from '../../shared/region.ts'
 import { templateEvents } from './mix.ts'
 import { Histogram } from './stats.ts'
@@ -19,13 +17,7 @@ const lua = (name: string) =>
 export const INGEST_SCRIPT = lua('common') + lua('ingest')
 
 /** The script's config, as RegionStore builds it (dedupe for 30 days). */
-const CFG = JSON.stringify({
-  transitions: HAZARD_TRANSITIONS,
-  dedupeSeconds: 30 * 86_400,
-  feedKeep: LIMITS.feedLength * 2,
-  feedPublish: LIMITS.feedLength,
-  overdueLength: LIMITS.overdueListLength,
-})
+const CFG = ingestConfig(30 * 86_400)
 
 /** A key space of its own, so the baseline never touches the region Lookout serves. */
 const KEY = 'lk:{evalsha}:seq'
@@ -69,6 +61,8 @@ export async function evalshaBaseline(
       argv: scriptArgv(region, batch),
       ...run,
     })
+    // A script that answers with an error is fast and applies nothing: such a baseline means nothing.
+    if (r.errors) throw new Error(`the EVALSHA baseline got ${r.errors} error replies, the first: ${r.firstError}`)
     return {
       eventsPerSecond: (r.commands * batch) / r.seconds,
       commandsPerSecond: r.commands / r.seconds,

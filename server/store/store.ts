@@ -104,6 +104,19 @@ export interface LogBatch {
   appliedAt?: number
 }
 
+/** The ingest script's config (ARGV[1] of ingest.lua), as every RegionStore passes it. */
+export function ingestConfig(dedupeSeconds: number): string {
+  return JSON.stringify({
+    transitions: HAZARD_TRANSITIONS,
+    dedupeSeconds,
+    feedKeep: LIMITS.feedLength * 2,
+    // A wall keeps the newest feedLength items: a publish carries no more, however big the batch.
+    feedPublish: LIMITS.feedLength,
+    feedMaxAgeMs: LIMITS.feedMaxAgeMs,
+    overdueLength: LIMITS.overdueListLength,
+  })
+}
+
 export class RegionStore {
   readonly keys: ReturnType<typeof regionKeys>
   private readonly dedupeSeconds: number
@@ -120,15 +133,7 @@ export class RegionStore {
   ) {
     this.keys = regionKeys(prefix)
     this.dedupeSeconds = opts.dedupeSeconds
-    this.ingestCfg = JSON.stringify({
-      transitions: HAZARD_TRANSITIONS,
-      dedupeSeconds: opts.dedupeSeconds,
-      feedKeep: LIMITS.feedLength * 2,
-      // A wall keeps the newest feedLength items: a publish carries no more, however big the batch.
-      feedPublish: LIMITS.feedLength,
-      feedMaxAgeMs: LIMITS.feedMaxAgeMs,
-      overdueLength: LIMITS.overdueListLength,
-    })
+    this.ingestCfg = ingestConfig(opts.dedupeSeconds)
     this.ingestCfgNoAppliedAt = JSON.stringify({ ...JSON.parse(this.ingestCfg), logAppliedAt: false })
     this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength })
     this.dueSoonMs = opts.dueSoonDays * 86_400_000

@@ -73,19 +73,18 @@ export const useRegionStore = defineStore('region', () => {
     const allowed = caller.value?.towns
     return allowed ? towns.filter((t) => allowed.includes(t.code)) : towns
   })
-  /** Towns the forms offer: of the token's towns, the reporter's own when they chose some. */
-  const townChoices = computed(() => {
-    const mine = tokenTowns.value.filter((t) => settings.myTowns.includes(t.code))
-    return mine.length ? mine : tokenTowns.value
-  })
   /**
-   * The towns a list (hazards, enterprises) is asked for: the reporter's own that the token covers;
-   * none means all the token covers (the server limits a town-limited token to its towns anyway).
+   * The reporter's own towns that the token covers, which lists (hazards, enterprises) are asked
+   * for; none means all the token covers (the server limits a town-limited token to its towns anyway).
    */
   const listTowns = computed(() => {
     const covered = new Set(tokenTowns.value.map((t) => t.code))
     return settings.myTowns.filter((code) => covered.has(code))
   })
+  /** Towns the forms offer: the reporter's own the token covers, else all the token covers. */
+  const townChoices = computed(() =>
+    listTowns.value.length ? tokenTowns.value.filter((t) => listTowns.value.includes(t.code)) : tokenTowns.value,
+  )
   /** Whether this token may import a ledger (admins only; unknown: let the server say). */
   const canImport = computed(() => !caller.value || caller.value.role === 'admin')
 

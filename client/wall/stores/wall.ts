@@ -84,10 +84,12 @@ export const useWallStore = defineStore('wall', () => {
     if (feed) lastUpdate.value = feed.lastUpdate
   }
 
+  const refused = (res: Response) => res.status === 401 || res.status === 403
+
   async function loadRegion(attempt = 0): Promise<void> {
     try {
       const res = await fetch('/api/regions')
-      denied.value = res.status === 401 || res.status === 403
+      denied.value = refused(res)
       if (!res.ok) throw new Error(`GET /api/regions answered ${res.status}`)
       region.value = (await res.json()) as RegionInfo
     } catch {
@@ -102,7 +104,7 @@ export const useWallStore = defineStore('wall', () => {
   async function checkAccess(): Promise<void> {
     try {
       const res = await fetch('/api/regions', { cache: 'no-store' })
-      denied.value = res.status === 401 || res.status === 403
+      denied.value = refused(res)
     } catch {
       // The server is away: that is what the banner already says.
     }

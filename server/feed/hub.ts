@@ -153,6 +153,12 @@ export class FeedHub {
   /** Takes a new viewer. Call before any await so no message is missed. */
   attach(socket: WebSocket, opts: { kpis?: boolean } = {}): FeedConnection {
     const conn = new FeedConnection(socket, this.nextId++, opts.kpis ?? false)
+    // An upgrade already past the router when the server began to close: kept open, nothing would
+    // ever close it (its pings would still be answered), and the server's close would wait for ever.
+    if (this.stopped) {
+      socket.close(CLOSE.shuttingDown, 'server shutting down')
+      return conn
+    }
     this.clients.add(conn)
     if (conn.wantsKpis) this.kpisViewers++
     this.deps.metrics.wsClients.set(this.clients.size)

@@ -102,6 +102,17 @@ test('deltas carry the headline numbers that changed only for a viewer that aske
   for (const v of [plain, later]) v.ws.close()
 })
 
+test('a viewer that reaches a hub already stopped (its upgrade raced the server closing) is closed at once', async () => {
+  const node = await testApp({ redisUrl: redis.url, keyVariant: freshSpace() })
+  const hub = node.feedHub
+  await hub.stop()
+  const closed: number[] = []
+  const socket = { readyState: 1, bufferedAmount: 0, on() {}, ping() {}, terminate() {}, send() {}, close: (code: number) => void closed.push(code) }
+  hub.attach(socket as never)
+  expect(closed).toEqual([1001])
+  await node.close() // and the close does not wait for it
+})
+
 test('changes made while a delta is still going out to many screens follow as soon as it is out, not at the next flush', async () => {
   // No timer flush during the test: the test flushes by hand, as the timer would.
   const node = await testApp({ redisUrl: redis.url, keyVariant: freshSpace(), hub: { flushMs: 60_000, digestMs: 60_000 } })

@@ -117,6 +117,12 @@ export type ClientMessage =
   | { type: 'auth'; token: string }
   | { type: 'health'; screen?: string; heapMb?: number; fps?: number; seq?: number; reconnects?: number }
 
+/**
+ * A screen's name on /metrics (`?screen=`, or one the wall makes): letters of any script, digits and
+ * `_ . : -`, so 大厅左屏 works as well as hall-left, and nothing can break the metrics' text format.
+ */
+export const SCREEN_NAME = /^[\p{L}\p{N}_.:-]{1,40}$/u
+
 /** Websocket close codes Lookout uses (4000–4999 are the application's); the wall acts on 4401. */
 export const CLOSE = {
   slowConsumer: 4008,

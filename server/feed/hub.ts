@@ -10,7 +10,7 @@ import type { Region } from '../../shared/region.ts'
 import type { RegionStore } from '../store/store.ts'
 import type { Metrics } from '../plugins/metrics.ts'
 import { FeedConnection } from './connection.ts'
-import { CLOSE } from '../../shared/protocol.ts'
+import { CLOSE, SCREEN_NAME } from '../../shared/protocol.ts'
 import { deltaOf, type Published } from './publish.ts'
 
 // One per server node: mirrors the region's state from Redis (snapshot + the updates channel),
@@ -536,11 +536,21 @@ export class FeedHub {
     }
   }
 
+  /**
+   * `name`, or `name~<id>` when another viewer has it already (one link opened on two screens, two
+   * tabs of one browser): two screens must not take turns on one series.
+   */
+  private unusedScreenName(name: string, c: FeedConnection): string {
+    for (const other of this.clients) if (other !== c && other.screen === name) return `${name}~${c.id}`
+    return name
+  }
+
   private recordHealth(c: FeedConnection, msg: Extract<ClientMessage, { type: 'health' }>): void {
     const m = this.deps.metrics
-    if (typeof msg.screen === 'string' && /^[\w.:-]{1,40}$/.test(msg.screen) && msg.screen !== c.screen) {
+    if (typeof msg.screen === 'string' && SCREEN_NAME.test(msg.screen) && msg.screen !== c.askedScreen) {
       for (const g of [m.wallHeapMb, m.wallFps, m.wallSeq, m.wallReconnects]) g.remove(c.screen)
-      c.screen = msg.screen
+      c.askedScreen = msg.screen
+      c.screen = this.unusedScreenName(msg.screen, c)
     }
     const set = (g: typeof m.wallFps, v: unknown) => {
       if (typeof v === 'number' && Number.isFinite(v)) g.set({ screen: c.screen }, v)

@@ -6,9 +6,11 @@ import type { App } from '../../server/app.ts'
 
 let redis: Awaited<ReturnType<typeof privateRedis>>
 let app: App
+let url: string
 beforeAll(async () => {
   redis = await privateRedis()
   app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace() })
+  url = await listen(app)
 })
 afterAll(async () => {
   await app.close()
@@ -21,7 +23,6 @@ const metric = async (name: string) => {
 }
 
 test('/metrics shows viewers, what was sent, events applied, ingest latency and each screen\'s health', async () => {
-  const url = await listen(app)
   const a = viewer(url)
   const b = viewer(url)
   await eventually(() => a.status === 'live' && b.status === 'live', 'viewers live')
@@ -41,4 +42,21 @@ test('/metrics shows viewers, what was sent, events applied, ingest latency and 
   await eventually(async () => (await metric('lookout_ws_clients')).includes('lookout_ws_clients 1'), 'viewer gone')
   expect(await metric('lookout_wall_heap_mb{')).toEqual([])
   b.stop()
+})
+
+test('two screens that ask for one name are told apart on /metrics; a name may be Chinese', async () => {
+  const a = viewer(url)
+  const b = viewer(url)
+  await eventually(() => a.status === 'live' && b.status === 'live', 'viewers live')
+  a.send({ type: 'health', screen: '大厅左屏', fps: 30 })
+  await eventually(async () => (await metric('lookout_wall_fps')).includes('lookout_wall_fps{screen="大厅左屏"} 30'), 'first named')
+  // The same link opened on a second screen: its own series, not turns on the first's.
+  b.send({ type: 'health', screen: '大厅左屏', fps: 12 })
+  await eventually(async () => (await metric('lookout_wall_fps')).some((l) => /^lookout_wall_fps\{screen="大厅左屏~\d+"\} 12$/.test(l)), 'second named apart')
+  a.send({ type: 'health', screen: '大厅左屏', fps: 31 })
+  await eventually(async () => (await metric('lookout_wall_fps')).includes('lookout_wall_fps{screen="大厅左屏"} 31'), 'first keeps its name')
+  expect(await metric('lookout_wall_fps')).toHaveLength(2)
+  a.stop()
+  b.stop()
+  await eventually(async () => (await metric('lookout_wall_fps{')).length === 0, 'both gone')
 })

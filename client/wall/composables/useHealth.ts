@@ -12,7 +12,7 @@ interface HealthSource {
   send: (msg: ClientMessage) => void
   seq: () => number | undefined
   reconnects: () => number
-  /** Names this screen on /metrics (from `?screen=`); the server picks one otherwise. */
+  /** Names this screen on /metrics (see screen-name.ts). */
   screen?: string
 }
 

@@ -6,6 +6,9 @@ import { prepareEvent } from '../ingest/prepare.ts'
 import { ErrorReply, IngestReply } from './schemas.ts'
 import { foreignTownEvents } from '../auth/towns.ts'
 
+/** Ids or problems named in one log line; a batch of 500 says how many, not all of them. */
+const LOGGED_MAX = 10
+
 const events: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/events',
@@ -23,28 +26,48 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       // Events applied under an earlier build's rules and resent after an upgrade tightened them (a
       // phone's outbox): they were accepted once, so they are duplicates, not a refusal.
       const resent = !checked.ok && checked.wellFormed && (await allApplied(app, checked.wellFormed, now))
-      if (!checked.ok && !resent) return reply.code(400).send({ error: 'invalid event', details: checked.details })
+      // The log says who pushed what and why it was refused: what an operator needs when an
+      // inspector says "my report didn't go through" (the event log holds only what was accepted).
+      const by = req.caller?.name
+      if (!checked.ok && !resent) {
+        req.log.info({ by, details: checked.details.slice(0, LOGGED_MAX) }, 'events refused: invalid')
+        return reply.code(400).send({ error: 'invalid event', details: checked.details })
+      }
       const events = checked.ok ? checked.events : (checked.wellFormed ?? [])
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
       // A reporter limited to some towns: any event for another town refuses the whole request.
       const foreign = await foreignTownEvents(req.caller, events, { store: app.store, region: app.region, inBatch })
-      if (foreign.length) return reply.code(403).send({ error: 'not your town', details: foreign })
+      if (foreign.length) {
+        req.log.info({ by, details: foreign.slice(0, LOGGED_MAX) }, 'events refused: not their town')
+        return reply.code(403).send({ error: 'not your town', details: foreign })
+      }
       if (resent) {
         req.log.info({ events: events.length }, 'resent events a rule now refuses were applied before: answered duplicate')
         return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
       }
       const tz = app.region.region.timeZone
       // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
-      const by = req.caller?.name
       const outcome = await app.store.ingest(
         events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz)),
         now,
       )
       if (!outcome.ok) {
         const base = inBatch ? `/events/${outcome.index}` : ''
-        return reply.code(409).send({ error: 'conflict', details: [{ path: `${base}/${outcome.field}`, message: outcome.reason }] })
+        const details = [{ path: `${base}/${outcome.field}`, message: outcome.reason }]
+        req.log.info({ by, details }, 'events refused: conflict')
+        return reply.code(409).send({ error: 'conflict', details })
       }
       app.metrics.eventsApplied.inc(outcome.applied.length)
+      req.log.info(
+        {
+          by,
+          seq: outcome.seq,
+          applied: outcome.applied.length,
+          duplicates: outcome.duplicates.length,
+          ids: outcome.applied.slice(0, LOGGED_MAX),
+        },
+        'events applied',
+      )
       return { applied: outcome.applied, duplicates: outcome.duplicates, seq: outcome.seq }
     },
   )

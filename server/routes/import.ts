@@ -36,8 +36,20 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       warnings?: ImportIssue[]
       applied?: number
     },
-  ) =>
-    reply.code(status).send({
+  ) => {
+    // Who tried to import what, and why it was refused (the answer goes only to the browser).
+    reply.log.info(
+      {
+        by: reply.request.caller?.name,
+        fileHash: body.fileHash,
+        error: body.error,
+        issueCount: body.issues.length,
+        issues: body.issues.slice(0, 3),
+        applied: body.applied ?? 0,
+      },
+      'ledger import refused',
+    )
+    return reply.code(status).send({
       error: body.error,
       ...(body.fileHash ? { fileHash: body.fileHash } : {}),
       issues: body.issues.slice(0, IMPORT_LIMITS.maxIssues),
@@ -45,6 +57,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       warnings: body.warnings ?? [],
       applied: body.applied ?? 0,
     })
+  }
   const fileIssue = (reason: string, reasonEn: string): ImportIssue[] => [
     { row: null, column: '', reason, reasonEn },
   ]
@@ -179,6 +192,10 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       app.metrics.eventsApplied.inc(outcome.applied)
       await progress.set(fileHash, 'done', rows.length, rows.length)
+      req.log.info(
+        { by: req.caller?.name, fileHash, rows: rows.length, applied: outcome.applied, duplicates: outcome.duplicates, seq: outcome.seq },
+        'ledger imported',
+      )
       return {
         fileHash,
         rows: rows.length,

@@ -5,6 +5,7 @@ import { eid, fakeClock, freshSpace, region, testConfig, TOWN, TOWN2 } from '../
 import { enterprise, hazard, inspection, status, work } from '../ingest/fixtures.ts'
 import { authApp, tokensFixture } from './setup.ts'
 import { prepareEvent } from '../../server/ingest/prepare.ts'
+import { logOptions } from '../../server/log.ts'
 
 // Each role's allowed and refused actions over HTTP, with auth on and a real Redis.
 
@@ -87,6 +88,43 @@ describe('writes', () => {
     const forged = await post({ ...inspection(), by: '市长' }, 'admin')
     expect(forged.statusCode).toBe(400)
     expect(forged.json().details).toContainEqual({ path: '/by', message: 'is not a known field' })
+  })
+})
+
+describe('the server log', () => {
+  test('says who pushed which events, and who was refused and why', async () => {
+    const lines: string[] = []
+    const logged = await authApp({
+      redisUrl: redis.url,
+      tokensFile: fixture.path,
+      clock,
+      logger: logOptions('info', { write: (line: string) => void lines.push(line) }),
+    })
+    const send = (payload: object, who: Who) =>
+      logged.inject({ method: 'POST', url: '/api/events', payload, headers: as(who) })
+    const entries = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+    try {
+      const ev = inspection()
+      expect((await send(ev, 'townReporter')).statusCode).toBe(200)
+      expect((await send(ev, 'townReporter')).statusCode).toBe(200)
+      expect((await send({ ...inspection(), hazardsFound: -1 }, 'townReporter')).statusCode).toBe(400)
+      expect((await send(inspection({ town: TOWN2 }), 'townReporter')).statusCode).toBe(403)
+      const batch = Array.from({ length: 12 }, () => inspection())
+      expect((await send({ events: batch }, 'admin')).statusCode).toBe(200)
+
+      const said = entries().filter((e) => typeof e.msg === 'string' && e.msg.startsWith('events '))
+      expect(said).toMatchObject([
+        { msg: 'events applied', by: '济川街道安监办', applied: 1, duplicates: 0, ids: [ev.id] },
+        { msg: 'events applied', by: '济川街道安监办', applied: 0, duplicates: 1, ids: [] },
+        { msg: 'events refused: invalid', by: '济川街道安监办', details: [{ path: '/hazardsFound' }] },
+        { msg: 'events refused: not their town', by: '济川街道安监办', details: [{ path: '/town' }] },
+        // A batch: how many, and the first ids, not all of them.
+        { msg: 'events applied', by: '系统管理员', applied: 12, ids: batch.slice(0, 10).map((e) => e.id) },
+      ])
+      expect(lines.join('')).not.toContain(fixture.tokens.townReporter.token)
+    } finally {
+      await logged.close()
+    }
   })
 })
 

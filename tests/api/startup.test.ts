@@ -97,9 +97,11 @@ test('a local Redis that answers is used as it is', async () => {
   expect(resolved).toMatchObject({ url: redis.url, source: `local ${redis.port}` })
 })
 
-test('npm start serves the API, then closes gracefully on SIGTERM', async () => {
+test('npm start serves the API, then closes gracefully on SIGTERM sent to npm alone', async () => {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // A supervisor that signals only the process it started (Docker's `CMD npm start`, pm2, runit):
+  // the server must hear it, not be left running with the port.
+  const child = spawn('npm', ['start', '--silent'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redis.url, AUTH: 'off', LOG_LEVEL: 'warn' },
     stdio: 'pipe',
   })
@@ -119,6 +121,7 @@ test('npm start serves the API, then closes gracefully on SIGTERM', async () => 
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answers', () => 'closed')).toBe('closed')
   }
 })
 

@@ -177,6 +177,46 @@ test(
 )
 
 test(
+  'a second tap on submit files one report, not two; the same report again only when the reporter says so',
+  async () => {
+    const { page } = await phonePage()
+    await showTab(page, 'inspection')
+    const form = page.locator('[data-form="inspection.completed"]')
+    await form.locator('[data-field="town"] select').selectOption(TOWN2)
+    await form.locator('[data-field="domain"] select').selectOption('fire')
+    const submit = form.locator('button[type="submit"]')
+    const inspections = async () => (await historyRows(page)).filter((r) => r.outcome === 'applied').length
+    // The form keeps town and domain, and 0 hazards found is a valid report: a double tap.
+    await submit.tap()
+    await page.waitForTimeout(250)
+    await submit.tap()
+    await expect.poll(inspections, { timeout: 10_000 }).toBe(1)
+    await expect(form.locator('.submit-ok').isVisible()).resolves.toBe(true)
+
+    // Later, unchanged: asked first. Declined, nothing is filed; confirmed, a second one is.
+    await page.waitForTimeout(2_100)
+    const asked: string[] = []
+    page.once('dialog', (d) => void (asked.push(d.message()), d.dismiss()))
+    await submit.tap()
+    await expect.poll(() => asked.length).toBe(1)
+    expect(asked[0]).toBe('这条刚已提交，未作改动。确定再报一条相同的吗？')
+    page.once('dialog', (d) => void d.accept())
+    await submit.tap()
+    await expect.poll(inspections, { timeout: 10_000 }).toBe(2)
+    // Changing anything makes it a new report: no question.
+    page.once('dialog', () => asked.push('asked again'))
+    await form.locator('[data-field="domain"] select').selectOption('production')
+    await submit.tap()
+    await expect.poll(inspections, { timeout: 10_000 }).toBe(3)
+    expect(asked).toHaveLength(1)
+    const filed = (await serverLog(server.url)).filter((e) => e.type === 'inspection.completed' && e.town === TOWN2)
+    expect(filed.slice(-3).map((e) => e.domain)).toEqual(['fire', 'fire', 'production'])
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
   'the accident form shows the Decree 493 grade as the figures are typed',
   async () => {
     const { page } = await phonePage()

@@ -1,4 +1,5 @@
 import { nextTick, ref } from 'vue'
+import { useI18n } from 'vue-i18n'
 import { checkEvents, type LookoutEvent } from '../../../shared/events.ts'
 import { newEventId } from '../ids.ts'
 import type { SubmissionContext } from '../outbox/db.ts'
@@ -12,6 +13,9 @@ export function compact<T extends object>(value: T): T {
     Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== ''),
   ) as T
 }
+
+/** A second tap this soon after a submission, with nothing changed, is the same tap twice. */
+const DOUBLE_TAP_MS = 2_000
 
 /**
  * A form's submit: the event gets its id now, when the reporter presses submit; it is checked
@@ -27,12 +31,18 @@ export function useSubmit() {
   const lastId = ref('')
   /** Why the outbox could not take the submission (storage unavailable): the form keeps its contents. */
   const failure = ref('')
+  const { t } = useI18n()
+  let submittedAt = 0
 
   async function submit(
     build: (id: string) => LookoutEvent,
     context: SubmissionContext = {},
   ): Promise<boolean> {
     if (!region.index || saving.value) return false
+    // Nothing touched since the last submission (forms keep town and domain, and zeros are a valid
+    // report): a quick second tap would file a second inspection or accident. Ignored at once; a
+    // valid report asked about after that.
+    if (lastId.value && Date.now() - submittedAt < DOUBLE_TAP_MS) return false
     const event = compact(build(newEventId()))
     const checked = checkEvents(event, { region: region.index, now: Date.now() })
     errors.value = checked.ok ? {} : byField(checked.details)
@@ -46,12 +56,14 @@ export function useSubmit() {
       first?.closest('.field')?.scrollIntoView({ block: 'center' })
       return false
     }
+    if (lastId.value && !window.confirm(t('form.submitAgain'))) return false
     saving.value = true
     failure.value = ''
     try {
       // The event as written, without the `at` checkEvents fills in: the reporter's own `at` (if any) stays.
       await outbox.submit(event, context)
       lastId.value = event.id
+      submittedAt = Date.now()
       return true
     } catch (err) {
       failure.value = (err as Error).message

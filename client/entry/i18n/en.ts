@@ -68,6 +68,7 @@ const en: typeof zh = {
     chars: '{n}/{max}',
     fieldProblem: '{field}: {message}',
     storageFailed: 'This phone could not keep the submission ({reason}); keep the page open and try again.',
+    submitAgain: 'This was just submitted and nothing has changed. Submit the same report again?',
     queuedOk: 'Submitted: the answer appears under "Recent submissions" below',
   },
   fields: {

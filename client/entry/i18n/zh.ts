@@ -65,6 +65,7 @@ export default {
     chars: '{n}/{max}',
     fieldProblem: '{field}：{message}',
     storageFailed: '本机无法保存这次提交（{reason}），请勿关闭页面，稍后再试。',
+    submitAgain: '这条刚已提交，未作改动。确定再报一条相同的吗？',
     queuedOk: '已提交，发送结果见下方“最近提交”',
   },
   fields: {

@@ -68,7 +68,8 @@ export async function getEnterprises(opts: ListQuery, token: string): Promise<En
 export type SendAnswer =
   | { kind: 'applied' | 'duplicate'; seq: number }
   | { kind: 'refused'; status: number; error: string; details: ErrorDetail[] }
-  | { kind: 'unauthorized'; error: string }
+  /** 401, or 403 about the token rather than the event (a viewer's token): kept until the token changes. */
+  | { kind: 'unauthorized'; error: string; viewOnly?: boolean }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
 
 /** POSTs one event. Network failures, timeouts, 408, 429 and 5xx are worth retrying with the same id. */
@@ -91,6 +92,10 @@ export async function sendEvent(event: LookoutEvent, token: string): Promise<Sen
     return { kind: duplicates.includes(event.id) ? 'duplicate' : 'applied', seq: Number(body.seq) }
   }
   if (res.status === 401) return { kind: 'unauthorized', error: String(body?.error ?? 'unauthorized') }
+  // A 403 naming no field of the event refuses the token, whatever the event: the same event goes
+  // once the reporter pastes a token that may write (a 403 about a town names the field).
+  if (res.status === 403 && !Array.isArray(body?.details))
+    return { kind: 'unauthorized', error: String(body?.error ?? 'forbidden'), viewOnly: true }
   if (res.status === 408 || res.status === 429 || res.status >= 500 || res.status < 400) {
     const retryAfter = Number(res.headers.get('retry-after'))
     return {

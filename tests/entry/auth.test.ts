@@ -32,6 +32,7 @@ let dir: string
 const SLOW = 120_000
 const townReporter = newToken({ name: '济川街道安监办', role: 'reporter', towns: [TOWN] })
 const admin = newToken({ name: '系统管理员', role: 'admin' })
+const viewer = newToken({ name: '指挥中心大屏', role: 'viewer' })
 const asAdmin = { authorization: `Bearer ${admin.token}` }
 const DOMAIN = region.region.domains[0].id
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   await ensureClientBuilt()
   dir = mkdtempSync(join(tmpdir(), 'lookout-entry-tokens-'))
   const tokensFile = join(dir, 'tokens.json')
-  writeTokensFile(tokensFile, [townReporter.record, admin.record])
+  writeTokensFile(tokensFile, [townReporter.record, admin.record, viewer.record])
   redis = await privateRedis()
   app = await testApp({ redisUrl: redis.url, config: { auth: 'tokens', tokensFile } })
   url = await listen(app)
@@ -153,7 +154,13 @@ test(
     await refused.waitFor()
     const townName = region.town.get(TOWN2)!.name
     await expect(refused.innerText()).resolves.toContain(`您的令牌无权上报 ${townName}`)
+    // The bar says so until the reporter looks, not "all sent".
+    const bar = page.locator('.outbox-status')
+    await expect(bar.innerText()).resolves.toContain('1 条被拒绝')
+    expect(await bar.getAttribute('class')).toContain('outbox-status--alarm')
     await page.screenshot({ path: artifact('entry-forbidden-town.png'), fullPage: true })
+    await bar.getByRole('button', { name: '查看' }).click()
+    await expect.poll(() => bar.innerText()).toContain('全部已发送')
     expect(await logged('叉车未定期检验（他镇）')).toEqual([])
     await context.close()
   },
@@ -184,6 +191,32 @@ test(
       (await historyRows(page)).filter((r) => r.text.includes('令牌失效')).map((r) => r.outcome),
     ).toEqual(['applied'])
     expect(await logged('砂轮机防护罩缺失（令牌失效）')).toHaveLength(1)
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
+  'a token that may only view is said to be one before anything is sent; a report waits for a reporter token, then goes once',
+  async () => {
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    await page.goto(`${url}/entry`)
+    await saveToken(page, viewer.token)
+    await page.locator('[data-form="hazard.reported"]').waitFor()
+    const bar = page.locator('.outbox-status')
+    await expect.poll(() => bar.innerText()).toContain('这个令牌只能查看，不能上报')
+
+    // Sent anyway (an answer cached before the token was a viewer's): refused for the token, kept.
+    await reportHazard(page, { town: TOWN, domain: DOMAIN, title: '消防通道堵塞（查看令牌）' })
+    await page.locator('.outbox-status[data-state="unauthorized"]').waitFor()
+    await waitForWaiting(page, 1)
+    expect(await logged('消防通道堵塞（查看令牌）')).toEqual([])
+
+    await saveToken(page, townReporter.token)
+    await waitForWaiting(page, 0)
+    await expect.poll(() => bar.innerText()).toContain('全部已发送')
+    expect(await logged('消防通道堵塞（查看令牌）')).toHaveLength(1)
     await context.close()
   },
   SLOW,

@@ -163,7 +163,7 @@ test(
     expect(logged).toHaveLength(1)
     await expect(
       page.locator('.history-item[data-outcome="duplicate"] .badge').innerText(),
-    ).resolves.toContain('未重复计数')
+    ).resolves.toContain('此前已送达，只计一次')
     await context.close()
   },
   SLOW,

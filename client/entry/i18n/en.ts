@@ -42,6 +42,9 @@ const en: typeof zh = {
     retryNow: 'Retry now',
     enterToken: 'Enter token',
     unauthorized: 'Token missing or not valid: paste it in Settings; sending resumes by itself',
+    viewOnly: 'This token may only view, not report: paste a reporter token in Settings; sending resumes by itself',
+    refused: '1 refused | {n} refused',
+    showRefused: 'Show',
     queued: 'Saved, waiting to send',
   },
   history: {
@@ -49,7 +52,7 @@ const en: typeof zh = {
     empty: 'Nothing submitted yet',
     pending: 'Waiting',
     applied: 'Accepted',
-    duplicate: 'Accepted (a repeat, counted once)',
+    duplicate: 'Accepted (had already arrived; counted once)',
     refused: 'Refused',
     attempts: '{n} attempts so far',
     forbiddenTown: 'Your token may not report for {town}',

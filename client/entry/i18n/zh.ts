@@ -39,6 +39,9 @@ export default {
     retryNow: '立即重试',
     enterToken: '填写令牌',
     unauthorized: '令牌无效或未填写，请在设置中粘贴令牌；填好后自动发送',
+    viewOnly: '这个令牌只能查看，不能上报：请在设置中粘贴上报令牌；填好后自动发送',
+    refused: '{n} 条被拒绝',
+    showRefused: '查看',
     queued: '已保存，等待发送',
   },
   history: {
@@ -46,7 +49,7 @@ export default {
     empty: '还没有提交记录',
     pending: '待发送',
     applied: '已接收',
-    duplicate: '已接收（重复提交，未重复计数）',
+    duplicate: '已接收（此前已送达，只计一次）',
     refused: '被拒绝',
     attempts: '已尝试 {n} 次',
     forbiddenTown: '您的令牌无权上报 {town}',

@@ -39,6 +39,8 @@ export interface HistoryEntry {
   status?: number
   error?: string
   details?: ErrorDetail[]
+  /** A refusal the reporter has not yet been shown (the bar says so): kept however old. */
+  unseen?: boolean
 }
 
 interface EntrySchema extends DBSchema {
@@ -108,15 +110,27 @@ export class OutboxDb {
         createdAt: item.createdAt,
         answeredAt: Date.now(),
         ...answer,
+        ...(answer.outcome === 'refused' ? { unseen: true } : {}),
       })
     }
-    // Keep the newest answers only.
+    // Keep the newest answers only, and every refusal not yet shown (50 later reports must not
+    // push one out unseen).
     let excess = (await history.count()) - HISTORY_KEEP
     let cursor = await history.index('answeredAt').openCursor()
-    while (cursor && excess-- > 0) {
-      await cursor.delete()
+    while (cursor && excess > 0) {
+      if (!cursor.value.unseen) {
+        await cursor.delete()
+        excess--
+      }
       cursor = await cursor.continue()
     }
+    await tx.done
+  }
+
+  /** The reporter was shown the refusals. */
+  async markRefusalsSeen(): Promise<void> {
+    const tx = this.db.transaction('history', 'readwrite')
+    for (const entry of await tx.store.getAll()) if (entry.unseen) await tx.store.put({ ...entry, unseen: false })
     await tx.done
   }
 

@@ -12,7 +12,7 @@ export type SenderState =
   | { kind: 'offline' }
   | { kind: 'waiting'; retryAt: number; reason: string }
   /** The server refused the token: nothing more is tried until the reporter changes it. */
-  | { kind: 'unauthorized'; error: string }
+  | { kind: 'unauthorized'; error: string; viewOnly?: boolean }
 
 export interface SenderOptions {
   outbox: OutboxDb
@@ -89,9 +89,10 @@ export class OutboxSender {
       this.setState({ kind: 'sending' })
       const answer = await this.opts.send(item.event)
       if (answer.kind === 'retry' || answer.kind === 'unauthorized') {
-        await outbox.noteAttempt(item.key!, answer.kind === 'retry' ? answer.reason : 'HTTP 401')
+        const status = answer.kind === 'unauthorized' && answer.viewOnly ? 'HTTP 403' : 'HTTP 401'
+        await outbox.noteAttempt(item.key!, answer.kind === 'retry' ? answer.reason : status)
         if (answer.kind === 'unauthorized')
-          return this.setState({ kind: 'unauthorized', error: answer.error })
+          return this.setState({ kind: 'unauthorized', error: answer.error, viewOnly: answer.viewOnly })
         return this.retryLater(answer.reason, answer.retryAfterMs)
       }
       this.failures = 0

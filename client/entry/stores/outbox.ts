@@ -92,9 +92,30 @@ export const useOutboxStore = defineStore('outbox', () => {
     () => wakeNow(),
   )
 
+  /** Refusals the reporter has not been shown: the bar says how many until they look. */
+  const unseenRefusals = computed(() => history.value.filter((h) => h.unseen).length)
+
+  async function acknowledgeRefusals(): Promise<void> {
+    await db?.markRefusalsSeen()
+    await refresh()
+    channel?.postMessage('changed')
+  }
+
   const retryInSeconds = computed(() =>
     state.value.kind === 'waiting' ? Math.max(0, Math.ceil((state.value.retryAt - now.value) / 1000)) : 0,
   )
 
-  return { pending, history, state, storageError, retryInSeconds, start, stop, submit, retryNow: wakeNow }
+  return {
+    pending,
+    history,
+    state,
+    storageError,
+    retryInSeconds,
+    unseenRefusals,
+    acknowledgeRefusals,
+    start,
+    stop,
+    submit,
+    retryNow: wakeNow,
+  }
 })

@@ -9,7 +9,8 @@ import { defineScripts } from './store/store.ts'
 
 // `npm run rebuild -- --check`: replays the region's log into fresh keys and compares them with the
 // live aggregates. Exit 0: no difference; 1: differences (each printed) or no still moment to compare;
-// 2: wrong usage. Rebuilding the live aggregates in place is deliberately not offered.
+// 2: nothing was checked (wrong usage or settings, no Redis, or an empty log: a script must not take
+// that for an all-clear). Rebuilding the live aggregates in place is deliberately not offered.
 
 const NO_REDIS =
   'No Redis to check: set REDIS_URL to the server\'s Redis. (A server that runs its own printed its address when it started: "using Redis redis://127.0.0.1:<port> (embedded)".)'
@@ -45,9 +46,15 @@ async function main(args: string[]): Promise<number> {
     console.error(NO_REDIS)
     return 2
   }
-  const redis = new Redis(resolved.url, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  const redis = new Redis(resolved.url, { lazyConnect: true, maxRetriesPerRequest: 3, retryStrategy: () => null })
+  redis.on('error', () => {}) // said once below, not as ioredis's unhandled-error trace
   try {
-    await redis.connect()
+    try {
+      await redis.connect()
+    } catch (err) {
+      console.error(`Redis at ${redisUrlForLog(resolved.url)} does not answer (${(err as Error).message}): nothing checked`)
+      return 2
+    }
     defineScripts(redis)
     const code = region.region.region.code
     console.log(
@@ -81,8 +88,9 @@ async function main(args: string[]): Promise<number> {
     console.log(`no difference; ${summary}`)
     if (report.replayed === 0) {
       console.log(
-        `(the log of region ${code} is empty here: if the server has taken events, this is not its Redis (REDIS_URL) or region (REGION))`,
+        `(the log of region ${code} is empty here: if the server has taken events, this is not its Redis (REDIS_URL) or region (REGION, REGION_FILE))`,
       )
+      return 2
     }
     return 0
   } finally {

@@ -342,7 +342,7 @@ describe('npm run rebuild -- --check', () => {
   }
 
   test(
-    'exit 0 without differences, 1 with them (each printed), 2 without --check',
+    'exit 0 without differences, 1 with them (each printed), 2 when nothing was checked (no --check, no Redis, an empty log)',
     { timeout: 180_000 },
     async () => {
       // The production space of this private Redis; the other tests' spaces share its prefix and are left out.
@@ -373,14 +373,18 @@ describe('npm run rebuild -- --check', () => {
       expect(usage.code).toBe(2)
       expect(usage.out).toMatch(/usage: npm run rebuild -- --check/)
 
-      // Another region's (empty) log: no difference, but it says this may not be the server's Redis.
+      const gone = await run(['--check'], { REDIS_URL: 'redis://:secret@127.0.0.1:1' })
+      expect(gone.code).toBe(2)
+      expect(gone.out.trim()).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 does not answer \(.*\): nothing checked$/)
+
+      // Another region's (empty) log: nothing to check, and it says this may not be the server's Redis.
       const dir = mkdtempSync(join(tmpdir(), 'lookout-rebuild-'))
       const otherRegion = join(dir, 'region.json')
       const file = JSON.parse(readFileSync(fileURLToPath(new URL(`../../server/regions/${CODE}.json`, import.meta.url)), 'utf8'))
       writeFileSync(otherRegion, JSON.stringify({ ...file, region: { ...file.region, code: '320000' } }))
       const empty = await run(['--check'], { REGION_FILE: otherRegion })
       rmSync(dir, { recursive: true, force: true })
-      expect(empty.code).toBe(0)
+      expect(empty.code).toBe(2)
       expect(empty.out).toMatch(/no difference; 0 log entries replayed/)
       expect(empty.out).toContain('the log of region 320000 is empty here')
       await app.close()

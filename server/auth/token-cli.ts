@@ -19,7 +19,7 @@ import {
 // revoke takes effect without a restart. Exit 0: done; 1: refused (bad file, unknown id); 2: wrong usage.
 
 const USAGE = `usage:
-  npm run token -- create --role viewer|reporter|admin --name "<who holds it>" [--towns <code>,<code>] [--days <n>] [--url <wall base URL>]
+  npm run token -- create --role viewer|reporter|admin --name "<who holds it>" [--towns <code>,<code>] [--days <n>] [--url <the server's base URL>]
   npm run token -- list
   npm run token -- revoke <id>`
 
@@ -83,11 +83,15 @@ function create(config: Config, args: string[], now: number): string {
     token,
     'It is shown only this once: the tokens file keeps its hash. Send it as "Authorization: Bearer <token>".',
   ]
+  const host = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host
+  const base = (values.url ?? `http://${host}:${config.port}`).replace(/\/+$/, '')
   if (role === 'viewer') {
-    const host = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host
-    const base = (values.url ?? `http://${host}:${config.port}`).replace(/\/+$/, '')
     lines.push(
       `Wall link (open it once on the screen; the browser keeps the token in a cookie): ${base}/?token=${token}`,
+    )
+  } else {
+    lines.push(
+      `Entry page link (open it once on the reporter's phone; the browser keeps the token in a cookie): ${base}/entry?token=${token}`,
     )
   }
   return lines.join('\n')

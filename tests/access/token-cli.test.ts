@@ -80,7 +80,7 @@ test('create prints a new token once; the file keeps only its hash; the token wo
   ).toBe(200)
 }, 120_000)
 
-test('a viewer token comes with its wall link', async () => {
+test('a viewer token comes with its wall link, a reporter token with its entry page link', async () => {
   const made = await cli(
     'create',
     '--role',
@@ -93,6 +93,9 @@ test('a viewer token comes with its wall link', async () => {
   expect(made.code).toBe(0)
   const token = secretIn(made.stdout)
   expect(made.stdout).toContain(`http://10.1.2.3:3000/?token=${token}`)
+  // A reporter's: the entry page on the inspector's phone.
+  const reporter = await cli('create', '--role', 'reporter', '--name', '黄桥镇安监办', '--url', 'http://10.1.2.3:3000')
+  expect(reporter.stdout).toContain(`http://10.1.2.3:3000/entry?token=${secretIn(reporter.stdout)}`)
 }, 120_000)
 
 test('list shows every token without its secret; revoke removes one, and a running server refuses it', async () => {

@@ -8,7 +8,7 @@ import { ErrorReply } from '../routes/schemas.ts'
 import { accessFor, isDataPath, type Access } from '../auth/policy.ts'
 import { foreignOrigin } from '../auth/origin.ts'
 import { SocketGate } from '../auth/socket.ts'
-import { roleAllows, TokenStore, type Caller, type Role, type Verdict } from '../auth/tokens.ts'
+import { roleAllows, TokenStore, type Caller, type Role, type TokenRecord, type Verdict } from '../auth/tokens.ts'
 
 // Who may do what (server/auth/policy.ts), enforced on every route as it is registered: tokens
 // (Authorization: Bearer, or the cookie a viewer link sets), roles, the Origin of browser writes,
@@ -34,6 +34,14 @@ declare module 'fastify' {
 export const TOKEN_COOKIE = 'lookout_token'
 /** Browsers cap cookie lifetimes at 400 days. */
 const COOKIE_MAX_AGE_S = 400 * 86_400
+/**
+ * When the token cookie was last set (days since the epoch). A wall screen runs for years on one
+ * viewer link: its cookie is set again on a request a month after the last time, or the browser
+ * would drop it after 400 days and the screen would go dark with a valid token.
+ */
+const COOKIE_SET_DAY = 'lookout_token_day'
+const RENEW_AFTER_DAYS = 30
+const epochDay = () => Math.floor(Date.now() / 86_400_000)
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const REQUIRED_ROLE = Symbol('lookout.requiredRole')
 
@@ -76,6 +84,20 @@ export default fp<AccessOptions>(
         : null
     await app.register(cookie)
     app.decorateRequest('caller', null)
+
+    /** The token as an HttpOnly cookie, for as long as browsers and the token allow, and when it was set. */
+    function keepTokenCookie(req: FastifyRequest, reply: FastifyReply, token: string, record: TokenRecord): void {
+      const expiresIn = record.expiresAt ? (Date.parse(record.expiresAt) - Date.now()) / 1000 : Infinity
+      const options = {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict' as const,
+        secure: req.protocol === 'https',
+        maxAge: Math.floor(Math.min(expiresIn, COOKIE_MAX_AGE_S)),
+      }
+      reply.setCookie(TOKEN_COOKIE, token, options)
+      reply.setCookie(COOKIE_SET_DAY, String(epochDay()), options)
+    }
 
     const verdicts = new WeakMap<FastifyRequest, Verdict | null>()
     function credentialOf(req: FastifyRequest): Verdict | null {
@@ -172,18 +194,20 @@ export default fp<AccessOptions>(
           }
           return unauthorized(reply, error)
         }
-        const expiresIn = verdict.record.expiresAt
-          ? (Date.parse(verdict.record.expiresAt) - Date.now()) / 1000
-          : Infinity
-        reply.setCookie(TOKEN_COOKIE, token, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: req.protocol === 'https',
-          maxAge: Math.floor(Math.min(expiresIn, COOKIE_MAX_AGE_S)),
-        })
+        keepTokenCookie(req, reply, token, verdict.record)
       }
       return reply.redirect(target, 303)
+    })
+
+    // A screen on a viewer link: its cookie renewed now and then (see COOKIE_SET_DAY). The wall asks
+    // /healthz every few minutes, so a screen that never reloads is renewed too.
+    app.addHook('onRequest', async (req, reply) => {
+      const token = req.cookies[TOKEN_COOKIE]
+      if (!tokens || !token || req.headers.authorization !== undefined) return
+      const setDay = Number(req.cookies[COOKIE_SET_DAY])
+      if (setDay > epochDay() - RENEW_AFTER_DAYS) return
+      const verdict = credentialOf(req)
+      if (verdict?.ok) keepTokenCookie(req, reply, token, verdict.record)
     })
 
     if (!tokens) {

@@ -122,6 +122,29 @@ describe('the viewer link', () => {
     expect(maxAge).toBeLessThanOrEqual(10 * 86_400)
   })
 
+  test('a screen that never reloads has its cookie renewed a month after it was set, not lost after 400 days', async () => {
+    const { token } = fixture.tokens.viewer
+    const cookiesOf = (res: { headers: Record<string, unknown> }) => [res.headers['set-cookie'] ?? []].flat().map(String)
+    const today = Math.floor(Date.now() / 86_400_000)
+    const ask = (cookie: string) => app.inject({ url: '/healthz', headers: { cookie } })
+    // Set by the link: the token and the day it was set.
+    expect(cookiesOf(await app.inject(`/?token=${token}`))).toEqual([
+      expect.stringMatching(`^lookout_token=${token};.*Max-Age=${400 * 86_400}`),
+      expect.stringMatching(`^lookout_token_day=${today};.*HttpOnly`),
+    ])
+    // The wall's clock sync every few minutes: nothing to renew this month.
+    expect(cookiesOf(await ask(`lookout_token=${token}; lookout_token_day=${today - 29}`))).toEqual([])
+    // 30 days on (or a cookie set before the day was kept): set again, for 400 days from now.
+    for (const stale of [`; lookout_token_day=${today - 30}`, '']) {
+      expect(cookiesOf(await ask(`lookout_token=${token}${stale}`))).toEqual([
+        expect.stringMatching(`^lookout_token=${token};.*Max-Age=${400 * 86_400}`),
+        expect.stringMatching(`^lookout_token_day=${today};`),
+      ])
+    }
+    // A token that no longer works is not kept alive.
+    expect(cookiesOf(await ask(`lookout_token=lk_${'z'.repeat(43)}`))).toEqual([])
+  })
+
   test('with a token that does not work it says so and sets nothing', async () => {
     const res = await app.inject(`/?token=lk_${'z'.repeat(43)}`)
     expect(res.statusCode).toBe(401)

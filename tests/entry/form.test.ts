@@ -210,7 +210,7 @@ test(
     await expect.poll(inspections, { timeout: 10_000 }).toBe(3)
     expect(asked).toHaveLength(1)
     const filed = (await serverLog(server.url)).filter((e) => e.type === 'inspection.completed' && e.town === TOWN2)
-    expect(filed.slice(-3).map((e) => e.domain)).toEqual(['fire', 'fire', 'production'])
+    expect(filed.slice(-3).map((e) => (e as { domain?: string }).domain)).toEqual(['fire', 'fire', 'production'])
     await page.context().close()
   },
   SLOW,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { createServer, createConnection } from 'node:net'
 import { resolve } from 'node:path'
 
@@ -66,19 +66,49 @@ export interface StartRedisOptions {
   appendfsync?: 'always' | 'everysec'
 }
 
+/**
+ * Stops a redis-server left running on this folder by a parent that was killed (kill -9, the OOM
+ * killer: its child lives on), before another starts there: two on one AOF folder would clash, and
+ * each crash would leave one more. SIGTERM, so it writes its AOF out first.
+ */
+async function stopLeftover(pidFile: string): Promise<void> {
+  let pid: number
+  let command: string
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim())
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8') // gone, or not Linux: nothing to stop
+  } catch {
+    return
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !command.startsWith('redis-server')) return
+  process.kill(pid, 'SIGTERM')
+  const alive = () => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  await waitUntil(async () => !alive(), `the redis-server left running on ${pidFile} to stop`)
+}
+
 export async function startRedisServer(opts: StartRedisOptions): Promise<RedisProcess> {
   const dir = resolve(opts.dir)
   mkdirSync(dir, { recursive: true })
   const port = opts.port ?? (await freePort())
+  const pidFile = resolve(dir, 'redis.pid')
   let child: ChildProcess | undefined
 
   const launch = async () => {
+    await stopLeftover(pidFile)
     child = spawn(
       'redis-server',
       [
         '--port', String(port),
         '--bind', '127.0.0.1',
         '--dir', dir,
+        '--pidfile', pidFile,
         '--appendonly', 'yes',
         '--appendfsync', opts.appendfsync ?? 'everysec',
         '--save', '',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { loadConfig } from '../../server/config.ts'
 import { loadRegion } from '../../server/region.ts'
 import { resolveRedis, NoRedisError } from '../../server/store/resolve-redis.ts'
-import { freePort, redisAnswers } from '../../server/store/redis-process.ts'
+import { freePort, redisAnswers, startRedisServer } from '../../server/store/redis-process.ts'
 import { redisVersionProblem } from '../../server/store/redis-version.ts'
 import { privateRedis } from '../helpers/redis.ts'
 
@@ -78,6 +78,34 @@ test('with no Redis reachable, the start runs its own redis-server with AOF unde
   await resolved.stop()
   expect(await redisAnswers(port)).toBe(false)
   expect(readdirSync(dataDir).join(' ')).toMatch(/appendonly/)
+})
+
+test('a redis-server left running by a killed server is stopped before the next start runs one on its folder, its data kept', async () => {
+  const dataDir = tempDir()
+  // A server that runs its own Redis, killed as the OOM killer would: its redis-server lives on.
+  const crashed = spawn(
+    process.execPath,
+    ['--import', 'tsx', '-e', `import('./server/store/redis-process.ts').then(async (m) => console.log((await m.startRedisServer({ dir: ${JSON.stringify(dataDir)}, appendfsync: 'always' })).port))`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const leftPort = await new Promise<number>((r) => crashed.stdout.once('data', (d) => r(Number(String(d).trim()))))
+  const left = new Redis(leftPort)
+  await left.set('kept', 'yes')
+  left.disconnect()
+  crashed.kill('SIGKILL')
+  await new Promise((r) => crashed.once('exit', r))
+  expect(await redisAnswers(leftPort)).toBe(true) // orphaned, still running
+
+  const next = await startRedisServer({ dir: dataDir })
+  try {
+    expect(await redisAnswers(leftPort)).toBe(false)
+    const client = new Redis(next.port)
+    expect(await client.get('kept')).toBe('yes')
+    client.disconnect()
+  } finally {
+    await next.stop()
+    if (await redisAnswers(leftPort)) await new Redis(leftPort).shutdown('NOSAVE').catch(() => {})
+  }
 })
 
 test('a Redis older than 6.2 stops the start with its version and what is needed; 6.2 and later pass', async () => {

@@ -256,6 +256,13 @@ export class FeedHub {
             applyDelta(state, deltaOf(pub, state, this.window))
           }
           if (gap) continue
+          // Redis behind what this node already showed: it lost data (restarted without its AOF, or
+          // flushed). The wall now shows what Redis holds; the operator must hear of it.
+          if (this.view && state.seq < this.view.seq)
+            this.deps.log.error(
+              { was: this.view.seq, now: state.seq },
+              'Redis went back in time: it holds fewer events than it did (restarted without its data, or flushed); the wall shows what it holds now',
+            )
           this.view = state
           this.pending = null
           this.lastKpis = withCellIndex(() => computeKpis(state))

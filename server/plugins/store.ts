@@ -7,6 +7,7 @@ import { redisUrlForLog } from '../log.ts'
 import { regionPrefix } from '../store/keys.ts'
 import { UnsupportedRedisError, redisVersionProblem } from '../store/redis-version.ts'
 import { RegionStore, defineScripts } from '../store/store.ts'
+import { readRedisSettings, redisSettingsWarnings } from '../store/redis-settings.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,6 +64,8 @@ export default fp<StoreOptions>(
       redis.disconnect()
       throw new UnsupportedRedisError(problem)
     }
+    const settings = await readRedisSettings(redis)
+    for (const warning of settings ? redisSettingsWarnings(settings) : []) app.log.warn(warning)
     defineScripts(redis)
     const clock = opts.clock ?? Date.now
     const tz = opts.region.region.timeZone

@@ -11,6 +11,9 @@ import { resolveRedis, NoRedisError } from '../../server/store/resolve-redis.ts'
 import { freePort, redisAnswers, startRedisServer } from '../../server/store/redis-process.ts'
 import { redisVersionProblem } from '../../server/store/redis-version.ts'
 import { privateRedis } from '../helpers/redis.ts'
+import { testApp } from '../helpers/app.ts'
+import { logOptions } from '../../server/log.ts'
+import { redisSettingsWarnings } from '../../server/store/redis-settings.ts'
 
 const dirs: string[] = []
 const tempDir = () => {
@@ -106,6 +109,34 @@ test('a redis-server left running by a killed server is stopped before the next 
     await next.stop()
     if (await redisAnswers(leftPort)) await new Redis(leftPort).shutdown('NOSAVE').catch(() => {})
   }
+})
+
+test('a Redis that keeps nothing on disk, or only snapshots, is warned of at start', async () => {
+  expect(redisSettingsWarnings({ appendonly: 'yes', save: '', hashMaxEntries: '128' })).toEqual([])
+  expect(redisSettingsWarnings({ appendonly: 'no', save: '3600 1 300 100 60 10000', hashMaxEntries: '128' })).toEqual([
+    expect.stringMatching(/^Redis keeps only snapshots .*a crash loses the events accepted since the last one/),
+  ])
+  // Debian's package as installed: snapshots only, hashes of 512 fields as listpacks.
+  expect(redisSettingsWarnings({ appendonly: 'no', save: '', hashMaxEntries: '512' })).toEqual([
+    expect.stringMatching(/^Redis keeps nothing on disk .*its next restart empties the wall and loses the event log/),
+    expect.stringMatching(/up to 512 fields .*hash-max-listpack-entries 128/),
+  ])
+
+  // Said in the server's log, from the Redis it is given: one run as `redis-server --save ""` would.
+  const port = await freePort()
+  const bare = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const lines: string[] = []
+  try {
+    while (!(await redisAnswers(port))) await new Promise((r) => setTimeout(r, 25))
+    const app = await testApp({
+      redisUrl: `redis://127.0.0.1:${port}`,
+      logger: logOptions('warn', { write: (line: string) => void lines.push(line) }),
+    })
+    await app.close()
+  } finally {
+    bare.kill('SIGKILL')
+  }
+  expect(lines.map((l) => JSON.parse(l).msg)).toContainEqual(expect.stringMatching(/^Redis keeps nothing on disk/))
 })
 
 test('a Redis older than 6.2 stops the start with its version and what is needed; 6.2 and later pass', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { Redis } from 'ioredis'
 import { privateRedis } from '../helpers/redis.ts'
 import { testApp, freshSpace, TOWN } from '../helpers/app.ts'
 import { listen, viewer, eventually, rawState } from '../helpers/viewers.ts'
@@ -74,4 +75,21 @@ test('Redis stopped mid-stream: viewers are told degraded, posts get 503, and af
   const said = log.map((l) => l.msg)
   expect(said.indexOf('feed degraded')).toBeGreaterThan(-1)
   expect(said.lastIndexOf('feed live')).toBeGreaterThan(said.indexOf('feed degraded'))
+})
+
+test('Redis that comes back holding fewer events than it had (restarted without its data) is logged as an error', async () => {
+  const before = (await app.inject('/api/snapshot')).json().seq as number
+  expect(before).toBeGreaterThan(0)
+  // What a Redis that kept nothing on disk looks like after a restart: empty, and the node's
+  // subscription dropped (here by flushing it and killing the subscription).
+  const admin = new Redis(redis.url)
+  await admin.flushall()
+  await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
+  admin.disconnect()
+  await eventually(
+    () => log.some((l) => l.msg.startsWith('Redis went back in time')),
+    'the loss logged',
+    15_000,
+  )
+  expect(log.find((l) => l.msg.startsWith('Redis went back in time'))).toMatchObject({ level: 50, was: before, now: 0 })
 })

@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis'
+
+// What the server's Redis is set to do that an operator should hear of at start: the event log and
+// every number on the wall live there, so a Redis that keeps nothing on disk (Debian's package, as
+// installed, keeps RDB snapshots only) loses them with its next restart.
+
+export interface RedisSettings {
+  appendonly?: string
+  save?: string
+  /** Redis 7 name; 6.2 calls it hash-max-ziplist-entries (either is read). */
+  hashMaxEntries?: string
+}
+
+/** The warnings these settings call for (none: nothing to say). */
+export function redisSettingsWarnings(s: RedisSettings): string[] {
+  const warnings: string[] = []
+  if (s.appendonly === 'no') {
+    warnings.push(
+      s.save
+        ? `Redis keeps only snapshots (save "${s.save}", appendonly no): a crash loses the events accepted since the last one. Set appendonly yes (README, "Running it for real")`
+        : 'Redis keeps nothing on disk (appendonly no, no snapshots): its next restart empties the wall and loses the event log. Set appendonly yes (README, "Running it for real")',
+    )
+  }
+  if (Number(s.hashMaxEntries) > 128)
+    warnings.push(
+      `Redis keeps hashes of up to ${s.hashMaxEntries} fields as listpacks: ingest costs ~25 % more. Set hash-max-listpack-entries 128`,
+    )
+  return warnings
+}
+
+/** Reads the settings (a managed Redis may refuse CONFIG: then nothing is said). */
+export async function readRedisSettings(redis: Redis): Promise<RedisSettings | null> {
+  const get = async (name: string) => ((await redis.config('GET', name)) as string[])[1]
+  try {
+    return {
+      appendonly: await get('appendonly'),
+      save: await get('save'),
+      hashMaxEntries: (await get('hash-max-listpack-entries')) ?? (await get('hash-max-ziplist-entries')),
+    }
+  } catch {
+    return null
+  }
+}

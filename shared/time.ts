@@ -88,3 +88,13 @@ export function lastYearSamePeriod(today: string): string[] {
   const start = `${lastYear}-01-01`
   return daysEnding(end, daysBetween(start, end) + 1)
 }
+
+/**
+ * The server's clock minus this device's, from a response's Date header (whole seconds: +500 ms
+ * centres it) read at the request's midpoint; null without a usable header. Screens and phones on
+ * closed networks often run without NTP.
+ */
+export function clockOffsetMs(dateHeader: string | null, sentAt: number, receivedAt: number): number | null {
+  const serverMs = Date.parse(dateHeader ?? '')
+  return Number.isNaN(serverMs) ? null : serverMs + 500 - (sentAt + receivedAt) / 2
+}

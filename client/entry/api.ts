@@ -2,6 +2,7 @@ import type { ErrorDetail, LookoutEvent } from '../../shared/events.ts'
 import type { EnumEntry } from '../../shared/enums.ts'
 import type { Region } from '../../shared/region.ts'
 import type { RegionCaller } from '../../shared/access.ts'
+import { learnServerTime } from './clock.ts'
 import type { Enterprise, OpenHazard } from '../../server/store/store.ts'
 
 // The server's HTTP API as the entry page uses it. Every request carries the reporter's token.
@@ -45,7 +46,9 @@ function headers(token: string, json = false): HeadersInit {
 }
 
 async function getJson<T>(path: string, token: string): Promise<T> {
+  const sentAt = Date.now()
   const res = await fetch(path, { headers: headers(token), signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
+  learnServerTime(res, sentAt)
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: string } | null
     throw new ApiError(res.status, body?.error ?? `HTTP ${res.status}`)
@@ -75,6 +78,7 @@ export type SendAnswer =
 /** POSTs one event. Network failures, timeouts, 408, 429 and 5xx are worth retrying with the same id. */
 export async function sendEvent(event: LookoutEvent, token: string): Promise<SendAnswer> {
   let res: Response
+  const sentAt = Date.now()
   try {
     res = await fetch('/api/events', {
       method: 'POST',
@@ -85,6 +89,7 @@ export async function sendEvent(event: LookoutEvent, token: string): Promise<Sen
   } catch (err) {
     return { kind: 'retry', reason: (err as Error).name === 'TimeoutError' ? 'timeout' : 'network' }
   }
+  learnServerTime(res, sentAt)
   // A body cut off mid-way is as good as no answer: the retry is deduped by id.
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null
   if (res.status === 200 && body) {

@@ -9,6 +9,7 @@ import {
   kpis,
   openEntry,
   postAsOther,
+  reportHazard,
   serverLog,
   showTab,
   waiting,
@@ -212,6 +213,24 @@ test(
     const filed = (await serverLog(server.url)).filter((e) => e.type === 'inspection.completed' && e.town === TOWN2)
     expect(filed.slice(-3).map((e) => (e as { domain?: string }).domain)).toEqual(['fire', 'fire', 'production'])
     await page.context().close()
+  },
+  SLOW,
+)
+
+test(
+  'a phone whose clock runs 15 minutes fast still reports, stamped with the server’s time',
+  async () => {
+    const context = await browser.newContext(PHONE)
+    const page = await context.newPage()
+    // Without the server's time its reports would be "in the future" and refused.
+    await page.clock.install({ time: Date.now() + 15 * 60_000 })
+    await openEntry(page, server.url)
+    const title = `防爆电气失效（快钟）${Date.now()}`
+    await reportHazard(page, { town: TOWN, domain: 'production', title })
+    await page.locator('.history-item[data-outcome="applied"]').waitFor({ timeout: 15_000 })
+    const logged = (await serverLog(server.url)).find((e) => e.type === 'hazard.reported' && e.title === title)
+    expect(Math.abs(Date.parse(logged!.at!) - Date.now())).toBeLessThan(60_000)
+    await context.close()
   },
   SLOW,
 )

@@ -2,6 +2,7 @@ import { nextTick, ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { checkEvents, type LookoutEvent } from '../../../shared/events.ts'
 import { newEventId } from '../ids.ts'
+import { serverNow } from '../clock.ts'
 import type { SubmissionContext } from '../outbox/db.ts'
 import { useOutboxStore } from '../stores/outbox.ts'
 import { useRegionStore } from '../stores/region.ts'
@@ -44,7 +45,7 @@ export function useSubmit() {
     // valid report asked about after that.
     if (lastId.value && Date.now() - submittedAt < DOUBLE_TAP_MS) return false
     const event = compact(build(newEventId()))
-    const checked = checkEvents(event, { region: region.index, now: Date.now() })
+    const checked = checkEvents(event, { region: region.index, now: serverNow() })
     errors.value = checked.ok ? {} : byField(checked.details)
     if (!checked.ok) {
       await nextTick()

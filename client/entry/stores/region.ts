@@ -5,6 +5,7 @@ import { regionDay } from '../../../shared/time.ts'
 import { ApiError, getRegions, type RegionsReply } from '../api.ts'
 import { currentLang } from '../i18n/index.ts'
 import { useSettingsStore } from './settings.ts'
+import { serverNow } from '../clock.ts'
 
 // The choices every form is built from (towns, domains, industries, enumerations), as the server
 // serves them. The last answer is kept on the device, so a reporter who opened the page once can
@@ -121,7 +122,7 @@ export const useRegionStore = defineStore('region', () => {
 
   /** Today in the region's time zone (YYYY-MM-DD), whatever the phone's zone. */
   function today(): string {
-    return regionDay(Date.now(), reply.value?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone)
+    return regionDay(serverNow(), reply.value?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone)
   }
 
   return {

@@ -5,6 +5,7 @@ import { summarize } from '../../../shared/summary.ts'
 import type { EnumEntry } from '../../../shared/enums.ts'
 import type { Region } from '../../../shared/region.ts'
 import { CLOSE, type ClientMessage, type WallState } from '../../../shared/protocol.ts'
+import { clockOffsetMs } from '../../../shared/time.ts'
 
 // The one store every panel reads: the region (labels, towns, domains) and the live state from one
 // FeedClient over /ws. The state is held shallowly and re-published at most every UPDATE_EVERY_MS,
@@ -114,12 +115,8 @@ export const useWallStore = defineStore('wall', () => {
     try {
       const sent = Date.now()
       const res = await fetch('/healthz', { cache: 'no-store' })
-      const received = Date.now()
-      const serverMs = Date.parse(res.headers.get('date') ?? '')
-      if (Number.isNaN(serverMs)) return
-      // The header is whole seconds: +500 ms centres it; the request's midpoint is when it was read.
-      const offset = serverMs + 500 - (sent + received) / 2
-      if (Math.abs(offset - clockOffset.value) > CLOCK_SLACK_MS) clockOffset.value = offset
+      const offset = clockOffsetMs(res.headers.get('date'), sent, Date.now())
+      if (offset !== null && Math.abs(offset - clockOffset.value) > CLOCK_SLACK_MS) clockOffset.value = offset
     } catch {
       // The server is away: keep the last offset, try again at the next sync.
     }

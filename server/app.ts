@@ -6,7 +6,7 @@ import { withoutToken } from './log.ts'
 import storePlugin from './plugins/store.ts'
 import metricsPlugin from './plugins/metrics.ts'
 import headersPlugin from './plugins/headers.ts'
-import accessPlugin from './plugins/access.ts'
+import accessPlugin, { SAFE_METHODS } from './plugins/access.ts'
 import overdueTick from './plugins/overdue-tick.ts'
 import websocket from '@fastify/websocket'
 import feedPlugin from './plugins/feed.ts'
@@ -71,7 +71,12 @@ export async function buildApp(opts: AppOptions) {
       return reply
         .code(503)
         .header('retry-after', '1')
-        .send({ error: 'storage unavailable: retry with the same event ids (a retry is never counted twice)' })
+        .send({
+          // A write's client must hear that a retry is safe; a read's, only that it may retry.
+          error: SAFE_METHODS.has(req.method)
+            ? 'storage unavailable: retry shortly'
+            : 'storage unavailable: retry with the same event ids (a retry is never counted twice)',
+        })
     }
     req.log.error({ err }, 'request failed')
     return reply.code(500).send({ error: 'internal error' })

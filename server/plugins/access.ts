@@ -42,7 +42,7 @@ const COOKIE_MAX_AGE_S = 400 * 86_400
 const COOKIE_SET_DAY = 'lookout_token_day'
 const RENEW_AFTER_DAYS = 30
 const epochDay = () => Math.floor(Date.now() / 86_400_000)
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+export const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const REQUIRED_ROLE = Symbol('lookout.requiredRole')
 
 export interface AccessOptions {

@@ -518,6 +518,18 @@ test(
     await expect.poll(() => form.locator('[data-list-saved]').count()).toBe(0)
     await expect.poll(cardIds).toEqual([`ent-other-${stamp}`])
     expect(await form.locator('[data-list-error]').count()).toBe(0)
+
+    // The server up but its Redis down (503, as the server answers then): the saved list, and a
+    // reason in the reporter's language, not the server's English.
+    await page.route('**/api/enterprises?*', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'storage unavailable: retry shortly' }) }),
+    )
+    await search.fill(`FORM-${stamp}`)
+    await expect.poll(cardIds).toEqual([enterpriseId])
+    await expect
+      .poll(() => form.locator('[data-list-saved]').innerText())
+      .toMatch(/^服务器暂时无法读取数据：显示 \d\d:\d\d 保存的列表$/)
+    expect(await form.locator('[data-list-error]').count()).toBe(0)
     await page.context().close()
   },
   SLOW,

@@ -1,5 +1,6 @@
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
 import { ApiError, type ListQuery } from '../api.ts'
+import { failureReason, savedListWillDo } from '../failure.ts'
 import { useSettingsStore } from '../stores/settings.ts'
 import { useRegionStore } from '../stores/region.ts'
 import { searchText } from '../../../shared/search.ts'
@@ -48,8 +49,10 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
   const error = ref('')
   /** The last search failed without an answer from the server (no network, timeout). */
   const offline = ref(false)
-  /** Set when the list shown is the saved one (no network): when it was saved. */
+  /** Set when the list shown is the saved one (no network, or the server could not read): when it was saved. */
   const savedAt = ref<number | null>(null)
+  /** The server answered but could not read its data (its Redis is down): the saved list is shown. */
+  const serverDown = ref(false)
   /** The search text the shown saved list answers ('' for all of it). */
   const savedSearch = ref('')
   /** More matched than are shown: the page says so, so nobody takes the list for all of them. */
@@ -71,6 +74,7 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       more.value = list.length > limit
       error.value = ''
       offline.value = false
+      serverDown.value = false
       savedAt.value = null
       if (!q.trim()) {
         try {
@@ -84,8 +88,9 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       }
     } catch (err) {
       if (ask !== latest) return
-      // Only with no answer at all: a server that answered (a refused token, an error) says why.
-      const cached = err instanceof ApiError ? null : readCache<T>(opts.cacheKey, towns)
+      // With no answer, or a server that could not read: a refused token or a bad search says why.
+      const cached = savedListWillDo(err) ? readCache<T>(opts.cacheKey, towns) : null
+      serverDown.value = err instanceof ApiError
       if (cached) {
         const text = searchText(q)
         const found = text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items
@@ -97,7 +102,7 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
         offline.value = true
       } else {
         // What was shown stays: the reporter may still pick from it.
-        error.value = (err as Error).message
+        error.value = failureReason(err)
         offline.value = !(err instanceof ApiError)
       }
     } finally {
@@ -113,5 +118,5 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
   watch(() => `${region.listTowns.join(',')}|${settings.token}`, load)
   onBeforeUnmount(() => clearTimeout(timer))
 
-  return { items, loading, error, offline, savedAt, savedSearch, more, load }
+  return { items, loading, error, offline, serverDown, savedAt, savedSearch, more, load }
 }

@@ -108,9 +108,16 @@ const en: typeof zh = {
     titlePlaceholder: 'e.g. fire lane blocked with goods',
     enterprisePlaceholder: 'e.g. Taixing XX Chemical Co., Ltd.',
   },
+  failure: {
+    server: 'the server cannot read its data just now; try again shortly',
+    token: 'the server does not accept this token',
+    timeout: 'the server did not answer in time',
+    network: 'cannot reach the server',
+  },
   picker: {
     loading: 'Searching…',
     offlineList: 'Offline: showing the list from {time}',
+    serverList: 'The server cannot read its data just now: showing the list saved at {time}',
     offlineSearch: 'Offline: searching the list saved at {time}',
     offline: 'No network: cannot search the {list} now; try again when online',
     offlineKept: 'No network: cannot search the {list} now; below is the list loaded before',

@@ -104,9 +104,16 @@ export default {
     titlePlaceholder: '例如：消防通道堆放杂物',
     enterprisePlaceholder: '例如：泰兴某化工有限公司',
   },
+  failure: {
+    server: '服务器暂时无法读取数据，请稍后再试',
+    token: '服务器不接受这个令牌',
+    timeout: '服务器没有及时答复',
+    network: '连不上服务器',
+  },
   picker: {
     loading: '正在查找…',
     offlineList: '无网络：显示 {time} 的列表',
+    serverList: '服务器暂时无法读取数据：显示 {time} 保存的列表',
     offlineSearch: '无网络：在 {time} 保存的列表中查找',
     offline: '无网络：暂时无法查找{list}，请联网后再试',
     offlineKept: '无网络：暂时无法查找{list}，下面是之前载入的列表',

@@ -6,6 +6,7 @@ import { ApiError, getRegions, type RegionsReply } from '../api.ts'
 import { currentLang } from '../i18n/index.ts'
 import { useSettingsStore } from './settings.ts'
 import { serverNow } from '../clock.ts'
+import { failureReason } from '../failure.ts'
 
 // The choices every form is built from (towns, domains, industries, enumerations), as the server
 // serves them. The last answer is kept on the device, so a reporter who opened the page once can
@@ -53,7 +54,7 @@ export const useRegionStore = defineStore('region', () => {
         /* not cached: the page still works while open */
       }
     } catch (err) {
-      loadError.value = (err as Error).message
+      loadError.value = failureReason(err)
       needsToken.value = err instanceof ApiError && (err.status === 401 || err.status === 403)
     } finally {
       loading.value = false

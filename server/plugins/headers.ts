@@ -38,6 +38,9 @@ export function securityHeaders(allowedOrigins: string[]): Record<string, string
   const middleware = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(allowedOrigins) },
     xFrameOptions: { action: 'deny' },
+    // HSTS is for whoever ends TLS (the proxy, which knows the site's name and subdomains): sent from
+    // here over a LAN's plain http it means nothing, and behind https it would pin every subdomain.
+    strictTransportSecurity: false,
   })
   middleware({} as IncomingMessage, res as unknown as ServerResponse, () => {})
   return headers

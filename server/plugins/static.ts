@@ -13,7 +13,7 @@ export interface StaticOptions {
 }
 
 const DEFAULT_ROOT = fileURLToPath(new URL('../../dist/client', import.meta.url))
-const NOT_BUILT = 'The wall is not built yet: run npm run build\n'
+const NOT_BUILT = 'The pages are not built yet: run npm run build\n'
 
 export default fp<StaticOptions>(
   async (app, opts) => {
@@ -21,9 +21,10 @@ export default fp<StaticOptions>(
     if (!existsSync(`${root}/index.html`)) {
       // The API keeps working; only the pages are missing. Say how to fix it instead of crashing.
       app.log.warn(`no built client at ${root}: run npm run build`)
-      app.get('/', { schema: { response: { 503: { type: 'string' } } } }, async (_req, reply) =>
-        reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT),
-      )
+      for (const page of ['/', '/entry'])
+        app.get(page, { schema: { response: { 503: { type: 'string' } } } }, async (_req, reply) =>
+          reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT),
+        )
       return
     }
     await app.register(fastifyStatic, {

@@ -58,12 +58,14 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
-  // Probes and scrapes come every few seconds: logged only when something goes wrong.
-  app.get('/healthz', { logLevel: 'warn', schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }))
+  // Probes and scrapes come every few seconds: logged only when something goes wrong. Probes are
+  // not rate limited: behind a proxy every anonymous caller shares one budget, and a probe answered
+  // 429 would have a supervisor restart a healthy server.
+  app.get('/healthz', { logLevel: 'warn', config: { rateLimit: false }, schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }))
 
   app.get(
     '/readyz',
-    { logLevel: 'warn', schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), 503: Type.Object({ ok: Type.Boolean(), error: Type.String() }) } } },
+    { logLevel: 'warn', config: { rateLimit: false }, schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), 503: Type.Object({ ok: Type.Boolean(), error: Type.String() }) } } },
     async (_req, reply) => {
       try {
         await app.store.redis.ping()

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
+import fastify from 'fastify'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { loadConfig } from '../../server/config.ts'
 import { loadRegion } from '../../server/region.ts'
@@ -14,6 +15,7 @@ import { privateRedis } from '../helpers/redis.ts'
 import { testApp } from '../helpers/app.ts'
 import { logOptions } from '../../server/log.ts'
 import { redisSettingsWarnings } from '../../server/store/redis-settings.ts'
+import staticPlugin from '../../server/plugins/static.ts'
 
 const dirs: string[] = []
 const tempDir = () => {
@@ -203,4 +205,15 @@ test('a bad PORT makes npm start exit 1 with a one-line reason', async () => {
   }).catch((e: { code: number; stderr: string }) => e)
   expect(failure).toMatchObject({ code: 1 })
   expect((failure as { stderr: string }).stderr.trim()).toMatch(/^Bad configuration: PORT must be a whole number/)
+})
+
+test('before a build, the wall and the entry page both answer 503 saying how to build them', async () => {
+  const app = fastify()
+  await app.register(staticPlugin, { root: tempDir() })
+  for (const page of ['/', '/entry']) {
+    const res = await app.inject(page)
+    expect(res.statusCode, page).toBe(503)
+    expect(res.body, page).toBe('The pages are not built yet: run npm run build\n')
+  }
+  await app.close()
 })

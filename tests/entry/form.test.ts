@@ -595,6 +595,11 @@ test(
     const log = await serverLog(server.url)
     const registered = log.find((e) => e.type === 'enterprise.registered' && e.name === name)
     expect(registered).toMatchObject({ town: TOWN, domain: 'production', riskLevel: 'significant' })
+    // The history names what was registered, not the event's type.
+    const townName = region.town.get(TOWN)!.name
+    expect((await historyRows(page)).map((r) => r.text)).toContainEqual(
+      expect.stringMatching(new RegExp(`登记新企业[\\s\\S]*${townName} · ${name}`)),
+    )
     const registeredId = registered?.type === 'enterprise.registered' ? registered.enterpriseId : ''
     await expect
       .poll(async () =>

@@ -573,10 +573,20 @@ test(
     ])
     expect(res.status).toBe(200)
     await form.locator('[data-field="enterpriseId"] input').fill(taken.toLowerCase())
+    // While the code is looked up the button waits: taps meanwhile would queue copies.
+    let release = () => {}
+    const held = new Promise<void>((r) => (release = r))
+    await page.route('**/api/enterprises?*', async (route) => {
+      await held
+      await route.continue()
+    })
     await form.locator('button[type="submit"]').click()
+    await expect.poll(() => form.locator('button[type="submit"]').isDisabled()).toBe(true)
+    release()
     await expect(form.locator('[data-error-for="enterpriseId"]').innerText()).resolves.toContain(
       '泰兴老登记企业',
     )
+    await page.unroute('**/api/enterprises?*')
     await form.locator('[data-field="enterpriseId"] input').fill('')
     await form.locator('button[type="submit"]').click()
     await expect(page.locator('[data-registered]').innerText()).resolves.toContain(name)

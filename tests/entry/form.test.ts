@@ -357,6 +357,30 @@ test(
     expect(card.top).toBeGreaterThanOrEqual(bar.bottom)
     expect(card.top).toBeLessThan(page.viewportSize()!.height / 2)
     expect(errors).toEqual([])
+
+    // In English on a short phone, with a report waiting offline, the bar wraps to two lines: the
+    // card still stops clear of it, and its due date stays on one line.
+    await page.setViewportSize({ width: 390, height: 500 })
+    await page.locator('[data-action="lang"]').click()
+    await page.context().setOffline(true)
+    await showTab(page, 'inspection')
+    const inspection = page.locator('[data-form="inspection.completed"]')
+    await inspection.locator('[data-field="town"] select').selectOption(TOWN)
+    await inspection.locator('[data-field="domain"] select').selectOption('fire')
+    await inspection.locator('button[type="submit"]').click()
+    await page.locator('.outbox-status[data-pending="1"]').waitFor()
+    await showTab(page, 'status')
+    await page.getByRole('button', { name: 'Pick another' }).click()
+    await search.fill(tag)
+    await expect.poll(() => page.locator('.pick-card').count()).toBe(30)
+    await page.locator('.pick-card').last().click()
+    const [wrapped, tallBar] = [await box('.picked'), await box('.outbox-status')]
+    expect(tallBar.height).toBeGreaterThan(bar.height)
+    await expect.poll(async () => (await box('.picked')).top).toBeGreaterThanOrEqual(tallBar.bottom)
+    expect(wrapped.top).toBeLessThan(500)
+    const due = page.locator('.picked .nowrap')
+    expect(await due.evaluate((e) => e.getClientRects().length)).toBe(1)
+    await page.context().setOffline(false)
     await page.context().close()
   },
   SLOW,

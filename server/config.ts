@@ -106,6 +106,19 @@ function proxyProblem(entry: string): string | null {
   return null
 }
 
+/**
+ * An origin as browsers send it (scheme://host[:port], lower case, no path): `HTTPS://Wall.Example/`
+ * pasted from an address bar means https://wall.example. Left as it is when it is no http(s) URL.
+ */
+function asOrigin(text: string): string {
+  try {
+    const url = new URL(text)
+    return /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search ? url.origin : text
+  } catch {
+    return text
+  }
+}
+
 /** Reads and checks the configuration; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
   const raw: Record<string, unknown> = { ...DEFAULTS }
@@ -114,28 +127,32 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     const text = env[name]
     if (text === undefined || text === '') continue
     if (kind === 'int') {
-      if (!/^-?\d+$/.test(text.trim())) problems.push(`${name} must be a whole number (got "${text}")`)
-      raw[field] = Number(text)
+      // Not a number: said, and the default kept so the other variables are still checked.
+      if (/^-?\d+$/.test(text.trim())) raw[field] = Number(text)
+      else problems.push(`${name} must be a whole number (got "${text}")`)
     } else if (kind === 'list') {
-      raw[field] = text
+      const items = text
         .split(',')
         .map((item) => item.trim())
         .filter(Boolean)
+      raw[field] = field === 'allowedOrigins' ? items.map(asOrigin) : items
     } else raw[field] = text
   }
   Object.assign(raw, overrides)
-  if (!problems.length && !Value.Check(ConfigSchema, raw)) {
+  if (!Value.Check(ConfigSchema, raw)) {
     const envName = (field: string) => Object.keys(ENV).find((k) => ENV[k][0] === field) ?? field
     for (const e of Value.Errors(ConfigSchema, raw)) {
       // A list item's error names its list (/allowedOrigins/1 → ALLOWED_ORIGINS).
       const field = e.instancePath.slice(1).split('/')[0]
       const allowed =
         e.keyword === 'enum' ? `: ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}` : ''
-      problems.push(`${envName(field)} ${e.message}${allowed} (got ${JSON.stringify(raw[field])})`)
+      const message =
+        field === 'allowedOrigins' ? 'must list origins such as https://wall.example or http://10.0.0.5:3000' : `${e.message}${allowed}`
+      problems.push(`${envName(field)} ${message} (got ${JSON.stringify(raw[field])})`)
     }
   }
-  if (!problems.length)
-    problems.push(...(raw as Config).trustProxy.map(proxyProblem).filter((p) => p !== null))
-  if (problems.length) throw new ConfigError(`Bad configuration: ${problems.join('; ')}`)
+  if (Array.isArray(raw.trustProxy))
+    problems.push(...(raw.trustProxy as string[]).map(proxyProblem).filter((p) => p !== null))
+  if (problems.length) throw new ConfigError(`Bad configuration: ${[...new Set(problems)].join('; ')}`)
   return raw as Config
 }

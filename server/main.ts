@@ -50,7 +50,17 @@ export async function startServer(overrides: Partial<Config> = {}) {
     await app.close()
     await redis.stop()
   })
-  await app.listen({ port: config.port, host: config.host })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    // The usual cause: an old server still running, or another program on the port. Said in a line.
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err
+    console.error(`Cannot listen on ${config.host}:${config.port} (${code}): ${code === 'EADDRINUSE' ? 'another program has the port; stop it, or set PORT' : 'set HOST or PORT'}`)
+    await app.close()
+    await redis.stop()
+    process.exit(1)
+  }
   app.log.info(
     `Lookout for ${region.region.region.name} (${region.region.region.code}) using Redis ${redisUrlForLog(redis.url)} (${redis.source})`,
   )

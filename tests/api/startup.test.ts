@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
 import fastify from 'fastify'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -33,7 +34,18 @@ afterAll(async () => {
 })
 
 test('bad configuration stops the start with every bad variable named', () => {
-  expect(() => loadConfig({ PORT: 'eighty', BATCH_LIMIT: '0' })).toThrow(/PORT must be a whole number \(got "eighty"\)/)
+  // Every bad variable at once, not one per start.
+  expect(() => loadConfig({ PORT: 'eighty', BATCH_LIMIT: '0', AUTH: 'x', TRUST_PROXY: 'proxy' })).toThrow(
+    /^Bad configuration: PORT must be a whole number \(got "eighty"\); BATCH_LIMIT must be >= 1 \(got 0\); AUTH must be .*; TRUST_PROXY entry "proxy" is not/,
+  )
+  // Origins as pasted from an address bar are taken as browsers send them.
+  expect(loadConfig({ ALLOWED_ORIGINS: 'HTTPS://Wall.Example/, http://10.0.0.5:3000' }).allowedOrigins).toEqual([
+    'https://wall.example',
+    'http://10.0.0.5:3000',
+  ])
+  expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://wall.example/screens, wall.example' })).toThrow(
+    /ALLOWED_ORIGINS must list origins such as https:\/\/wall\.example or http:\/\/10\.0\.0\.5:3000/,
+  )
   expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(/BATCH_LIMIT must be >= 1 \(got 0\)/)
   expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(/DEDUPE_DAYS must be >= 1 \(got -1\)/)
   expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/)
@@ -205,6 +217,23 @@ test('a bad PORT makes npm start exit 1 with a one-line reason', async () => {
   }).catch((e: { code: number; stderr: string }) => e)
   expect(failure).toMatchObject({ code: 1 })
   expect((failure as { stderr: string }).stderr.trim()).toMatch(/^Bad configuration: PORT must be a whole number/)
+})
+
+test('a PORT another program has makes npm start exit 1 with a one-line reason', async () => {
+  const taken = createServer().listen(0, '127.0.0.1')
+  await new Promise((r) => taken.once('listening', r))
+  const port = (taken.address() as { port: number }).port
+  try {
+    const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...process.env, AUTH: 'off', HOST: '127.0.0.1', PORT: String(port), REDIS_URL: redis.url, LOG_LEVEL: 'warn' },
+    }).catch((e: { code: number; stderr: string }) => e)
+    expect(failure).toMatchObject({ code: 1 })
+    expect((failure as { stderr: string }).stderr.trim()).toBe(
+      `Cannot listen on 127.0.0.1:${port} (EADDRINUSE): another program has the port; stop it, or set PORT`,
+    )
+  } finally {
+    taken.close()
+  }
 })
 
 test('before a build, the wall and the entry page both answer 503 saying how to build them', async () => {

@@ -236,6 +236,39 @@ test(
 )
 
 test(
+  'what was typed survives a reload of the page (a phone dropping the tab); a submitted report does not come back',
+  async () => {
+    const { page } = await phonePage()
+    const hazard = page.locator('[data-form="hazard.reported"]')
+    await hazard.locator('[data-field="town"] select').selectOption(TOWN)
+    await hazard.locator('[data-field="title"] textarea').fill('二号仓库消防通道被货物堵塞，约三米')
+    await showTab(page, 'accident')
+    await page.locator('[data-field="town"] select').selectOption(TOWN2)
+    await page.locator('[data-field="directLossYuan"] input').fill('35')
+    await page.reload()
+    await page.locator('[data-form]').waitFor()
+    // The page comes back on the tab it showed, each form as it was left.
+    expect(await page.locator('[data-form="accident.reported"]').count()).toBe(1)
+    await showTab(page, 'hazard')
+    expect(await hazard.locator('[data-field="title"] textarea').inputValue()).toBe('二号仓库消防通道被货物堵塞，约三米')
+    expect(await hazard.locator('[data-field="town"] select').inputValue()).toBe(TOWN)
+    await showTab(page, 'accident')
+    expect(await page.locator('[data-field="directLossYuan"] input').inputValue()).toBe('35')
+    expect(await page.locator('[data-field="town"] select').inputValue()).toBe(TOWN2)
+
+    await showTab(page, 'hazard')
+    await hazard.locator('[data-field="domain"] select').selectOption('fire')
+    await hazard.locator('button[type="submit"]').click()
+    await page.locator('.history-item[data-outcome="applied"]').waitFor()
+    await page.reload()
+    await hazard.waitFor()
+    expect(await hazard.locator('[data-field="title"] textarea').inputValue()).toBe('')
+    await page.context().close()
+  },
+  SLOW,
+)
+
+test(
   'the accident form shows the Decree 493 grade as the figures are typed',
   async () => {
     const { page } = await phonePage()

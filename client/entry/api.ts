@@ -26,7 +26,6 @@ function listQuery(opts: ListQuery): URLSearchParams {
   return query
 }
 
-const SEND_TIMEOUT_MS = 20_000
 const READ_TIMEOUT_MS = 15_000
 
 export class ApiError extends Error {
@@ -75,8 +74,11 @@ export type SendAnswer =
   | { kind: 'unauthorized'; error: string; viewOnly?: boolean }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
 
-/** POSTs one event. Network failures, timeouts, 408, 429 and 5xx are worth retrying with the same id. */
-export async function sendEvent(event: LookoutEvent, token: string): Promise<SendAnswer> {
+/**
+ * POSTs one event, giving up after `timeoutMs` (the sender lengthens it on a slow link). Network
+ * failures, timeouts, 408, 429 and 5xx are worth retrying with the same id.
+ */
+export async function sendEvent(event: LookoutEvent, token: string, timeoutMs: number): Promise<SendAnswer> {
   let res: Response
   const sentAt = Date.now()
   try {
@@ -84,7 +86,7 @@ export async function sendEvent(event: LookoutEvent, token: string): Promise<Sen
       method: 'POST',
       headers: headers(token, true),
       body: JSON.stringify(event),
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     })
   } catch (err) {
     return { kind: 'retry', reason: (err as Error).name === 'TimeoutError' ? 'timeout' : 'network' }

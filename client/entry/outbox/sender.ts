@@ -15,8 +15,9 @@ export type SenderState =
   | { kind: 'unauthorized'; error: string; viewOnly?: boolean }
 
 export interface SenderOptions {
-  outbox: OutboxDb
-  send: (event: LookoutEvent) => Promise<SendAnswer>
+  outbox: Pick<OutboxDb, 'first' | 'noteAttempt' | 'settle'>
+  /** Sends one event, giving up after `timeoutMs`. */
+  send: (event: LookoutEvent, timeoutMs: number) => Promise<SendAnswer>
   /** Called after every change of state or of the outbox's contents. */
   onChange: (state: SenderState) => void
   isOnline?: () => boolean
@@ -28,12 +29,21 @@ export interface SenderOptions {
 
 const MIN_DELAY_MS = 500
 const OFFLINE_RECHECK_MS = 30_000
+/**
+ * How long one send may take: 20 s, doubled after each send that ran out of time, up to 2 min. On a
+ * link that slow a fixed 20 s would give up on every answer for ever, though the server applied the
+ * report the first time.
+ */
+export const SEND_TIMEOUT_MS = 20_000
+const SEND_TIMEOUT_MAX_MS = 120_000
 
 export class OutboxSender {
   state: SenderState = { kind: 'idle' }
   private running = false
   private again = false
   private failures = 0
+  /** Sends in a row that ran out of time: each next one is given twice as long. */
+  private timeouts = 0
   private timer: ReturnType<typeof setTimeout> | undefined
   private stopped = false
   private readonly opts: Required<Omit<SenderOptions, 'withLock'>> & Pick<SenderOptions, 'withLock'>
@@ -87,7 +97,8 @@ export class OutboxSender {
         return this.setState({ kind: 'offline' })
       }
       this.setState({ kind: 'sending' })
-      const answer = await this.opts.send(item.event)
+      const answer = await this.opts.send(item.event, this.timeoutMs)
+      this.timeouts = answer.kind === 'retry' && answer.reason === 'timeout' ? this.timeouts + 1 : 0
       if (answer.kind === 'retry' || answer.kind === 'unauthorized') {
         const status = answer.kind === 'unauthorized' && answer.viewOnly ? 'HTTP 403' : 'HTTP 401'
         await outbox.noteAttempt(item.key!, answer.kind === 'retry' ? answer.reason : status)
@@ -108,6 +119,10 @@ export class OutboxSender {
       }
       this.opts.onChange(this.state)
     }
+  }
+
+  get timeoutMs(): number {
+    return Math.min(SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MS * 2 ** this.timeouts)
   }
 
   private retryLater(reason: string, atLeastMs = 0): void {

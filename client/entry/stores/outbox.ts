@@ -48,7 +48,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     channel?.addEventListener('message', () => void refresh())
     sender = new OutboxSender({
       outbox: db,
-      send: (event) => sendEvent(event, settings.token),
+      send: (event, timeoutMs) => sendEvent(event, settings.token, timeoutMs),
       onChange: (s) => {
         state.value = s
         now.value = Date.now()

@@ -5,6 +5,7 @@ import { loadRegion } from './region.ts'
 import { logOptions, redisUrlForLog } from './log.ts'
 import { requireTokens } from './auth/startup.ts'
 import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
+import { RedisStartError } from './store/redis-process.ts'
 import { UnsupportedRedisError } from './store/redis-version.ts'
 import { RedisUnreachableError } from './plugins/store.ts'
 
@@ -27,7 +28,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
   try {
     redis = await resolveRedis(config)
   } catch (err) {
-    if (err instanceof NoRedisError) {
+    if (err instanceof NoRedisError || err instanceof RedisStartError) {
       console.error(err.message)
       process.exit(1)
     }

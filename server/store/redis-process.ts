@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs'
 import { createServer, createConnection } from 'node:net'
 import { resolve } from 'node:path'
 
@@ -66,31 +66,68 @@ export interface StartRedisOptions {
   appendfsync?: 'always' | 'everysec'
 }
 
+/** The data folder's Redis cannot be had (another server uses it, or its leftover will not stop): one line at start. */
+export class RedisStartError extends Error {}
+
+interface ProcessInfo {
+  command: string
+  /** R, S, Z (zombie: gone, not yet reaped)… */
+  state: string
+  parent: number
+}
+
+/** What Linux says of a process; null when it is gone, or there is no /proc (then nothing is stopped). */
+function processInfo(pid: number): ProcessInfo | null {
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // "pid (name) state ppid …": the name may hold spaces, so read after its closing bracket.
+    const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { command, state, parent: Number(parent) }
+  } catch {
+    return null
+  }
+}
+
+function workingDir(pid: number): string | null {
+  try {
+    return realpathSync(`/proc/${pid}/cwd`)
+  } catch {
+    return null
+  }
+}
+
 /**
- * Stops a redis-server left running on this folder by a parent that was killed (kill -9, the OOM
+ * Stops a redis-server left running on this folder by a server that was killed (kill -9, the OOM
  * killer: its child lives on), before another starts there: two on one AOF folder would clash, and
- * each crash would leave one more. SIGTERM, so it writes its AOF out first.
+ * each crash would leave one more. SIGTERM, so it writes its AOF out first. One whose server still
+ * runs (a second start on the same DATA_DIR) is not a leftover: that start is refused instead.
  */
-async function stopLeftover(pidFile: string): Promise<void> {
+async function stopLeftover(pidFile: string, dir: string): Promise<void> {
   let pid: number
-  let command: string
   try {
     pid = Number(readFileSync(pidFile, 'utf8').trim())
-    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8') // gone, or not Linux: nothing to stop
   } catch {
     return
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !command.startsWith('redis-server')) return
-  process.kill(pid, 'SIGTERM')
-  const alive = () => {
-    try {
-      process.kill(pid, 0)
-      return true
-    } catch {
-      return false
-    }
+  const info = Number.isInteger(pid) && pid > 0 ? processInfo(pid) : null
+  // Gone, a zombie, or a pid reused by another program: a redis-server working in this folder only.
+  if (!info || info.state === 'Z' || !info.command.startsWith('redis-server') || workingDir(pid) !== realpathSync(dir))
+    return
+  const parent = processInfo(info.parent)
+  if (parent && parent.state !== 'Z' && /\bnode\b|tsx/.test(parent.command))
+    throw new RedisStartError(
+      `DATA_DIR ${dir} is in use by a running server (pid ${info.parent}) and its Redis (pid ${pid}): stop that server first, or give this one another DATA_DIR`,
+    )
+  try {
+    process.kill(pid, 'SIGTERM')
+    const stopped = async () => [undefined, 'Z'].includes(processInfo(pid)?.state)
+    await waitUntil(stopped, 'it to stop')
+  } catch (err) {
+    throw new RedisStartError(
+      `A redis-server left running on ${dir} (pid ${pid}) could not be stopped (${(err as Error).message}): stop it, then start again`,
+    )
   }
-  await waitUntil(async () => !alive(), `the redis-server left running on ${pidFile} to stop`)
 }
 
 export async function startRedisServer(opts: StartRedisOptions): Promise<RedisProcess> {
@@ -101,7 +138,7 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisPr
   let child: ChildProcess | undefined
 
   const launch = async () => {
-    await stopLeftover(pidFile)
+    await stopLeftover(pidFile, dir)
     child = spawn(
       'redis-server',
       [

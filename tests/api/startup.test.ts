@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -121,7 +121,28 @@ test('a redis-server left running by a killed server is stopped before the next 
     client.disconnect()
   } finally {
     await next.stop()
-    if (await redisAnswers(leftPort)) await new Redis(leftPort).shutdown('NOSAVE').catch(() => {})
+    if (await redisAnswers(leftPort)) process.kill(Number(readFileSync(join(dataDir, 'redis.pid'), 'utf8')), 'SIGTERM')
+  }
+})
+
+test('a second start on the DATA_DIR of a running server is refused in one line, and the running server keeps its Redis', async () => {
+  const dataDir = tempDir()
+  const running = spawn(
+    process.execPath,
+    ['--import', 'tsx', '-e', `import('./server/store/redis-process.ts').then(async (m) => { console.log((await m.startRedisServer({ dir: ${JSON.stringify(dataDir)} })).port); setInterval(() => {}, 1000) })`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const port = await new Promise<number>((r) => running.stdout.once('data', (d) => r(Number(String(d).trim()))))
+  try {
+    await expect(startRedisServer({ dir: dataDir })).rejects.toThrow(
+      new RegExp(`^DATA_DIR .* is in use by a running server \\(pid ${running.pid}\\) and its Redis`),
+    )
+    expect(await redisAnswers(port)).toBe(true)
+  } finally {
+    running.kill('SIGTERM')
+    await new Promise((r) => running.once('exit', r))
+    // Its Redis, left by the SIGTERM (this stand-in server does not stop it).
+    process.kill(Number(readFileSync(join(dataDir, 'redis.pid'), 'utf8')), 'SIGTERM')
   }
 })
 

@@ -209,9 +209,13 @@ test(
     await form.locator('[data-field="domain"] select').selectOption('production')
     await submit.tap()
     await expect.poll(inspections, { timeout: 10_000 }).toBe(3)
+    // So does a count changed with the stepper's buttons (no typing).
+    await form.locator('[data-field="hazardsFound"] button[aria-label="+1"]').tap()
+    await submit.tap()
+    await expect.poll(inspections, { timeout: 10_000 }).toBe(4)
     expect(asked).toHaveLength(1)
     const filed = (await serverLog(server.url)).filter((e) => e.type === 'inspection.completed' && e.town === TOWN2)
-    expect(filed.slice(-3).map((e) => (e as { domain?: string }).domain)).toEqual(['fire', 'fire', 'production'])
+    expect(filed.slice(-4).map((e) => (e as { domain?: string }).domain)).toEqual(['fire', 'fire', 'production', 'production'])
     await page.context().close()
   },
   SLOW,
@@ -263,6 +267,18 @@ test(
     await page.reload()
     await hazard.waitFor()
     expect(await hazard.locator('[data-field="title"] textarea').inputValue()).toBe('')
+
+    // A deadline the form chose, kept days ago, counts from today when the page comes back.
+    await page.evaluate(() => {
+      const kept = JSON.parse(sessionStorage.getItem('lookout.entry.draft.hazard')!)
+      sessionStorage.setItem('lookout.entry.draft.hazard', JSON.stringify({ ...kept, deadline: '2020-01-08' }))
+    })
+    await page.reload()
+    await hazard.waitFor()
+    const today = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now()))
+    expect(await hazard.locator('[data-field="deadline"] input').inputValue()).toBe(
+      new Date(Date.parse(today) + 7 * 86_400_000).toISOString().slice(0, 10),
+    )
     await page.context().close()
   },
   SLOW,

@@ -17,6 +17,16 @@ export function compact<T extends object>(value: T): T {
 
 /** A second tap this soon after a submission, with nothing changed, is the same tap twice. */
 const DOUBLE_TAP_MS = 2_000
+/** Ids the page makes for each new hazard, inspection, accident or enterprise (ids.ts newEntityId). */
+const MADE_ID = /^(hz|insp|acc|ent)-\d{8}-[0-9a-f]{8}$/
+
+/** What a report says, without what is made anew for each submission: its id, its time, new entity ids. */
+function contentOf(event: LookoutEvent): string {
+  const { id: _id, at: _at, ...said } = event
+  return JSON.stringify(said, (_key, value: unknown) =>
+    typeof value === 'string' && MADE_ID.test(value) ? '' : value,
+  )
+}
 
 /**
  * A form's submit: the event gets its id now, when the reporter presses submit; it is checked
@@ -34,17 +44,20 @@ export function useSubmit() {
   const failure = ref('')
   const { t } = useI18n()
   let submittedAt = 0
+  /** What the last submission said (contentOf). */
+  let submitted = ''
 
   async function submit(
     build: (id: string) => LookoutEvent,
     context: SubmissionContext = {},
   ): Promise<boolean> {
     if (!region.index || saving.value) return false
-    // Nothing touched since the last submission (forms keep town and domain, and zeros are a valid
-    // report): a quick second tap would file a second inspection or accident. Ignored at once; a
-    // valid report asked about after that.
-    if (lastId.value && Date.now() - submittedAt < DOUBLE_TAP_MS) return false
     const event = compact(build(newEventId()))
+    // The same report as the last one (forms keep town and domain, and zeros are a valid report): a
+    // quick second tap would file a second inspection or accident. Ignored at once; a valid one
+    // asked about after that.
+    const same = contentOf(event) === submitted
+    if (same && Date.now() - submittedAt < DOUBLE_TAP_MS) return false
     const checked = checkEvents(event, { region: region.index, now: serverNow() })
     errors.value = checked.ok ? {} : byField(checked.details)
     if (!checked.ok) {
@@ -57,7 +70,7 @@ export function useSubmit() {
       first?.closest('.field')?.scrollIntoView({ block: 'center' })
       return false
     }
-    if (lastId.value && !window.confirm(t('form.submitAgain'))) return false
+    if (same && !window.confirm(t('form.submitAgain'))) return false
     saving.value = true
     failure.value = ''
     try {
@@ -65,6 +78,7 @@ export function useSubmit() {
       await outbox.submit(event, context)
       lastId.value = event.id
       submittedAt = Date.now()
+      submitted = contentOf(event)
       return true
     } catch (err) {
       failure.value = (err as Error).message

@@ -99,10 +99,13 @@ export async function sendEvent(event: LookoutEvent, token: string, timeoutMs: n
     return { kind: duplicates.includes(event.id) ? 'duplicate' : 'applied', seq: Number(body.seq) }
   }
   if (res.status === 401) return { kind: 'unauthorized', error: String(body?.error ?? 'unauthorized') }
-  // A 403 naming no field of the event refuses the token, whatever the event: the same event goes
-  // once the reporter pastes a token that may write (a 403 about a town names the field).
+  // A token that may only view: the same event goes once the reporter pastes one that may write.
+  if (res.status === 403 && body?.reason === 'role')
+    return { kind: 'unauthorized', error: String(body.error ?? 'forbidden'), viewOnly: true }
+  // A 403 about no field of the event (the server's ALLOWED_ORIGINS refusing this page): the
+  // operator's to fix; kept and retried, not dropped as refused.
   if (res.status === 403 && !Array.isArray(body?.details))
-    return { kind: 'unauthorized', error: String(body?.error ?? 'forbidden'), viewOnly: true }
+    return { kind: 'retry', reason: 'origin' }
   if (res.status === 408 || res.status === 429 || res.status >= 500 || res.status < 400) {
     const retryAfter = Number(res.headers.get('retry-after'))
     return {

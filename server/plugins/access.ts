@@ -97,6 +97,8 @@ export default fp<AccessOptions>(
       }
       reply.setCookie(TOKEN_COOKIE, token, options)
       reply.setCookie(COOKIE_SET_DAY, String(epochDay()), options)
+      // A reply that carries the token is for this browser only (a renewal may fall on an asset).
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
     }
 
     const verdicts = new WeakMap<FastifyRequest, Verdict | null>()
@@ -133,6 +135,7 @@ export default fp<AccessOptions>(
             .code(403)
             .send({
               error: `token ${id} is a ${has}: ${req.method} ${req.routeOptions.url} needs ${role} or better`,
+              reason: 'role',
             })
         }
         req.caller = { id, name, role: has, towns }

@@ -5,6 +5,8 @@ import { Type } from 'typebox'
 export const ErrorReply = Type.Object({
   error: Type.String(),
   details: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  /** On a 403: `role` when the token's role may not do this (a viewer's token posting events). */
+  reason: Type.Optional(Type.Literal('role')),
 })
 
 export const IngestReply = Type.Object({

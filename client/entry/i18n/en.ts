@@ -58,7 +58,11 @@ const en: typeof zh = {
     forbiddenTown: 'Your token may not report for {town}',
     forbidden: 'Your token may not make this report',
     status: 'HTTP {status}',
-    why: { network: 'no network', timeout: 'timed out' },
+    why: {
+      network: 'no network',
+      timeout: 'timed out',
+      origin: "the server refused this page's origin: ask the administrator to check ALLOWED_ORIGINS",
+    },
   },
   form: {
     submit: 'Submit',

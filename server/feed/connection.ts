@@ -14,8 +14,6 @@ export class FeedConnection {
   alive = true
   /** Its name on /metrics: conn-<id> until it names itself (see FeedHub.recordHealth). */
   screen: string
-  /** The name it asked for (screen may differ: see FeedHub.unusedScreenName). */
-  askedScreen?: string
 
   constructor(
     readonly socket: WebSocket,

@@ -554,10 +554,12 @@ export class FeedHub {
 
   private recordHealth(c: FeedConnection, msg: Extract<ClientMessage, { type: 'health' }>): void {
     const m = this.deps.metrics
-    if (typeof msg.screen === 'string' && SCREEN_NAME.test(msg.screen) && msg.screen !== c.askedScreen) {
+    // Worked out at every report: a screen that reconnected while its old socket still held the name
+    // takes it back once that socket is gone.
+    const name = typeof msg.screen === 'string' && SCREEN_NAME.test(msg.screen) ? this.unusedScreenName(msg.screen, c) : c.screen
+    if (name !== c.screen) {
       for (const g of [m.wallHeapMb, m.wallFps, m.wallSeq, m.wallReconnects]) g.remove(c.screen)
-      c.askedScreen = msg.screen
-      c.screen = this.unusedScreenName(msg.screen, c)
+      c.screen = name
     }
     const set = (g: typeof m.wallFps, v: unknown) => {
       if (typeof v === 'number' && Number.isFinite(v)) g.set({ screen: c.screen }, v)

@@ -56,7 +56,12 @@ test('two screens that ask for one name are told apart on /metrics; a name may b
   a.send({ type: 'health', screen: '大厅左屏', fps: 31 })
   await eventually(async () => (await metric('lookout_wall_fps')).includes('lookout_wall_fps{screen="大厅左屏"} 31'), 'first keeps its name')
   expect(await metric('lookout_wall_fps')).toHaveLength(2)
+  // The first one's old socket gone (a screen that reconnected while it lingered): the second takes the name.
   a.stop()
+  await eventually(async () => (await metric('lookout_ws_clients')).includes('lookout_ws_clients 1'), 'first gone')
+  b.send({ type: 'health', screen: '大厅左屏', fps: 13 })
+  await eventually(async () => (await metric('lookout_wall_fps')).includes('lookout_wall_fps{screen="大厅左屏"} 13'), 'name taken back')
+  expect(await metric('lookout_wall_fps')).toHaveLength(1)
   b.stop()
   await eventually(async () => (await metric('lookout_wall_fps{')).length === 0, 'both gone')
 })

@@ -6,12 +6,28 @@ import { clockOffsetMs } from '../../shared/time.ts'
 
 /** Moves smaller than this are the header's rounding and the network, not the clock. */
 const SLACK_MS = 2_000
-let offsetMs = 0
+/** Kept on the phone: a page opened offline (from the phone's cache) stamps its reports right too. */
+const STORAGE_KEY = 'lookout.entry.clockOffset'
+let offsetMs = kept()
+
+function kept(): number {
+  try {
+    return Number(localStorage.getItem(STORAGE_KEY)) || 0
+  } catch {
+    return 0
+  }
+}
 
 /** Learns the offset from an answer to a request sent at `sentAt`. */
 export function learnServerTime(res: Response, sentAt: number): void {
   const offset = clockOffsetMs(res.headers.get('date'), sentAt, Date.now())
-  if (offset !== null && Math.abs(offset - offsetMs) > SLACK_MS) offsetMs = offset
+  if (offset === null || Math.abs(offset - offsetMs) <= SLACK_MS) return
+  offsetMs = offset
+  try {
+    localStorage.setItem(STORAGE_KEY, String(Math.round(offset)))
+  } catch {
+    /* not kept: learned again at the next answer */
+  }
 }
 
 /** Now, by the server's clock (the phone's own until an answer has come). */

@@ -90,7 +90,7 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       if (ask !== latest) return
       // With no answer, or a server that could not read: a refused token or a bad search says why.
       const cached = savedListWillDo(err) ? readCache<T>(opts.cacheKey, towns) : null
-      serverDown.value = err instanceof ApiError
+      serverDown.value = err instanceof ApiError && err.status >= 500
       if (cached) {
         const text = searchText(q)
         const found = text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items
@@ -101,7 +101,8 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
         error.value = ''
         offline.value = true
       } else {
-        // What was shown stays: the reporter may still pick from it.
+        // What was shown stays: the reporter may still pick from it (no longer called the saved list).
+        savedAt.value = null
         error.value = failureReason(err)
         offline.value = !(err instanceof ApiError)
       }

@@ -46,56 +46,73 @@ async function main(args: string[]): Promise<number> {
     console.error(NO_REDIS)
     return 2
   }
-  const redis = new Redis(resolved.url, { lazyConnect: true, maxRetriesPerRequest: 3, retryStrategy: () => null })
+  const redis = new Redis(resolved.url, { lazyConnect: true, maxRetriesPerRequest: 3 })
   redis.on('error', () => {}) // said once below, not as ioredis's unhandled-error trace
   try {
     try {
       await redis.connect()
     } catch (err) {
-      console.error(`Redis at ${redisUrlForLog(resolved.url)} does not answer (${(err as Error).message}): nothing checked`)
+      console.error(
+        `Redis at ${redisUrlForLog(resolved.url)} does not answer (${(err as Error).message}): nothing checked`,
+      )
       return 2
     }
-    defineScripts(redis)
-    const code = region.region.region.code
-    console.log(
-      `Rebuild check of region ${code} (${regionPrefix(code)}) on ${redisUrlForLog(resolved.url)} (${resolved.source})`,
+    return await checkOn(redis, resolved, region, config.dedupeDays)
+  } catch (err) {
+    // Lost mid-way: that is not a difference found (exit 1 would say the aggregates are wrong).
+    console.error(
+      `Redis at ${redisUrlForLog(resolved.url)} failed during the check (${(err as Error).message}): nothing checked`,
     )
-    const report = await rebuildCheck({
-      redis,
-      region,
-      dedupeSeconds: config.dedupeDays * 86_400,
-      onAttempt: (attempt, seq) => {
-        if (attempt > 1)
-          console.log(`live writes moved the seq; comparing again at seq ${seq} (attempt ${attempt})`)
-      },
-    })
-    for (const d of report.differences) {
-      console.log(
-        `DIFF ${d.key} ${d.field === '' ? '' : `[${d.field}] `}live=${show(d.live)} rebuilt=${show(d.rebuilt)}`,
-      )
-    }
-    if (!report.settled) {
-      console.log(
-        `live writes kept arriving through ${report.attempts} attempts: no still moment to compare; try again`,
-      )
-      return 1
-    }
-    const summary = `${report.replayed} log entries replayed, ${report.keys} keys compared at seq ${report.seq}`
-    if (report.differences.length) {
-      console.log(`${report.differences.length} difference(s); ${summary}`)
-      return 1
-    }
-    console.log(`no difference; ${summary}`)
-    if (report.replayed === 0) {
-      console.log(
-        `(the log of region ${code} is empty here: if the server has taken events, this is not its Redis (REDIS_URL) or region (REGION, REGION_FILE))`,
-      )
-      return 2
-    }
-    return 0
+    return 2
   } finally {
     redis.disconnect()
   }
+}
+
+async function checkOn(
+  redis: Redis,
+  resolved: { url: string; source: string },
+  region: ReturnType<typeof loadRegion>,
+  dedupeDays: number,
+): Promise<number> {
+  defineScripts(redis)
+  const code = region.region.region.code
+  console.log(
+    `Rebuild check of region ${code} (${regionPrefix(code)}) on ${redisUrlForLog(resolved.url)} (${resolved.source})`,
+  )
+  const report = await rebuildCheck({
+    redis,
+    region,
+    dedupeSeconds: dedupeDays * 86_400,
+    onAttempt: (attempt, seq) => {
+      if (attempt > 1)
+        console.log(`live writes moved the seq; comparing again at seq ${seq} (attempt ${attempt})`)
+    },
+  })
+  for (const d of report.differences) {
+    console.log(
+      `DIFF ${d.key} ${d.field === '' ? '' : `[${d.field}] `}live=${show(d.live)} rebuilt=${show(d.rebuilt)}`,
+    )
+  }
+  if (!report.settled) {
+    console.log(
+      `live writes kept arriving through ${report.attempts} attempts: no still moment to compare; try again`,
+    )
+    return 1
+  }
+  const summary = `${report.replayed} log entries replayed, ${report.keys} keys compared at seq ${report.seq}`
+  if (report.differences.length) {
+    console.log(`${report.differences.length} difference(s); ${summary}`)
+    return 1
+  }
+  console.log(`no difference; ${summary}`)
+  if (report.replayed === 0) {
+    console.log(
+      `(the log of region ${code} is empty here: if the server has taken events, this is not its Redis (REDIS_URL) or region (REGION, REGION_FILE))`,
+    )
+    return 2
+  }
+  return 0
 }
 
 const show = (v: string | null) => (v === null ? '(none)' : JSON.stringify(v))

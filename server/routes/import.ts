@@ -37,17 +37,19 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       applied?: number
     },
   ) => {
-    // Who tried to import what, and why it was refused (the answer goes only to the browser).
-    reply.log.info(
+    // Who tried to import what, and why it was refused (the answer goes only to the browser). One
+    // stopped part way has applied some rows: a warning, since the ledger is now half in.
+    const applied = body.applied ?? 0
+    reply.log[applied ? 'warn' : 'info'](
       {
         by: reply.request.caller?.name,
         fileHash: body.fileHash,
         error: body.error,
         issueCount: body.issues.length,
         issues: body.issues.slice(0, 3),
-        applied: body.applied ?? 0,
+        applied,
       },
-      'ledger import refused',
+      applied ? `ledger import stopped part way: ${applied} events applied` : 'ledger import refused',
     )
     return reply.code(status).send({
       error: body.error,

@@ -23,7 +23,7 @@ export function redisSettingsWarnings(s: RedisSettings): string[] {
   }
   if (Number(s.hashMaxEntries) > 128)
     warnings.push(
-      `Redis keeps hashes of up to ${s.hashMaxEntries} fields as listpacks: ingest costs ~25 % more. Set hash-max-listpack-entries 128`,
+      `Redis keeps hashes of up to ${s.hashMaxEntries} fields as listpacks: ingest costs ~25 % more. Set hash-max-ziplist-entries 128 (the name 6.2 and 7 both take)`,
     )
   return warnings
 }

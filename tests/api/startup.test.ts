@@ -154,7 +154,7 @@ test('a Redis that keeps nothing on disk, or only snapshots, is warned of at sta
   // Debian's package as installed: snapshots only, hashes of 512 fields as listpacks.
   expect(redisSettingsWarnings({ appendonly: 'no', save: '', hashMaxEntries: '512' })).toEqual([
     expect.stringMatching(/^Redis keeps nothing on disk .*its next restart empties the wall and loses the event log/),
-    expect.stringMatching(/up to 512 fields .*hash-max-listpack-entries 128/),
+    expect.stringMatching(/up to 512 fields .*hash-max-ziplist-entries 128/),
   ])
 
   // Said in the server's log, from the Redis it is given: one run as `redis-server --save ""` would.

@@ -136,7 +136,9 @@ describe('the viewer link', () => {
     expect(cookiesOf(await ask(`lookout_token=${token}; lookout_token_day=${today - 29}`))).toEqual([])
     // 30 days on (or a cookie set before the day was kept): set again, for 400 days from now.
     for (const stale of [`; lookout_token_day=${today - 30}`, '']) {
-      expect(cookiesOf(await ask(`lookout_token=${token}${stale}`))).toEqual([
+      const renewed = await ask(`lookout_token=${token}${stale}`)
+      expect(renewed.headers['cache-control']).toBe('private, no-store') // carries the token: no cache keeps it
+      expect(cookiesOf(renewed)).toEqual([
         expect.stringMatching(`^lookout_token=${token};.*Max-Age=${400 * 86_400}`),
         expect.stringMatching(`^lookout_token_day=${today};`),
       ])

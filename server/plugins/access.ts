@@ -206,7 +206,8 @@ export default fp<AccessOptions>(
     // /healthz every few minutes, so a screen that never reloads is renewed too.
     app.addHook('onRequest', async (req, reply) => {
       const token = req.cookies[TOKEN_COOKIE]
-      if (!tokens || !token || req.headers.authorization !== undefined) return
+      // Not on a hashed asset: it is served cacheable for a year, and must not carry the token.
+      if (!tokens || !token || req.headers.authorization !== undefined || req.url.startsWith('/assets/')) return
       const setDay = Number(req.cookies[COOKIE_SET_DAY])
       if (setDay > epochDay() - RENEW_AFTER_DAYS) return
       const verdict = credentialOf(req)

@@ -143,6 +143,8 @@ describe('the viewer link', () => {
         expect.stringMatching(`^lookout_token_day=${today};`),
       ])
     }
+    // Never on a hashed asset, which is served cacheable for a year.
+    expect(cookiesOf(await app.inject({ url: '/assets/x.js', headers: { cookie: `lookout_token=${token}` } }))).toEqual([])
     // A token that no longer works is not kept alive.
     expect(cookiesOf(await ask(`lookout_token=lk_${'z'.repeat(43)}`))).toEqual([])
   })

@@ -206,6 +206,10 @@ test(
     await page.locator('[data-form="hazard.reported"]').waitFor()
     const bar = page.locator('.outbox-status')
     await expect.poll(() => bar.innerText()).toContain('这个令牌只能查看，不能上报')
+    expect(await bar.innerText()).not.toContain('全部已发送')
+    // Its button takes the reporter to the token box (the settings open by themselves).
+    await bar.getByRole('button', { name: '填写令牌' }).click()
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('token-input')
 
     // Sent anyway (an answer cached before the token was a viewer's): refused for the token, kept.
     await reportHazard(page, { town: TOWN, domain: DOMAIN, title: '消防通道堵塞（查看令牌）' })

@@ -660,6 +660,28 @@ test(
       '泰兴老登记企业',
     )
     await page.unroute('**/api/enterprises?*')
+
+    // Cancelled while the code is looked up: nothing is registered.
+    let releaseAgain = () => {}
+    const heldAgain = new Promise<void>((r) => (releaseAgain = r))
+    await page.route('**/api/enterprises?*', async (route) => {
+      await heldAgain
+      await route.continue()
+    })
+    await form.locator('[data-field="enterpriseId"] input').fill('CANCELLED-WHILE-CHECKED')
+    await form.locator('button[type="submit"]').click()
+    await expect.poll(() => form.locator('button[type="submit"]').isDisabled()).toBe(true)
+    await page.locator('[data-action="register-cancel"]').click()
+    releaseAgain()
+    await page.waitForTimeout(500)
+    expect(await page.locator('.outbox-status').getAttribute('data-pending')).toBe('0')
+    expect((await historyRows(page)).filter((r) => r.text.includes(name))).toEqual([])
+    await page.unroute('**/api/enterprises?*')
+    await page.locator('[data-action="register"]').click()
+    expect(await form.locator('[data-field="name"] input').inputValue()).toBe(name)
+    await form.locator('[data-field="town"] select').selectOption(TOWN)
+    await form.locator('[data-field="domain"] select').selectOption('production')
+    await form.locator('[data-field="riskLevel"] input[value="significant"]').check({ force: true })
     await form.locator('[data-field="enterpriseId"] input').fill('')
     await form.locator('button[type="submit"]').click()
     await expect(page.locator('[data-registered]').innerText()).resolves.toContain(name)

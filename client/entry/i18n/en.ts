@@ -61,6 +61,7 @@ const en: typeof zh = {
     why: {
       network: 'no network',
       timeout: 'timed out',
+      server: 'the server could not take it just now',
       origin: "the server refused this page's origin: ask the administrator to check ALLOWED_ORIGINS",
     },
   },

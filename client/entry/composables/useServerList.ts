@@ -51,8 +51,8 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
   const offline = ref(false)
   /** Set when the list shown is the saved one (no network, or the server could not read): when it was saved. */
   const savedAt = ref<number | null>(null)
-  /** The server answered but could not read its data (its Redis is down): the saved list is shown. */
-  const serverDown = ref(false)
+  /** Why the last search failed: no network, no answer in time, or the server could not read ('' when it did not fail). */
+  const why = ref<'' | 'network' | 'timeout' | 'server'>('')
   /** The search text the shown saved list answers ('' for all of it). */
   const savedSearch = ref('')
   /** More matched than are shown: the page says so, so nobody takes the list for all of them. */
@@ -74,7 +74,7 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       more.value = list.length > limit
       error.value = ''
       offline.value = false
-      serverDown.value = false
+      why.value = ''
       savedAt.value = null
       if (!q.trim()) {
         try {
@@ -90,7 +90,14 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       if (ask !== latest) return
       // With no answer, or a server that could not read: a refused token or a bad search says why.
       const cached = savedListWillDo(err) ? readCache<T>(opts.cacheKey, towns) : null
-      serverDown.value = err instanceof ApiError && err.status >= 500
+      why.value =
+        err instanceof ApiError
+          ? err.status >= 500
+            ? 'server'
+            : ''
+          : err instanceof DOMException && err.name === 'TimeoutError'
+            ? 'timeout'
+            : 'network'
       if (cached) {
         const text = searchText(q)
         const found = text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items
@@ -104,7 +111,7 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
         // What was shown stays: the reporter may still pick from it (no longer called the saved list).
         savedAt.value = null
         error.value = failureReason(err)
-        offline.value = !(err instanceof ApiError)
+        offline.value = why.value === 'network'
       }
     } finally {
       if (ask === latest) loading.value = false
@@ -119,5 +126,5 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
   watch(() => `${region.listTowns.join(',')}|${settings.token}`, load)
   onBeforeUnmount(() => clearTimeout(timer))
 
-  return { items, loading, error, offline, serverDown, savedAt, savedSearch, more, load }
+  return { items, loading, error, offline, why, savedAt, savedSearch, more, load }
 }

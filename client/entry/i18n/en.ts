@@ -123,6 +123,7 @@ const en: typeof zh = {
     loading: 'Searching…',
     offlineList: 'Offline: showing the list from {time}',
     serverList: 'The server cannot read its data just now: showing the list saved at {time}',
+    slowList: 'The server did not answer in time: showing the list saved at {time}',
     offlineSearch: 'Offline: searching the list saved at {time}',
     offline: 'No network: cannot search the {list} now; try again when online',
     offlineKept: 'No network: cannot search the {list} now; below is the list loaded before',

@@ -114,6 +114,7 @@ export default {
     loading: '正在查找…',
     offlineList: '无网络：显示 {time} 的列表',
     serverList: '服务器暂时无法读取数据：显示 {time} 保存的列表',
+    slowList: '服务器没有及时答复：显示 {time} 保存的列表',
     offlineSearch: '无网络：在 {time} 保存的列表中查找',
     offline: '无网络：暂时无法查找{list}，请联网后再试',
     offlineKept: '无网络：暂时无法查找{list}，下面是之前载入的列表',

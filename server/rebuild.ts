@@ -4,7 +4,7 @@ import { loadRegion } from './region.ts'
 import { redisUrlForLog } from './log.ts'
 import { regionPrefix } from './store/keys.ts'
 import { rebuildCheck } from './store/rebuild.ts'
-import { redisAnswers } from './store/redis-process.ts'
+import { existingRedis } from './store/resolve-redis.ts'
 import { defineScripts } from './store/store.ts'
 
 // `npm run rebuild -- --check`: replays the region's log into fresh keys and compares them with the
@@ -36,12 +36,7 @@ async function main(args: string[]): Promise<number> {
   }
   // The check reads the server's Redis. It never starts one of its own, as the server may: that one
   // would be empty (a false all-clear) and would run on the live server's data directory.
-  const local = !config.redisUrl && (await redisAnswers(6379))
-  const resolved = config.redisUrl
-    ? { url: config.redisUrl, source: 'REDIS_URL' }
-    : local
-      ? { url: 'redis://127.0.0.1:6379', source: 'local 6379' }
-      : null
+  const resolved = await existingRedis(config)
   if (!resolved) {
     console.error(NO_REDIS)
     return 2

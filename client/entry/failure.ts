@@ -4,18 +4,23 @@ import { i18n } from './i18n/index.ts'
 // Why a read from the server failed, in the reporter's language: the browser's and the server's own
 // words ("signal timed out", "Failed to fetch", "storage unavailable") mean nothing in a yard.
 
-export function failureReason(err: unknown): string {
-  const t = i18n.global.t
+/** What kind of failure: no network, no answer in time, the server could not read, the token, or a refusal. */
+export type FailureKind = 'network' | 'timeout' | 'server' | 'token' | 'refused'
+
+export function failureKind(err: unknown): FailureKind {
   if (err instanceof ApiError) {
-    if (err.status >= 500) return t('failure.server')
-    if (err.status === 401 || err.status === 403) return t('failure.token')
-    return err.message
+    if (err.status >= 500) return 'server'
+    return err.status === 401 || err.status === 403 ? 'token' : 'refused'
   }
-  if (err instanceof DOMException && err.name === 'TimeoutError') return t('failure.timeout')
-  return t('failure.network')
+  return err instanceof DOMException && err.name === 'TimeoutError' ? 'timeout' : 'network'
 }
 
-/** A failed read for which the list saved on the phone is the best there is: no answer, or the server could not read. */
-export function savedListWillDo(err: unknown): boolean {
-  return !(err instanceof ApiError) || err.status >= 500
+export function failureReason(err: unknown): string {
+  const kind = failureKind(err)
+  return kind === 'refused' ? (err as Error).message : i18n.global.t(`failure.${kind}`)
+}
+
+/** A failure for which the list saved on the phone is the best there is: no answer, or the server could not read. */
+export function savedListWillDo(kind: FailureKind): kind is 'network' | 'timeout' | 'server' {
+  return kind === 'network' || kind === 'timeout' || kind === 'server'
 }

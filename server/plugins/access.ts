@@ -97,7 +97,7 @@ export default fp<AccessOptions>(
       }
       reply.setCookie(TOKEN_COOKIE, token, options)
       reply.setCookie(COOKIE_SET_DAY, String(epochDay()), options)
-      // A reply that carries the token is for this browser only (a renewal may fall on an asset).
+      // A reply that carries the token is for this browser only: no cache may keep it.
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
     }
 

@@ -32,11 +32,11 @@ export function redisSettingsWarnings(s: RedisSettings): string[] {
 export async function readRedisSettings(redis: Redis): Promise<RedisSettings | null> {
   const get = async (name: string) => ((await redis.config('GET', name)) as string[])[1]
   try {
-    return {
-      appendonly: await get('appendonly'),
-      save: await get('save'),
-      hashMaxEntries: (await get('hash-max-listpack-entries')) ?? (await get('hash-max-ziplist-entries')),
-    }
+    // Sent together (one pipeline on the connection); 6.2 answers the listpack name with nothing.
+    const [appendonly, save, listpack, ziplist] = await Promise.all(
+      ['appendonly', 'save', 'hash-max-listpack-entries', 'hash-max-ziplist-entries'].map(get),
+    )
+    return { appendonly, save, hashMaxEntries: listpack ?? ziplist }
   } catch {
     return null
   }

@@ -19,11 +19,23 @@ export async function resolveRedis(
   /** Where to look for a local Redis (tests point it at a free port). */
   localPort = 6379,
 ): Promise<ResolvedRedis> {
-  if (config.redisUrl) return { url: config.redisUrl, source: 'REDIS_URL', stop: async () => {} }
-  if (await redisAnswers(localPort)) {
-    return { url: `redis://127.0.0.1:${localPort}`, source: `local ${localPort}`, stop: async () => {} }
-  }
+  const existing = await existingRedis(config, localPort)
+  if (existing) return existing
   if (!redisServerAvailable()) throw new NoRedisError(INSTALL_HINT)
   const child = await startRedisServer({ dir: config.dataDir })
   return { url: child.url, source: 'embedded', stop: child.stop }
+}
+
+/**
+ * A Redis already there: REDIS_URL, else 127.0.0.1:6379 if it answers; null when neither. (The
+ * rebuild check uses only this: a Redis of its own would be empty, a false all-clear.)
+ */
+export async function existingRedis(
+  config: Pick<Config, 'redisUrl'>,
+  localPort = 6379,
+): Promise<ResolvedRedis | null> {
+  if (config.redisUrl) return { url: config.redisUrl, source: 'REDIS_URL', stop: async () => {} }
+  if (await redisAnswers(localPort))
+    return { url: `redis://127.0.0.1:${localPort}`, source: `local ${localPort}`, stop: async () => {} }
+  return null
 }

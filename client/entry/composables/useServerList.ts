@@ -1,6 +1,6 @@
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
-import { ApiError, type ListQuery } from '../api.ts'
-import { failureReason, savedListWillDo } from '../failure.ts'
+import type { ListQuery } from '../api.ts'
+import { failureKind, failureReason, savedListWillDo } from '../failure.ts'
 import { useSettingsStore } from '../stores/settings.ts'
 import { useRegionStore } from '../stores/region.ts'
 import { searchText } from '../../../shared/search.ts'
@@ -89,15 +89,9 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
     } catch (err) {
       if (ask !== latest) return
       // With no answer, or a server that could not read: a refused token or a bad search says why.
-      const cached = savedListWillDo(err) ? readCache<T>(opts.cacheKey, towns) : null
-      why.value =
-        err instanceof ApiError
-          ? err.status >= 500
-            ? 'server'
-            : ''
-          : err instanceof DOMException && err.name === 'TimeoutError'
-            ? 'timeout'
-            : 'network'
+      const kind = failureKind(err)
+      why.value = savedListWillDo(kind) ? kind : ''
+      const cached = why.value ? readCache<T>(opts.cacheKey, towns) : null
       if (cached) {
         const text = searchText(q)
         const found = text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items

@@ -41,7 +41,9 @@ export async function buildApp(opts: AppOptions) {
     bodyLimit: opts.config.bodyLimit,
     ...(opts.config.trustProxy.length ? { trustProxy: opts.config.trustProxy } : {}),
     // The route schemas' ajv: reject unknown query fields instead of dropping them silently.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Fastify's own 404 logs the address as it came: a `?token=` with it.

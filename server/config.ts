@@ -147,7 +147,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
       const allowed =
         e.keyword === 'enum' ? `: ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}` : ''
       const message =
-        field === 'allowedOrigins' ? 'must list origins such as https://wall.example or http://10.0.0.5:3000' : `${e.message}${allowed}`
+        field === 'allowedOrigins'
+          ? 'must list origins such as https://wall.example or http://10.0.0.5:3000'
+          : `${e.message}${allowed}`
       problems.push(`${envName(field)} ${message} (got ${JSON.stringify(raw[field])})`)
     }
   }

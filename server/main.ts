@@ -57,7 +57,9 @@ export async function startServer(overrides: Partial<Config> = {}) {
     // The usual cause: an old server still running, or another program on the port. Said in a line.
     const code = (err as NodeJS.ErrnoException).code
     if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err
-    console.error(`Cannot listen on ${config.host}:${config.port} (${code}): ${code === 'EADDRINUSE' ? 'another program has the port; stop it, or set PORT' : 'set HOST or PORT'}`)
+    console.error(
+      `Cannot listen on ${config.host}:${config.port} (${code}): ${code === 'EADDRINUSE' ? 'another program has the port; stop it, or set PORT' : 'set HOST or PORT'}`,
+    )
     await app.close()
     await redis.stop()
     process.exit(1)

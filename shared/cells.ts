@@ -31,7 +31,11 @@ export const METRIC = {
   accidentLoss: 'acc.loss',
 } as const
 
-export const OPEN_STATUS_METRICS = [METRIC.hazardReported, METRIC.hazardRectifying, METRIC.hazardAwaiting] as const
+export const OPEN_STATUS_METRICS = [
+  METRIC.hazardReported,
+  METRIC.hazardRectifying,
+  METRIC.hazardAwaiting,
+] as const
 
 /** Per-day totals kept for trends (scope `daily`, field `<YYYY-MM-DD>|<name>`). */
 export const DAILY = {
@@ -116,7 +120,11 @@ function cellsOf(cells: Cells, metrics: string | readonly string[]): IndexedCell
 }
 
 /** Sum of the cells of `metrics` that match `where`. */
-export function sumCells(cells: Cells, metrics: string | readonly string[], where: Partial<CellParts> = {}): number {
+export function sumCells(
+  cells: Cells,
+  metrics: string | readonly string[],
+  where: Partial<CellParts> = {},
+): number {
   let total = 0
   for (const { parts: p, value } of cellsOf(cells, metrics)) {
     if (where.town !== undefined && p.town !== where.town) continue
@@ -128,7 +136,11 @@ export function sumCells(cells: Cells, metrics: string | readonly string[], wher
 }
 
 /** Totals of `metrics` grouped by one dimension: `{ [town|domain|grade]: sum }`. */
-export function rollup(cells: Cells, metrics: string | readonly string[], by: Dimension): Record<string, number> {
+export function rollup(
+  cells: Cells,
+  metrics: string | readonly string[],
+  by: Dimension,
+): Record<string, number> {
   const out: Record<string, number> = {}
   for (const { parts: p, value } of cellsOf(cells, metrics)) out[p[by]] = (out[p[by]] ?? 0) + value
   return out

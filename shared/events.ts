@@ -9,7 +9,11 @@ import type { RegionIndex } from './region.ts'
 // API contract v1: the events data-entry clients push. Defined once; the server validates with it,
 // the entry form validates with it, and the types below come from it.
 
-const Id = Type.String({ minLength: LIMITS.eventIdMin, maxLength: LIMITS.eventIdMax, pattern: LIMITS.idPattern })
+const Id = Type.String({
+  minLength: LIMITS.eventIdMin,
+  maxLength: LIMITS.eventIdMax,
+  pattern: LIMITS.idPattern,
+})
 const EntityId = Type.String({ minLength: 1, maxLength: LIMITS.entityIdMax, pattern: LIMITS.idPattern })
 const Code = Type.String({ minLength: 1, maxLength: 32 })
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 })
@@ -164,11 +168,17 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
   for (const e of Value.Errors(schema, value)) {
     if (e.keyword === 'boolean') continue // reported again below as "additional property"
     if (e.keyword === 'const' && e.schemaPath.includes('/anyOf/')) {
-      allowed.set(e.instancePath, [...(allowed.get(e.instancePath) ?? []), (e.params as { allowedValue: unknown }).allowedValue])
+      allowed.set(e.instancePath, [
+        ...(allowed.get(e.instancePath) ?? []),
+        (e.params as { allowedValue: unknown }).allowedValue,
+      ])
       continue
     }
     if (e.keyword === 'anyOf' && allowed.has(e.instancePath)) {
-      details.push({ path: `${base}${e.instancePath}`, message: `must be one of ${allowed.get(e.instancePath)!.join(', ')}` })
+      details.push({
+        path: `${base}${e.instancePath}`,
+        message: `must be one of ${allowed.get(e.instancePath)!.join(', ')}`,
+      })
       continue
     }
     if (e.keyword === 'additionalProperties') {
@@ -181,7 +191,10 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
       for (const k of missing) details.push({ path: `${base}/${k}`, message: 'is required' })
       continue
     }
-    details.push({ path: `${base}${e.instancePath}`, message: friendly(e.keyword, e.message, e.instancePath, e.params) })
+    details.push({
+      path: `${base}${e.instancePath}`,
+      message: friendly(e.keyword, e.message, e.instancePath, e.params),
+    })
   }
   return details.slice(0, 10)
 }
@@ -190,10 +203,12 @@ function friendly(keyword: string, message: string, path: string, params: unknow
   if (keyword === 'pattern' && path.endsWith('/id')) {
     return `must be ${LIMITS.eventIdMin}–${LIMITS.eventIdMax} characters of A-Z a-z 0-9 _ - : .`
   }
-  if (keyword === 'pattern' && /Id$/.test(path)) return `must be 1–${LIMITS.entityIdMax} characters of A-Z a-z 0-9 _ - : .`
+  if (keyword === 'pattern' && /Id$/.test(path))
+    return `must be 1–${LIMITS.entityIdMax} characters of A-Z a-z 0-9 _ - : .`
   if (keyword === 'pattern' && path.endsWith('/deadline')) return 'must be an ISO date or date-time'
   if (keyword === 'format') return 'must be an ISO 8601 date-time with offset'
-  if (keyword === 'enum') return `must be one of ${(params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+  if (keyword === 'enum')
+    return `must be one of ${(params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
   return message
 }
 
@@ -201,7 +216,9 @@ function friendly(keyword: string, message: string, path: string, params: unknow
 function isRealDate(text: string): boolean {
   const day = text.slice(0, 10)
   const ms = Date.parse(`${day}T00:00:00Z`)
-  return !Number.isNaN(ms) && !Number.isNaN(Date.parse(text)) && new Date(ms).toISOString().slice(0, 10) === day
+  return (
+    !Number.isNaN(ms) && !Number.isNaN(Date.parse(text)) && new Date(ms).toISOString().slice(0, 10) === day
+  )
 }
 
 /** The refusal of a deadline before the hazard's stated found time (its region day given). */
@@ -218,8 +235,15 @@ export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''
   if ('domain' in ev) {
     const domain = region.domain.get(ev.domain)
     if (!domain) details.push({ path: `${base}/domain`, message: `unknown domain "${ev.domain}"` })
-    else if ('industry' in ev && ev.industry !== undefined && !domain.industries.some((i) => i.id === ev.industry)) {
-      details.push({ path: `${base}/industry`, message: `"${ev.industry}" is not an industry of domain ${ev.domain}` })
+    else if (
+      'industry' in ev &&
+      ev.industry !== undefined &&
+      !domain.industries.some((i) => i.id === ev.industry)
+    ) {
+      details.push({
+        path: `${base}/industry`,
+        message: `"${ev.industry}" is not an industry of domain ${ev.domain}`,
+      })
     }
   }
   if (ev.type === 'hazard.reported' && !isRealDate(ev.deadline)) {
@@ -247,10 +271,13 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
   let items: unknown[]
   if (isBatch) {
     const extra = Object.keys(body).filter((k) => k !== 'events')
-    if (extra.length) return { ok: false, details: extra.map((k) => ({ path: `/${k}`, message: 'is not a known field' })) }
+    if (extra.length)
+      return { ok: false, details: extra.map((k) => ({ path: `/${k}`, message: 'is not a known field' })) }
     const events = (body as { events: unknown }).events
-    if (!Array.isArray(events)) return { ok: false, details: [{ path: '/events', message: 'must be an array' }] }
-    if (events.length === 0) return { ok: false, details: [{ path: '/events', message: 'must not be empty' }] }
+    if (!Array.isArray(events))
+      return { ok: false, details: [{ path: '/events', message: 'must be an array' }] }
+    if (events.length === 0)
+      return { ok: false, details: [{ path: '/events', message: 'must not be empty' }] }
     if (events.length > batchMax) {
       return { ok: false, details: [{ path: '/events', message: `must hold at most ${batchMax} events` }] }
     }
@@ -275,8 +302,16 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
     // leaders' overdue list. Only against a stated `at`: a hazard entered late without its found
     // time (a ledger row) may be overdue already, and a retry must not be judged by a later clock.
     const tz = opts.region.region.timeZone
-    if (ev.type === 'hazard.reported' && ev.at !== undefined && !ruleErrors.length && deadlineMs(ev.deadline, tz) <= Date.parse(ev.at)) {
-      ruleErrors.push({ path: `${base}/deadline`, message: deadlineBeforeFound(regionDay(Date.parse(ev.at), tz)) })
+    if (
+      ev.type === 'hazard.reported' &&
+      ev.at !== undefined &&
+      !ruleErrors.length &&
+      deadlineMs(ev.deadline, tz) <= Date.parse(ev.at)
+    ) {
+      ruleErrors.push({
+        path: `${base}/deadline`,
+        message: deadlineBeforeFound(regionDay(Date.parse(ev.at), tz)),
+      })
     }
     const withAt = { ...ev, at: ev.at ?? new Date(opts.now).toISOString() }
     wellFormed.push(withAt)

@@ -81,9 +81,19 @@ export function regionProblems(region: Region): string[] {
       seen.add(x)
     }
   }
-  dup(region.towns.map((t) => t.code), 'town code')
-  dup(region.domains.map((d) => d.id), 'domain id')
-  for (const d of region.domains) dup(d.industries.map((i) => i.id), `industry id in domain ${d.id}`)
+  dup(
+    region.towns.map((t) => t.code),
+    'town code',
+  )
+  dup(
+    region.domains.map((d) => d.id),
+    'domain id',
+  )
+  for (const d of region.domains)
+    dup(
+      d.industries.map((i) => i.id),
+      `industry id in domain ${d.id}`,
+    )
   if (!isTimeZone(region.timeZone)) problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
   return problems
 }

@@ -1,5 +1,14 @@
 import { AccidentGrade, HazardGrade, HazardStatus, RiskLevel } from './enums.ts'
-import { DAILY, METRIC, OPEN_STATUS_METRICS, dailyKey, rollup, sumCells, withCellIndex, type Cells } from './cells.ts'
+import {
+  DAILY,
+  METRIC,
+  OPEN_STATUS_METRICS,
+  dailyKey,
+  rollup,
+  sumCells,
+  withCellIndex,
+  type Cells,
+} from './cells.ts'
 import { daysEnding, lastYearSamePeriod } from './time.ts'
 import { LIMITS } from './limits.ts'
 import type { Region } from './region.ts'
@@ -44,7 +53,8 @@ export function computeKpis(s: WallState) {
     accidentInjuriesYtd: sumCells(s.year, METRIC.accidentInjuries),
     accidentLossYtd: sumCells(s.year, METRIC.accidentLoss),
     /** 较大及以上 this year: the campaign's goal is 0. */
-    significantAccidentsYtd: sumCells(s.year, METRIC.accident) - sumCells(s.year, METRIC.accident, { grade: 'general' }),
+    significantAccidentsYtd:
+      sumCells(s.year, METRIC.accident) - sumCells(s.year, METRIC.accident, { grade: 'general' }),
     accidentsLastYearToDate: dailySum(s.daily, lastYear, DAILY.accidents),
     accidentDeathsLastYearToDate: dailySum(s.daily, lastYear, DAILY.deaths),
     enterprisesRegistered: sumCells(s.now, METRIC.enterpriseRisk),
@@ -63,7 +73,8 @@ export function townRanking(s: WallState, region: Region) {
   const closed = rollup(s.year, METRIC.hazardClosed, 'town')
   const foundToday = rollup(s.today, METRIC.hazardFound, 'town')
   const majorOpen: Record<string, number> = {}
-  for (const t of region.towns) majorOpen[t.code] = sumCells(s.now, OPEN_STATUS_METRICS, { town: t.code, grade: 'major' })
+  for (const t of region.towns)
+    majorOpen[t.code] = sumCells(s.now, OPEN_STATUS_METRICS, { town: t.code, grade: 'major' })
   return region.towns
     .map((t) => ({
       town: t.code,
@@ -81,7 +92,8 @@ export function townRanking(s: WallState, region: Region) {
 export function openByDomain(s: WallState, region: Region) {
   return region.domains.map((d) => {
     const row: Record<string, number | string> = { domain: d.id }
-    for (const g of HazardGrade.values) row[g] = sumCells(s.now, OPEN_STATUS_METRICS, { domain: d.id, grade: g })
+    for (const g of HazardGrade.values)
+      row[g] = sumCells(s.now, OPEN_STATUS_METRICS, { domain: d.id, grade: g })
     row.overdue = sumCells(s.now, METRIC.hazardOverdue, { domain: d.id })
     return row as { domain: string; major: number; general: number; overdue: number }
   })
@@ -91,11 +103,15 @@ export function riskDistribution(s: WallState, region: Region) {
   const total = rollup(s.now, METRIC.enterpriseRisk, 'grade')
   const byTown = region.towns.map((t) => {
     const row: Record<string, number | string> = { town: t.code }
-    for (const level of RiskLevel.values) row[level] = sumCells(s.now, METRIC.enterpriseRisk, { town: t.code, grade: level })
+    for (const level of RiskLevel.values)
+      row[level] = sumCells(s.now, METRIC.enterpriseRisk, { town: t.code, grade: level })
     return row as { town: string } & Record<(typeof RiskLevel.values)[number], number>
   })
   return {
-    total: Object.fromEntries(RiskLevel.values.map((l) => [l, total[l] ?? 0])) as Record<(typeof RiskLevel.values)[number], number>,
+    total: Object.fromEntries(RiskLevel.values.map((l) => [l, total[l] ?? 0])) as Record<
+      (typeof RiskLevel.values)[number],
+      number
+    >,
     byTown,
   }
 }
@@ -129,8 +145,10 @@ export function accidentsByGrade(s: WallState) {
 /** The `daily` fields a state for `day` holds: the trend window and last year's same period. */
 export function dailyWindow(day: string): string[] {
   const fields: string[] = []
-  for (const d of daysEnding(day, LIMITS.trendDays)) fields.push(dailyKey(d, DAILY.found), dailyKey(d, DAILY.closed))
-  for (const d of lastYearSamePeriod(day)) fields.push(dailyKey(d, DAILY.accidents), dailyKey(d, DAILY.deaths))
+  for (const d of daysEnding(day, LIMITS.trendDays))
+    fields.push(dailyKey(d, DAILY.found), dailyKey(d, DAILY.closed))
+  for (const d of lastYearSamePeriod(day))
+    fields.push(dailyKey(d, DAILY.accidents), dailyKey(d, DAILY.deaths))
   return fields
 }
 
@@ -174,7 +192,9 @@ export function accidentsYearOnYear(k: Kpis) {
   return {
     accidents: k.accidentsYtd,
     deaths: k.accidentDeathsYtd,
-    lastYear: recorded ? { accidents: k.accidentsLastYearToDate, deaths: k.accidentDeathsLastYearToDate } : null,
+    lastYear: recorded
+      ? { accidents: k.accidentsLastYearToDate, deaths: k.accidentDeathsLastYearToDate }
+      : null,
     change: recorded ? k.accidentsYtd - k.accidentsLastYearToDate : null,
   }
 }

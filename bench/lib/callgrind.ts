@@ -27,19 +27,32 @@ export async function callgrindRedis(): Promise<CallgrindRedis> {
   const port = 30_000 + Math.floor(Math.random() * 20_000)
   const proc = spawn(
     'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'out')}`, process.env.CALLGRIND_REDIS_SERVER ?? 'redis-server', '--port', String(port), '--save', '', '--dir', dir,
+    [
+      '--tool=callgrind',
+      `--callgrind-out-file=${join(dir, 'out')}`,
+      process.env.CALLGRIND_REDIS_SERVER ?? 'redis-server',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--dir',
+      dir,
       // As the Redis Lookout starts itself (server/store/redis-process.ts): counter hashes past 128
       // fields as hash tables.
-      '--hash-max-ziplist-entries', '128'],
+      '--hash-max-ziplist-entries',
+      '128',
+    ],
     { stdio: 'ignore' },
   )
   const exited = new Promise((resolve) => proc.once('exit', resolve))
   for (let waited = 0; !(await redisAnswers(port)); waited += 200) {
-    if (proc.exitCode !== null || waited > 60_000) throw new Error('valgrind redis-server did not start (is valgrind installed?)')
+    if (proc.exitCode !== null || waited > 60_000)
+      throw new Error('valgrind redis-server did not start (is valgrind installed?)')
     await new Promise((r) => setTimeout(r, 200))
   }
   const redis = new Redis({ port })
-  const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(proc.pid)], { stdio: 'pipe' })
+  const control = (...args: string[]) =>
+    execFileSync('callgrind_control', [...args, String(proc.pid)], { stdio: 'pipe' })
   let dumps = 0
   return {
     redis,
@@ -51,7 +64,9 @@ export async function callgrindRedis(): Promise<CallgrindRedis> {
       for (let i = 0; i < 50 && readdirSync(dir).filter((f) => f.startsWith('out.')).length < dumps; i++)
         await new Promise((r) => setTimeout(r, 100))
       const file = join(dir, `out.${dumps}`)
-      const totals = execFileSync('callgrind_annotate', [file]).toString().match(/([\d,]+) +\(100\.0%\) +PROGRAM TOTALS/)
+      const totals = execFileSync('callgrind_annotate', [file])
+        .toString()
+        .match(/([\d,]+) +\(100\.0%\) +PROGRAM TOTALS/)
       if (!totals) throw new Error(`no totals in ${file}`)
       return Number(totals[1].replace(/,/g, ''))
     },

@@ -62,7 +62,8 @@ export async function evalshaBaseline(
       ...run,
     })
     // A script that answers with an error is fast and applies nothing: such a baseline means nothing.
-    if (r.errors) throw new Error(`the EVALSHA baseline got ${r.errors} error replies, the first: ${r.firstError}`)
+    if (r.errors)
+      throw new Error(`the EVALSHA baseline got ${r.errors} error replies, the first: ${r.firstError}`)
     return {
       eventsPerSecond: (r.commands * batch) / r.seconds,
       commandsPerSecond: r.commands / r.seconds,

@@ -35,7 +35,6 @@ const NEXT_STATUS: Record<HazardStatus, HazardStatus[]> = {
   closed: [],
 }
 
-
 export interface MixOptions {
   region: Region
   /** Makes ids unique across runs against one Redis. */

@@ -95,7 +95,9 @@ export async function burst(opts: BenchOptions): Promise<ScenarioResult> {
     const digests = await everyViewerAt(procs, expected.seq, 30_000)
     const seen = await collect(procs)
     const redisClient = new Redis(redis.url)
-    const logLength = await loggedEvents(new RegionStore(redisClient, regionPrefix('321283'), { dedupeSeconds: 1, dueSoonDays: 3 }))
+    const logLength = await loggedEvents(
+      new RegionStore(redisClient, regionPrefix('321283'), { dedupeSeconds: 1, dueSoonDays: 3 }),
+    )
     redisClient.disconnect()
     const appliedTotal = registered + seeded.applied + load.applied
     // FeedClients hold the snapshot's state (same digest at its seq); light viewers reached its seq
@@ -213,7 +215,11 @@ export async function burst(opts: BenchOptions): Promise<ScenarioResult> {
 /** Events in a region's log (an entry holds one applied batch). */
 async function loggedEvents(store: RegionStore): Promise<number> {
   let events = 0
-  for (let after = 0, page; (page = await store.readLogBatches(after, 1000)).length; after = page.at(-1)!.seq) {
+  for (
+    let after = 0, page;
+    (page = await store.readLogBatches(after, 1000)).length;
+    after = page.at(-1)!.seq
+  ) {
     for (const batch of page) events += batch.events.length
   }
   return events

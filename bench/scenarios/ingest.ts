@@ -133,7 +133,12 @@ export async function ingest(opts: BenchOptions): Promise<ScenarioResult> {
     await node.stop()
     // The Node EVALSHA driver cross-checked against redis-benchmark itself (single events); a few
     // thousand in the quick mode, so a change to the script's arguments cannot leave it broken.
-    details.redisBenchmarkSingle = await redisBenchmarkCheck(redis.port, region, 1, opts.quick ? 2_000 : 200_000)
+    details.redisBenchmarkSingle = await redisBenchmarkCheck(
+      redis.port,
+      region,
+      1,
+      opts.quick ? 2_000 : 200_000,
+    )
   } finally {
     await loader.stop()
     await redis.cleanup()

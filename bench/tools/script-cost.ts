@@ -39,13 +39,19 @@ async function apply(store: RegionStore, events: unknown[]): Promise<void> {
   const now = Date.now()
   const checked = checkEvents({ events }, { region: regionIndex, now, batchMax: events.length })
   if (!checked.ok) throw new Error(JSON.stringify(checked.details.slice(0, 3)))
-  const outcome = await store.ingest(checked.events.map((e) => prepareEvent(e, region.timeZone)), now)
+  const outcome = await store.ingest(
+    checked.events.map((e) => prepareEvent(e, region.timeZone)),
+    now,
+  )
   if (!outcome.ok) throw new Error(`refused: ${outcome.field} ${outcome.reason}`)
 }
 
 async function realBatch(store: RegionStore): Promise<void> {
   const sent = Array.from({ length: BATCH }, () => mix.next())
-  await apply(store, sent.map((s) => JSON.parse(s.json)))
+  await apply(
+    store,
+    sent.map((s) => JSON.parse(s.json)),
+  )
   mix.acknowledge(sent, true)
 }
 
@@ -60,8 +66,13 @@ function prototypeArgs(): string[] {
   const records: string[] = []
   const due: string[] = []
   const raws: string[] = []
-  const cells = { now: new Map<string, number>(), day: new Map<string, number>(), year: new Map<string, number>() }
-  const bump = (scope: keyof typeof cells, cell: string, by: number) => cells[scope].set(cell, (cells[scope].get(cell) ?? 0) + by)
+  const cells = {
+    now: new Map<string, number>(),
+    day: new Map<string, number>(),
+    year: new Map<string, number>(),
+  }
+  const bump = (scope: keyof typeof cells, cell: string, by: number) =>
+    cells[scope].set(cell, (cells[scope].get(cell) ?? 0) + by)
   const sent = []
   while (ids.length < BATCH) {
     const s = mix.next()
@@ -99,12 +110,17 @@ function prototypeArgs(): string[] {
   }
   const ticker = JSON.stringify(raws.slice(-12).map((r) => JSON.parse(r)))
   return [
-    String(ids.length), ...ids,
-    String(moves.length / 3), ...moves,
-    String(records.length / 2), ...records,
+    String(ids.length),
+    ...ids,
+    String(moves.length / 3),
+    ...moves,
+    String(records.length / 2),
+    ...records,
     `[${raws.join(',')}]`,
-    '3', ...counters,
-    String(due.length / 2), ...due,
+    '3',
+    ...counters,
+    String(due.length / 2),
+    ...due,
     ticker,
   ]
 }
@@ -112,7 +128,10 @@ function prototypeArgs(): string[] {
 try {
   let run: () => Promise<unknown>
   if (values.prototype) {
-    const sha = (await cg.redis.script('LOAD', readFileSync(new URL('./batch-first-prototype.lua', import.meta.url), 'utf8'))) as string
+    const sha = (await cg.redis.script(
+      'LOAD',
+      readFileSync(new URL('./batch-first-prototype.lua', import.meta.url), 'utf8'),
+    )) as string
     run = async () => {
       const reply = (await cg.redis.evalsha(sha, 0, ...prototypeArgs())) as string[]
       if (reply[0] !== 'ok') throw new Error(`prototype: ${reply.join(' ')}`)
@@ -123,14 +142,19 @@ try {
     const store = new RegionStore(cg.redis, 'lk:{321283}:', { dedupeSeconds: 30 * 86_400, dueSoonDays: 3 })
     const registry = mix.registry()
     await apply(store, registry)
-    mix.acknowledge(registry.map((e) => ({ json: JSON.stringify(e), event: e })), true)
+    mix.acknowledge(
+      registry.map((e) => ({ json: JSON.stringify(e), event: e })),
+      true,
+    )
     run = () => realBatch(store)
   }
   for (let i = 0; i < WARM; i++) await run()
   cg.zero()
   for (let i = 0; i < ROUNDS; i++) await run()
   const perEvent = (await cg.instructions()) / (BATCH * ROUNDS)
-  console.log(`${values.prototype ? 'batch-first prototype' : 'ingest.lua'}, batches of ${BATCH}: ${(perEvent / 1000).toFixed(1)}k instructions per event`)
+  console.log(
+    `${values.prototype ? 'batch-first prototype' : 'ingest.lua'}, batches of ${BATCH}: ${(perEvent / 1000).toFixed(1)}k instructions per event`,
+  )
   if (values.top) console.log(cg.topFunctions(Number(values.top)))
 } finally {
   await cg.stop()

@@ -104,8 +104,7 @@ export async function sendEvent(event: LookoutEvent, token: string, timeoutMs: n
     return { kind: 'unauthorized', error: String(body.error ?? 'forbidden'), viewOnly: true }
   // A 403 about no field of the event (the server's ALLOWED_ORIGINS refusing this page): the
   // operator's to fix; kept and retried, not dropped as refused.
-  if (res.status === 403 && !Array.isArray(body?.details))
-    return { kind: 'retry', reason: 'origin' }
+  if (res.status === 403 && !Array.isArray(body?.details)) return { kind: 'retry', reason: 'origin' }
   if (res.status === 408 || res.status === 429 || res.status >= 500 || res.status < 400) {
     const retryAfter = Number(res.headers.get('retry-after'))
     return {

@@ -1,4 +1,9 @@
-import { DEADLINE_BEFORE_FOUND, eventRuleErrors, eventSchemaErrors, type ErrorDetail } from '../../shared/events.ts'
+import {
+  DEADLINE_BEFORE_FOUND,
+  eventRuleErrors,
+  eventSchemaErrors,
+  type ErrorDetail,
+} from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
 import { i18n } from './i18n/index.ts'

@@ -61,7 +61,9 @@ export class FeedClient {
   private pingTimer: ReturnType<typeof setInterval> | undefined
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private awaitingSnapshot = true
-  private readonly opts: Required<Omit<FeedClientOptions, 'token' | 'onState' | 'onStatus' | 'onClose' | 'dropMessage'>> &
+  private readonly opts: Required<
+    Omit<FeedClientOptions, 'token' | 'onState' | 'onStatus' | 'onClose' | 'dropMessage'>
+  > &
     FeedClientOptions
 
   constructor(opts: FeedClientOptions) {

@@ -25,7 +25,9 @@ export function screenName(search: string, storage: NameStore | null, random = M
   }
   const kept = load(storage)
   if (kept !== null && SCREEN_NAME.test(kept)) return kept
-  const made = `screen-${Math.floor(random() * 0x1000000).toString(16).padStart(6, '0')}`
+  const made = `screen-${Math.floor(random() * 0x1000000)
+    .toString(16)
+    .padStart(6, '0')}`
   save(storage, made)
   return made
 }

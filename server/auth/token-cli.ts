@@ -70,7 +70,9 @@ function create(config: Config, args: string[], now: number): string {
   }
   // A link without its scheme (wall-host:3000/?token=…) is no link a browser opens.
   if (values.url !== undefined && !/^https?:\/\/[^/?#\s]+/.test(values.url))
-    throw new UsageError('--url must be the wall\'s address with http:// or https://, e.g. http://wall-host:3000')
+    throw new UsageError(
+      "--url must be the wall's address with http:// or https://, e.g. http://wall-host:3000",
+    )
   const path = resolve(config.tokensFile)
   const records = readTokensFile(path)
   const { token, record } = newToken(

@@ -556,7 +556,10 @@ export class FeedHub {
     const m = this.deps.metrics
     // Worked out at every report: a screen that reconnected while its old socket still held the name
     // takes it back once that socket is gone.
-    const name = typeof msg.screen === 'string' && SCREEN_NAME.test(msg.screen) ? this.unusedScreenName(msg.screen, c) : c.screen
+    const name =
+      typeof msg.screen === 'string' && SCREEN_NAME.test(msg.screen)
+        ? this.unusedScreenName(msg.screen, c)
+        : c.screen
     if (name !== c.screen) {
       for (const g of [m.wallHeapMb, m.wallFps, m.wallSeq, m.wallReconnects]) g.remove(c.screen)
       c.screen = name

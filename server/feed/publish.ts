@@ -23,7 +23,12 @@ export function deltaOf(pub: Published, view: WallState, dailyWindow: Set<string
   const delta: Delta = { type: 'delta', from: pub.from, seq: pub.seq, asOf: pub.asOf }
   const daily: Cells = {}
   for (const field in pub.daily) if (dailyWindow.has(field)) daily[field] = pub.daily[field]
-  const scopes = { now: nonEmpty(pub.now), today: nonEmpty(pub.day[view.day]), year: nonEmpty(pub.year[view.day.slice(0, 4)]), daily: nonEmpty(daily) }
+  const scopes = {
+    now: nonEmpty(pub.now),
+    today: nonEmpty(pub.day[view.day]),
+    year: nonEmpty(pub.year[view.day.slice(0, 4)]),
+    daily: nonEmpty(daily),
+  }
   for (const [scope, cells] of Object.entries(scopes)) if (cells) delta[scope as 'now'] = cells
   if (pub.feed.length) delta.feed = pub.feed
   if (pub.overdue) delta.overdue = pub.overdue

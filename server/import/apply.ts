@@ -19,12 +19,19 @@ export interface RowConflict {
  * entry page. Found before anything is applied, so such a file applies nothing. (A hazard this same
  * file reported before is no conflict: its events come back as duplicates.)
  */
-export async function findTakenHazards(rows: LedgerRow[], store: RegionStore, nowMs: number): Promise<RowConflict[]> {
+export async function findTakenHazards(
+  rows: LedgerRow[],
+  store: RegionStore,
+  nowMs: number,
+): Promise<RowConflict[]> {
   const conflicts: RowConflict[] = []
   for (let start = 0; start < rows.length; start += 1000) {
     const chunk = rows.slice(start, start + 1000)
     // The row's report event is remembered once applied: then the hazard is this file's own.
-    const mine = await store.seenEvents(chunk.map((r) => r.events[0].id), nowMs)
+    const mine = await store.seenEvents(
+      chunk.map((r) => r.events[0].id),
+      nowMs,
+    )
     const taken = await store.hazardsExist(chunk.map((r) => r.hazardId))
     chunk.forEach((r, i) => {
       if (taken[i] && !mine[i]) {

@@ -360,7 +360,9 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
           row: r.row,
           column: COLUMN_BY_KEY.has(key) ? headerOf(key) : '',
           reason: before ? `早于发现时间（${before[1]}）` : `不符合事件格式：${d.message}`,
-          reasonEn: before ? `the deadline is before the time found (${before[1]})` : `${d.path} ${d.message}`,
+          reasonEn: before
+            ? `the deadline is before the time found (${before[1]})`
+            : `${d.path} ${d.message}`,
         })
       }
     }

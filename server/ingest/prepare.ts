@@ -20,7 +20,13 @@ export interface PreparedEvent {
 export function prepareEvent(e: AcceptedEvent, timeZone: string): PreparedEvent {
   const atMs = Date.parse(e.at)
   const day = regionDay(atMs, timeZone)
-  const prepared: PreparedEvent = { e, raw: JSON.stringify(e), atMs: String(atMs), day, year: day.slice(0, 4) }
+  const prepared: PreparedEvent = {
+    e,
+    raw: JSON.stringify(e),
+    atMs: String(atMs),
+    day,
+    year: day.slice(0, 4),
+  }
   if (e.type === 'hazard.reported') prepared.deadlineMs = String(deadlineMs(e.deadline, timeZone))
   if (e.type === 'accident.reported') {
     const grade = accidentGrade(e)

@@ -8,7 +8,14 @@ import { ErrorReply } from '../routes/schemas.ts'
 import { accessFor, isDataPath, type Access } from '../auth/policy.ts'
 import { foreignOrigin } from '../auth/origin.ts'
 import { SocketGate } from '../auth/socket.ts'
-import { roleAllows, TokenStore, type Caller, type Role, type TokenRecord, type Verdict } from '../auth/tokens.ts'
+import {
+  roleAllows,
+  TokenStore,
+  type Caller,
+  type Role,
+  type TokenRecord,
+  type Verdict,
+} from '../auth/tokens.ts'
 
 // Who may do what (server/auth/policy.ts), enforced on every route as it is registered: tokens
 // (Authorization: Bearer, or the cookie a viewer link sets), roles, the Origin of browser writes,
@@ -86,7 +93,12 @@ export default fp<AccessOptions>(
     app.decorateRequest('caller', null)
 
     /** The token as an HttpOnly cookie, for as long as browsers and the token allow, and when it was set. */
-    function keepTokenCookie(req: FastifyRequest, reply: FastifyReply, token: string, record: TokenRecord): void {
+    function keepTokenCookie(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      token: string,
+      record: TokenRecord,
+    ): void {
       const expiresIn = record.expiresAt ? (Date.parse(record.expiresAt) - Date.now()) / 1000 : Infinity
       const options = {
         path: '/',
@@ -131,12 +143,10 @@ export default fp<AccessOptions>(
         if (!verdict.ok) return unauthorized(reply, verdict.reason)
         const { id, name, role: has, towns } = verdict.record
         if (!roleAllows(has, role)) {
-          return reply
-            .code(403)
-            .send({
-              error: `token ${id} is a ${has}: ${req.method} ${req.routeOptions.url} needs ${role} or better`,
-              reason: 'role',
-            })
+          return reply.code(403).send({
+            error: `token ${id} is a ${has}: ${req.method} ${req.routeOptions.url} needs ${role} or better`,
+            reason: 'role',
+          })
         }
         req.caller = { id, name, role: has, towns }
       }
@@ -190,10 +200,7 @@ export default fp<AccessOptions>(
           const error = `this link's token does not work (${verdict.reason}): ask for a new link`
           // Opened in a browser (a wall screen, a leader's laptop): a page that says so, not JSON.
           if (req.headers.accept?.includes('text/html')) {
-            return reply
-              .code(401)
-              .type('text/html; charset=utf-8')
-              .send(badLinkPage(verdict.reason))
+            return reply.code(401).type('text/html; charset=utf-8').send(badLinkPage(verdict.reason))
           }
           return unauthorized(reply, error)
         }
@@ -207,7 +214,8 @@ export default fp<AccessOptions>(
     app.addHook('onRequest', async (req, reply) => {
       const token = req.cookies[TOKEN_COOKIE]
       // Not on a hashed asset: it is served cacheable for a year, and must not carry the token.
-      if (!tokens || !token || req.headers.authorization !== undefined || req.url.startsWith('/assets/')) return
+      if (!tokens || !token || req.headers.authorization !== undefined || req.url.startsWith('/assets/'))
+        return
       const setDay = Number(req.cookies[COOKIE_SET_DAY])
       if (setDay > epochDay() - RENEW_AFTER_DAYS) return
       const verdict = credentialOf(req)

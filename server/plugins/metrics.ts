@@ -7,7 +7,11 @@ function createMetrics(register: Registry) {
   const registers = [register]
   return {
     register,
-    eventsApplied: new Counter({ name: 'lookout_events_applied_total', help: 'Events applied (duplicates excluded)', registers }),
+    eventsApplied: new Counter({
+      name: 'lookout_events_applied_total',
+      help: 'Events applied (duplicates excluded)',
+      registers,
+    }),
     ingestSeconds: new Histogram({
       name: 'lookout_ingest_duration_seconds',
       help: 'POST /api/events latency, from request to reply',
@@ -15,16 +19,53 @@ function createMetrics(register: Registry) {
       registers,
     }),
     wsClients: new Gauge({ name: 'lookout_ws_clients', help: 'Connected websocket clients', registers }),
-    wsMessages: new Counter({ name: 'lookout_ws_messages_sent_total', help: 'Websocket messages sent', labelNames: ['type'], registers }),
+    wsMessages: new Counter({
+      name: 'lookout_ws_messages_sent_total',
+      help: 'Websocket messages sent',
+      labelNames: ['type'],
+      registers,
+    }),
     wsBytes: new Counter({ name: 'lookout_ws_bytes_sent_total', help: 'Websocket bytes sent', registers }),
     flushes: new Counter({ name: 'lookout_ws_flushes_total', help: 'Coalesced delta flushes', registers }),
-    resyncs: new Counter({ name: 'lookout_ws_resyncs_total', help: 'Snapshots sent after a resync request, gap or digest mismatch', registers }),
-    slowDrops: new Counter({ name: 'lookout_ws_slow_client_drops_total', help: 'Clients closed because their socket stayed backed up', registers }),
-    feedLive: new Gauge({ name: 'lookout_feed_live', help: '1 while this node is subscribed to Redis updates', registers }),
-    wallHeapMb: new Gauge({ name: 'lookout_wall_heap_mb', help: 'JS heap reported by each wall screen', labelNames: ['screen'], registers }),
-    wallFps: new Gauge({ name: 'lookout_wall_fps', help: 'Frame rate reported by each wall screen', labelNames: ['screen'], registers }),
-    wallSeq: new Gauge({ name: 'lookout_wall_seq', help: 'Last seq held by each wall screen', labelNames: ['screen'], registers }),
-    wallReconnects: new Gauge({ name: 'lookout_wall_reconnects', help: 'Reconnects of each wall screen since it loaded', labelNames: ['screen'], registers }),
+    resyncs: new Counter({
+      name: 'lookout_ws_resyncs_total',
+      help: 'Snapshots sent after a resync request, gap or digest mismatch',
+      registers,
+    }),
+    slowDrops: new Counter({
+      name: 'lookout_ws_slow_client_drops_total',
+      help: 'Clients closed because their socket stayed backed up',
+      registers,
+    }),
+    feedLive: new Gauge({
+      name: 'lookout_feed_live',
+      help: '1 while this node is subscribed to Redis updates',
+      registers,
+    }),
+    wallHeapMb: new Gauge({
+      name: 'lookout_wall_heap_mb',
+      help: 'JS heap reported by each wall screen',
+      labelNames: ['screen'],
+      registers,
+    }),
+    wallFps: new Gauge({
+      name: 'lookout_wall_fps',
+      help: 'Frame rate reported by each wall screen',
+      labelNames: ['screen'],
+      registers,
+    }),
+    wallSeq: new Gauge({
+      name: 'lookout_wall_seq',
+      help: 'Last seq held by each wall screen',
+      labelNames: ['screen'],
+      registers,
+    }),
+    wallReconnects: new Gauge({
+      name: 'lookout_wall_reconnects',
+      help: 'Reconnects of each wall screen since it loaded',
+      labelNames: ['screen'],
+      registers,
+    }),
   }
 }
 export type Metrics = ReturnType<typeof createMetrics>

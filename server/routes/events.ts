@@ -14,10 +14,18 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events',
     {
       schema: {
-        description: 'Push one event, or { events: [...] }. Checked whole, applied atomically and exactly once.',
+        description:
+          'Push one event, or { events: [...] }. Checked whole, applied atomically and exactly once.',
         // Checked by checkEvents (shared with the entry form), for one error per field with its path.
         body: Type.Unknown(),
-        response: { 200: IngestReply, 400: ErrorReply, 403: ErrorReply, 409: ErrorReply, 413: ErrorReply, 503: ErrorReply },
+        response: {
+          200: IngestReply,
+          400: ErrorReply,
+          403: ErrorReply,
+          409: ErrorReply,
+          413: ErrorReply,
+          503: ErrorReply,
+        },
       },
     },
     async (req, reply) => {
@@ -36,13 +44,20 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       const events = checked.ok ? checked.events : (checked.wellFormed ?? [])
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
       // A reporter limited to some towns: any event for another town refuses the whole request.
-      const foreign = await foreignTownEvents(req.caller, events, { store: app.store, region: app.region, inBatch })
+      const foreign = await foreignTownEvents(req.caller, events, {
+        store: app.store,
+        region: app.region,
+        inBatch,
+      })
       if (foreign.length) {
         req.log.info({ by, details: foreign.slice(0, LOGGED_MAX) }, 'events refused: not their town')
         return reply.code(403).send({ error: 'not your town', details: foreign })
       }
       if (resent) {
-        req.log.info({ events: events.length }, 'resent events a rule now refuses were applied before: answered duplicate')
+        req.log.info(
+          { events: events.length },
+          'resent events a rule now refuses were applied before: answered duplicate',
+        )
         return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
       }
       const tz = app.region.region.timeZone
@@ -86,7 +101,9 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           200: Type.Object({
-            entries: Type.Array(Type.Object({ seq: Type.Integer(), event: Type.Record(Type.String(), Type.Unknown()) })),
+            entries: Type.Array(
+              Type.Object({ seq: Type.Integer(), event: Type.Record(Type.String(), Type.Unknown()) }),
+            ),
             next: Type.Union([Type.Integer(), Type.Null()]),
           }),
         },
@@ -102,7 +119,12 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
 
 /** Whether every one of these events was applied before (its id is in the dedupe memory). */
 async function allApplied(app: FastifyInstance, events: AcceptedEvent[], now: number): Promise<boolean> {
-  return (await app.store.seenEvents(events.map((e) => e.id), now)).every(Boolean)
+  return (
+    await app.store.seenEvents(
+      events.map((e) => e.id),
+      now,
+    )
+  ).every(Boolean)
 }
 
 export default events

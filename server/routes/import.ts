@@ -195,7 +195,14 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.metrics.eventsApplied.inc(outcome.applied)
       await progress.set(fileHash, 'done', rows.length, rows.length)
       req.log.info(
-        { by: req.caller?.name, fileHash, rows: rows.length, applied: outcome.applied, duplicates: outcome.duplicates, seq: outcome.seq },
+        {
+          by: req.caller?.name,
+          fileHash,
+          rows: rows.length,
+          applied: outcome.applied,
+          duplicates: outcome.duplicates,
+          seq: outcome.seq,
+        },
         'ledger imported',
       )
       return {

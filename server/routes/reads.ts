@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from '../../shared/enums.ts'
+import {
+  AccidentGrade,
+  HazardGrade,
+  HazardSource,
+  HazardStatus,
+  RiskLevel,
+  WorkState,
+} from '../../shared/enums.ts'
 import { buildSnapshot } from '../../shared/summary.ts'
 import { RegionCallerSchema, type RegionCaller } from '../../shared/access.ts'
 
@@ -43,7 +50,10 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
           'Towns, domains with their industries, thresholds and enumerations: what forms and labels are built from; and who asked (`caller`).',
         response: {
           200: Type.Object(
-            { region: Type.Object({ code: Type.String() }, { additionalProperties: true }), caller: RegionCallerSchema },
+            {
+              region: Type.Object({ code: Type.String() }, { additionalProperties: true }),
+              caller: RegionCallerSchema,
+            },
             { additionalProperties: true },
           ),
         },
@@ -61,11 +71,28 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
   // Probes and scrapes come every few seconds: logged only when something goes wrong. Probes are
   // not rate limited: behind a proxy every anonymous caller shares one budget, and a probe answered
   // 429 would have a supervisor restart a healthy server.
-  app.get('/healthz', { logLevel: 'warn', config: { rateLimit: false }, schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }))
+  app.get(
+    '/healthz',
+    {
+      logLevel: 'warn',
+      config: { rateLimit: false },
+      schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+    },
+    async () => ({ ok: true }),
+  )
 
   app.get(
     '/readyz',
-    { logLevel: 'warn', config: { rateLimit: false }, schema: { response: { 200: Type.Object({ ok: Type.Boolean() }), 503: Type.Object({ ok: Type.Boolean(), error: Type.String() }) } } },
+    {
+      logLevel: 'warn',
+      config: { rateLimit: false },
+      schema: {
+        response: {
+          200: Type.Object({ ok: Type.Boolean() }),
+          503: Type.Object({ ok: Type.Boolean(), error: Type.String() }),
+        },
+      },
+    },
     async (_req, reply) => {
       try {
         await app.store.redis.ping()

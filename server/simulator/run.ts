@@ -182,7 +182,9 @@ export async function fetchRegion(url: string, signal?: AbortSignal, onWait?: ()
 /** A refused batch is a simulator bug: say so loudly, with the server's reasons and the events they name. */
 function reportRejection(err: RejectedBatch, log: Logger): void {
   if (err.status === 401 || err.status === 403) {
-    log.error(`simulator: the server refused its token (HTTP ${err.status}: ${JSON.stringify(err.body)}); pass a reporter or admin token with --token`)
+    log.error(
+      `simulator: the server refused its token (HTTP ${err.status}: ${JSON.stringify(err.body)}); pass a reporter or admin token with --token`,
+    )
     return
   }
   const lines = [

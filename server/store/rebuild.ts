@@ -15,7 +15,19 @@ import { RegionStore } from './store.ts'
  * (tests/ingest/rebuild.test.ts fails when the ingest writes a key of an unlisted family).
  */
 const SINGLE_KEYS = new Set([
-  'seq', 'log', 'now', 'due', 'soon', 'overdue', 'open', 'hazards', 'hazard-reports', 'enterprises', 'ents', 'feed', 'daily',
+  'seq',
+  'log',
+  'now',
+  'due',
+  'soon',
+  'overdue',
+  'open',
+  'hazards',
+  'hazard-reports',
+  'enterprises',
+  'ents',
+  'feed',
+  'daily',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 
@@ -72,7 +84,10 @@ export async function rebuildCheck(opts: RebuildCheckOptions): Promise<RebuildRe
   const rebuildPrefix = opts.rebuildPrefix ?? regionPrefix(code, 'rebuild')
   if (livePrefix === rebuildPrefix) throw new Error('the rebuild space must differ from the live space')
   const { redis } = opts
-  const storeOpts = { dedupeSeconds: opts.dedupeSeconds, dueSoonDays: opts.region.region.thresholds.dueSoonDays }
+  const storeOpts = {
+    dedupeSeconds: opts.dedupeSeconds,
+    dueSoonDays: opts.region.region.thresholds.dueSoonDays,
+  }
   const live = new RegionStore(redis, livePrefix, storeOpts)
   const rebuilt = new RegionStore(redis, rebuildPrefix, storeOpts)
   const attempts = opts.attempts ?? 5
@@ -145,7 +160,10 @@ async function replay(
         // Applied when it was logged to be (the ticker's horizon is judged against it); an entry
         // logged before that was kept: at its last event, and logged without it again.
         const asOf = entry.appliedAt ?? Date.parse(events[events.length - 1].at)
-        await rebuilt.forgetEvents(events.map((e) => e.id), asOf)
+        await rebuilt.forgetEvents(
+          events.map((e) => e.id),
+          asOf,
+        )
         const outcome = await rebuilt.ingest(
           events.map((e) => prepareEvent(e, timeZone)),
           asOf,

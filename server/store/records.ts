@@ -42,7 +42,16 @@ function split(text: string, count: number): string[] {
 
 export function decodeHazard(text: string): HazardState {
   const [status, overdue, deadline, town, domain, grade, title] = split(text, 7)
-  return { status, overdue: overdue === '1', dueSoon: overdue === 's', deadline: Number(deadline), town, domain, grade, title }
+  return {
+    status,
+    overdue: overdue === '1',
+    dueSoon: overdue === 's',
+    deadline: Number(deadline),
+    town,
+    domain,
+    grade,
+    title,
+  }
 }
 
 export function decodeEnterprise(text: string): EnterpriseState {

@@ -112,7 +112,12 @@ async function stopLeftover(pidFile: string, dir: string): Promise<void> {
   }
   const info = Number.isInteger(pid) && pid > 0 ? processInfo(pid) : null
   // Gone, a zombie, or a pid reused by another program: a redis-server working in this folder only.
-  if (!info || info.state === 'Z' || !info.command.startsWith('redis-server') || workingDir(pid) !== realpathSync(dir))
+  if (
+    !info ||
+    info.state === 'Z' ||
+    !info.command.startsWith('redis-server') ||
+    workingDir(pid) !== realpathSync(dir)
+  )
     return
   const parent = processInfo(info.parent)
   if (parent && parent.state !== 'Z' && /\bnode\b|tsx/.test(parent.command))
@@ -142,21 +147,32 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisPr
     child = spawn(
       'redis-server',
       [
-        '--port', String(port),
-        '--bind', '127.0.0.1',
-        '--dir', dir,
-        '--pidfile', pidFile,
-        '--appendonly', 'yes',
-        '--appendfsync', opts.appendfsync ?? 'everysec',
-        '--save', '',
-        '--protected-mode', 'yes',
-        '--loglevel', 'warning',
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--pidfile',
+        pidFile,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        opts.appendfsync ?? 'everysec',
+        '--save',
+        '',
+        '--protected-mode',
+        'yes',
+        '--loglevel',
+        'warning',
         // Counter hashes of a few hundred fields as hash tables: kept as listpacks (up to 512
         // fields by default on Debian), every field lookup scans the hash, and ingest costs ~25 %
         // more Redis time (bench/tools/script-cost.ts). (The ziplist name works on 6.2 and 7.)
-        '--hash-max-ziplist-entries', '128',
+        '--hash-max-ziplist-entries',
+        '128',
         // An expiring dedupe set (a period's event ids) is freed in the background, not in one pause.
-        '--lazyfree-lazy-expire', 'yes',
+        '--lazyfree-lazy-expire',
+        'yes',
       ],
       { stdio: 'ignore' },
     )

@@ -25,9 +25,27 @@ const SCRIPTS = {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    lkIngest(seqKey: string, cfg: string, asOf: string, ...items: string[]): Result<(string | number)[], Context>
-    lkTick(seqKey: string, nowMs: string, cfg: string, nowIso: string, dueSoonMs: string): Result<number, Context>
-    lkSnapshot(seqKey: string, day: string, year: string, dailyFields: string, feedLength: string, overdueLength: string): Result<string, Context>
+    lkIngest(
+      seqKey: string,
+      cfg: string,
+      asOf: string,
+      ...items: string[]
+    ): Result<(string | number)[], Context>
+    lkTick(
+      seqKey: string,
+      nowMs: string,
+      cfg: string,
+      nowIso: string,
+      dueSoonMs: string,
+    ): Result<number, Context>
+    lkSnapshot(
+      seqKey: string,
+      day: string,
+      year: string,
+      dailyFields: string,
+      feedLength: string,
+      overdueLength: string,
+    ): Result<string, Context>
   }
 }
 
@@ -44,7 +62,14 @@ export function defineScripts(redis: Redis): void {
  * event once.
  */
 export function ingestArgs(items: PreparedEvent[]): string[] {
-  const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant }) => ({ atMs, day, year, deadlineMs, grade, significant }))
+  const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant }) => ({
+    atMs,
+    day,
+    year,
+    deadlineMs,
+    grade,
+    significant,
+  }))
   const args = [JSON.stringify(facts)]
   for (const it of items) args.push(it.raw)
   return args
@@ -143,7 +168,11 @@ export class RegionStore {
    * Applies a checked batch in one script: all of it, or (on a state conflict) none of it. `nowMs`
    * is logged with it, unless a replay says `logAppliedAt: false`.
    */
-  async ingest(items: PreparedEvent[], nowMs: number, opts: { logAppliedAt?: boolean } = {}): Promise<IngestOutcome> {
+  async ingest(
+    items: PreparedEvent[],
+    nowMs: number,
+    opts: { logAppliedAt?: boolean } = {},
+  ): Promise<IngestOutcome> {
     const cfg = opts.logAppliedAt === false ? this.ingestCfgNoAppliedAt : this.ingestCfg
     const reply = await this.redis.lkIngest(this.keys.seq, cfg, String(nowMs), ...ingestArgs(items))
     if (reply[0] === 'conflict') {
@@ -184,7 +213,13 @@ export class RegionStore {
    * is due soon (default the region's dueSoonDays; -1: no due-soon step, as before there was one).
    */
   tick(nowMs: number, dueSoonMs = this.dueSoonMs): Promise<number> {
-    return this.redis.lkTick(this.keys.seq, String(nowMs), this.tickCfg, new Date(nowMs).toISOString(), String(dueSoonMs))
+    return this.redis.lkTick(
+      this.keys.seq,
+      String(nowMs),
+      this.tickCfg,
+      new Date(nowMs).toISOString(),
+      String(dueSoonMs),
+    )
   }
 
   /** The whole wall state for region day `day`, read atomically at one seq. */
@@ -266,7 +301,12 @@ export class RegionStore {
     ])
     return {
       hazard: new Map(hazardIds.map((id, i) => [id, hazards[i] ? decodeHazard(hazards[i]).town : undefined])),
-      enterprise: new Map(enterpriseIds.map((id, i) => [id, enterprises[i] ? decodeEnterprise(enterprises[i]).town : undefined])),
+      enterprise: new Map(
+        enterpriseIds.map((id, i) => [
+          id,
+          enterprises[i] ? decodeEnterprise(enterprises[i]).town : undefined,
+        ]),
+      ),
     }
   }
 
@@ -285,7 +325,14 @@ export class RegionStore {
     const found: Enterprise[] = []
     // Paged by id rather than by rank, so a registration meanwhile neither skips nor repeats one.
     for (let from = '-'; found.length < opts.limit;) {
-      const ids = await this.redis.zrangebylex(this.keys.enterpriseIndex, from, '+', 'LIMIT', 0, ENTERPRISE_PAGE)
+      const ids = await this.redis.zrangebylex(
+        this.keys.enterpriseIndex,
+        from,
+        '+',
+        'LIMIT',
+        0,
+        ENTERPRISE_PAGE,
+      )
       const states = ids.length ? await this.redis.hmget(this.keys.enterprises, ...ids) : []
       for (let i = 0; i < ids.length && found.length < opts.limit; i++) {
         const state = states[i]

@@ -211,8 +211,16 @@ describe('a reporter limited to its towns', () => {
   })
 
   test('GET /api/regions says who asked, so pages offer only what the token may do', async () => {
-    expect((await get('/api/regions', 'townReporter')).json().caller).toEqual({ name: '济川街道安监办', role: 'reporter', towns: [TOWN] })
-    expect((await get('/api/regions', 'admin')).json().caller).toEqual({ name: '系统管理员', role: 'admin', towns: null })
+    expect((await get('/api/regions', 'townReporter')).json().caller).toEqual({
+      name: '济川街道安监办',
+      role: 'reporter',
+      towns: [TOWN],
+    })
+    expect((await get('/api/regions', 'admin')).json().caller).toEqual({
+      name: '系统管理员',
+      role: 'admin',
+      towns: null,
+    })
     expect((await get('/api/regions', 'viewer')).json().caller).toMatchObject({ role: 'viewer', towns: null })
   })
 

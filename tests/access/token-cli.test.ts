@@ -94,7 +94,15 @@ test('a viewer token comes with its wall link, a reporter token with its entry p
   const token = secretIn(made.stdout)
   expect(made.stdout).toContain(`http://10.1.2.3:3000/?token=${token}`)
   // A reporter's: the entry page on the inspector's phone.
-  const reporter = await cli('create', '--role', 'reporter', '--name', '黄桥镇安监办', '--url', 'http://10.1.2.3:3000')
+  const reporter = await cli(
+    'create',
+    '--role',
+    'reporter',
+    '--name',
+    '黄桥镇安监办',
+    '--url',
+    'http://10.1.2.3:3000',
+  )
   expect(reporter.stdout).toContain(`http://10.1.2.3:3000/entry?token=${secretIn(reporter.stdout)}`)
 }, 120_000)
 
@@ -137,7 +145,10 @@ test('wrong usage exits 2 naming the problem, and changes nothing', async () => 
     [['create', '--role', 'reporter', '--name', 'x', '--towns', '999'], /--towns: unknown town 999/],
     [['create', '--role', 'viewer', '--name', 'x', '--days', '0'], /--days must be a whole number/],
     [['create', '--role', 'viewer', '--name', 'x', '--colour', 'red'], /Unknown option '--colour'/],
-    [['create', '--role', 'viewer', '--name', 'x', '--url', 'wall-host:3000'], /--url must be the wall's address with http:\/\/ or https:\/\//],
+    [
+      ['create', '--role', 'viewer', '--name', 'x', '--url', 'wall-host:3000'],
+      /--url must be the wall's address with http:\/\/ or https:\/\//,
+    ],
     [['drop'], /unknown command "drop"/],
   ]
   for (const [args, message] of cases) {

@@ -52,7 +52,8 @@ describe('the viewer link', () => {
     const { token } = fixture.tokens.viewer
     expect((await logged.inject(`/?lang=en&token=${token}`)).statusCode).toBe(303)
     expect((await logged.inject(`/entry?token=${token}&x=1`)).statusCode).toBe(303)
-    for (const url of ['/healthz', '/readyz', '/metrics']) await logged.inject({ url, headers: fixture.tokens.viewer.header })
+    for (const url of ['/healthz', '/readyz', '/metrics'])
+      await logged.inject({ url, headers: fixture.tokens.viewer.header })
     // Nor by way of an address that matches no route, or one that does not parse.
     expect((await logged.inject(`/api/nope?token=${token}`)).statusCode).toBe(404)
     expect((await logged.inject(`//[?token=${token}`)).statusCode).toBe(400)
@@ -124,7 +125,8 @@ describe('the viewer link', () => {
 
   test('a screen that never reloads has its cookie renewed a month after it was set, not lost after 400 days', async () => {
     const { token } = fixture.tokens.viewer
-    const cookiesOf = (res: { headers: Record<string, unknown> }) => [res.headers['set-cookie'] ?? []].flat().map(String)
+    const cookiesOf = (res: { headers: Record<string, unknown> }) =>
+      [res.headers['set-cookie'] ?? []].flat().map(String)
     const today = Math.floor(Date.now() / 86_400_000)
     const ask = (cookie: string) => app.inject({ url: '/healthz', headers: { cookie } })
     // Set by the link: the token and the day it was set.
@@ -144,7 +146,9 @@ describe('the viewer link', () => {
       ])
     }
     // Never on a hashed asset, which is served cacheable for a year.
-    expect(cookiesOf(await app.inject({ url: '/assets/x.js', headers: { cookie: `lookout_token=${token}` } }))).toEqual([])
+    expect(
+      cookiesOf(await app.inject({ url: '/assets/x.js', headers: { cookie: `lookout_token=${token}` } })),
+    ).toEqual([])
     // A token that no longer works is not kept alive.
     expect(cookiesOf(await ask(`lookout_token=lk_${'z'.repeat(43)}`))).toEqual([])
   })
@@ -155,7 +159,10 @@ describe('the viewer link', () => {
     expect(res.json().error).toMatch(/this link's token does not work.*ask for a new link/)
     expect(res.headers['set-cookie']).toBeUndefined()
     // A browser gets a page that says so, in Chinese first.
-    const page = await app.inject({ url: `/?token=lk_${'z'.repeat(43)}`, headers: { accept: 'text/html,*/*' } })
+    const page = await app.inject({
+      url: `/?token=lk_${'z'.repeat(43)}`,
+      headers: { accept: 'text/html,*/*' },
+    })
     expect(page.statusCode).toBe(401)
     expect(page.headers['content-type']).toMatch(/^text\/html/)
     expect(page.body).toContain('此链接的令牌无效')

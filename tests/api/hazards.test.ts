@@ -29,7 +29,8 @@ const report = (hazardId: string, town: string, title: string, at: string, enter
   ...(enterprise ? { enterprise } : {}),
 })
 const post = (payload: object) => app.inject({ method: 'POST', url: '/api/events', payload })
-const list = async (query = '') => (await app.inject(`/api/hazards${query}`)).json().hazards as { hazardId: string; status: string }[]
+const list = async (query = '') =>
+  (await app.inject(`/api/hazards${query}`)).json().hazards as { hazardId: string; status: string }[]
 
 test('open hazards are listed newest first, by town and by search text, and leave the list when closed', async () => {
   await post({
@@ -57,5 +58,10 @@ test('open hazards are listed newest first, by town and by search text, and leav
 test('a bad filter is refused with the field named', async () => {
   const res = await app.inject('/api/hazards?towns=a;b&limit=0')
   expect(res.statusCode).toBe(400)
-  expect(res.json().details.map((d: { path: string }) => d.path).sort()).toEqual(['/querystring/limit', '/querystring/towns'])
+  expect(
+    res
+      .json()
+      .details.map((d: { path: string }) => d.path)
+      .sort(),
+  ).toEqual(['/querystring/limit', '/querystring/towns'])
 })

@@ -39,22 +39,30 @@ test('bad configuration stops the start with every bad variable named', () => {
     /^Bad configuration: PORT must be a whole number \(got "eighty"\); BATCH_LIMIT must be >= 1 \(got 0\); AUTH must be .*; TRUST_PROXY entry "proxy" is not/,
   )
   // Origins as pasted from an address bar are taken as browsers send them.
-  expect(loadConfig({ ALLOWED_ORIGINS: 'HTTPS://Wall.Example/, http://10.0.0.5:3000' }).allowedOrigins).toEqual([
-    'https://wall.example',
-    'http://10.0.0.5:3000',
-  ])
+  expect(
+    loadConfig({ ALLOWED_ORIGINS: 'HTTPS://Wall.Example/, http://10.0.0.5:3000' }).allowedOrigins,
+  ).toEqual(['https://wall.example', 'http://10.0.0.5:3000'])
   expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://wall.example/screens, wall.example' })).toThrow(
     /ALLOWED_ORIGINS must list origins such as https:\/\/wall\.example or http:\/\/10\.0\.0\.5:3000/,
   )
-  expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(/BATCH_LIMIT must be >= 1 \(got 0\)/)
-  expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(/DEDUPE_DAYS must be >= 1 \(got -1\)/)
+  expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(
+    /BATCH_LIMIT must be >= 1 \(got 0\)/,
+  )
+  expect(() => loadConfig({ BATCH_LIMIT: '0', DEDUPE_DAYS: '-1' })).toThrow(
+    /DEDUPE_DAYS must be >= 1 \(got -1\)/,
+  )
   expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/)
   // An unknown word names the words that would do.
   expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(
     /LOG_LEVEL must be equal to one of the allowed values: fatal, error, warn, info, debug, trace, silent \(got "loud"\)/,
   )
-  expect(() => loadConfig({ AUTH: 'none' })).toThrow(/AUTH must be equal to one of the allowed values: tokens, off/)
-  expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16'])
+  expect(() => loadConfig({ AUTH: 'none' })).toThrow(
+    /AUTH must be equal to one of the allowed values: tokens, off/,
+  )
+  expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16' }).trustProxy).toEqual([
+    '10.0.0.5',
+    '192.168.0.0/16',
+  ])
   for (const [bad, why] of [
     ['proxy.local', /is not an IP address or a CIDR range/],
     ['abc', /is not an IP address/],
@@ -80,7 +88,9 @@ test('with no Redis reachable and no redis-server on PATH, the start says how to
   process.env.PATH = tempDir() // a PATH with nothing on it
   try {
     await expect(resolveRedis({ dataDir: tempDir() }, port)).rejects.toThrow(NoRedisError)
-    await expect(resolveRedis({ dataDir: tempDir() }, port)).rejects.toThrow(/apt-get install -y redis-server.*REDIS_URL/)
+    await expect(resolveRedis({ dataDir: tempDir() }, port)).rejects.toThrow(
+      /apt-get install -y redis-server.*REDIS_URL/,
+    )
   } finally {
     process.env.PATH = oldPath
   }
@@ -102,10 +112,17 @@ test('a redis-server left running by a killed server is stopped before the next 
   // A server that runs its own Redis, killed as the OOM killer would: its redis-server lives on.
   const crashed = spawn(
     process.execPath,
-    ['--import', 'tsx', '-e', `import('./server/store/redis-process.ts').then(async (m) => console.log((await m.startRedisServer({ dir: ${JSON.stringify(dataDir)}, appendfsync: 'always' })).port))`],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('./server/store/redis-process.ts').then(async (m) => console.log((await m.startRedisServer({ dir: ${JSON.stringify(dataDir)}, appendfsync: 'always' })).port))`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
-  const leftPort = await new Promise<number>((r) => crashed.stdout.once('data', (d) => r(Number(String(d).trim()))))
+  const leftPort = await new Promise<number>((r) =>
+    crashed.stdout.once('data', (d) => r(Number(String(d).trim()))),
+  )
   const left = new Redis(leftPort)
   await left.set('kept', 'yes')
   left.disconnect()
@@ -121,7 +138,8 @@ test('a redis-server left running by a killed server is stopped before the next 
     client.disconnect()
   } finally {
     await next.stop()
-    if (await redisAnswers(leftPort)) process.kill(Number(readFileSync(join(dataDir, 'redis.pid'), 'utf8')), 'SIGTERM')
+    if (await redisAnswers(leftPort))
+      process.kill(Number(readFileSync(join(dataDir, 'redis.pid'), 'utf8')), 'SIGTERM')
   }
 })
 
@@ -129,10 +147,17 @@ test('a second start on the DATA_DIR of a running server is refused in one line,
   const dataDir = tempDir()
   const running = spawn(
     process.execPath,
-    ['--import', 'tsx', '-e', `import('./server/store/redis-process.ts').then(async (m) => { console.log((await m.startRedisServer({ dir: ${JSON.stringify(dataDir)} })).port); setInterval(() => {}, 1000) })`],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('./server/store/redis-process.ts').then(async (m) => { console.log((await m.startRedisServer({ dir: ${JSON.stringify(dataDir)} })).port); setInterval(() => {}, 1000) })`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
-  const port = await new Promise<number>((r) => running.stdout.once('data', (d) => r(Number(String(d).trim()))))
+  const port = await new Promise<number>((r) =>
+    running.stdout.once('data', (d) => r(Number(String(d).trim()))),
+  )
   try {
     await expect(startRedisServer({ dir: dataDir })).rejects.toThrow(
       new RegExp(`^DATA_DIR .* is in use by a running server \\(pid ${running.pid}\\) and its Redis`),
@@ -148,18 +173,28 @@ test('a second start on the DATA_DIR of a running server is refused in one line,
 
 test('a Redis that keeps nothing on disk, or only snapshots, is warned of at start', async () => {
   expect(redisSettingsWarnings({ appendonly: 'yes', save: '', hashMaxEntries: '128' })).toEqual([])
-  expect(redisSettingsWarnings({ appendonly: 'no', save: '3600 1 300 100 60 10000', hashMaxEntries: '128' })).toEqual([
-    expect.stringMatching(/^Redis keeps only snapshots .*a crash loses the events accepted since the last one/),
+  expect(
+    redisSettingsWarnings({ appendonly: 'no', save: '3600 1 300 100 60 10000', hashMaxEntries: '128' }),
+  ).toEqual([
+    expect.stringMatching(
+      /^Redis keeps only snapshots .*a crash loses the events accepted since the last one/,
+    ),
   ])
   // Debian's package as installed: snapshots only, hashes of 512 fields as listpacks.
   expect(redisSettingsWarnings({ appendonly: 'no', save: '', hashMaxEntries: '512' })).toEqual([
-    expect.stringMatching(/^Redis keeps nothing on disk .*its next restart empties the wall and loses the event log/),
+    expect.stringMatching(
+      /^Redis keeps nothing on disk .*its next restart empties the wall and loses the event log/,
+    ),
     expect.stringMatching(/up to 512 fields .*hash-max-ziplist-entries 128/),
   ])
 
   // Said in the server's log, from the Redis it is given: one run as `redis-server --save ""` would.
   const port = await freePort()
-  const bare = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const bare = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  )
   const lines: string[] = []
   try {
     while (!(await redisAnswers(port))) await new Promise((r) => setTimeout(r, 25))
@@ -171,12 +206,16 @@ test('a Redis that keeps nothing on disk, or only snapshots, is warned of at sta
   } finally {
     bare.kill('SIGKILL')
   }
-  expect(lines.map((l) => JSON.parse(l).msg)).toContainEqual(expect.stringMatching(/^Redis keeps nothing on disk/))
+  expect(lines.map((l) => JSON.parse(l).msg)).toContainEqual(
+    expect.stringMatching(/^Redis keeps nothing on disk/),
+  )
 })
 
 test('a Redis older than 6.2 stops the start with its version and what is needed; 6.2 and later pass', async () => {
   const info = (version: string) => `# Server\r\nredis_version:${version}\r\nredis_mode:standalone\r\n`
-  expect(redisVersionProblem(info('6.0.16'))).toBe('Redis 6.0 is too old: Lookout needs Redis 6.2 or later (set REDIS_URL to one)')
+  expect(redisVersionProblem(info('6.0.16'))).toBe(
+    'Redis 6.0 is too old: Lookout needs Redis 6.2 or later (set REDIS_URL to one)',
+  )
   expect(redisVersionProblem(info('5.0.14'))).toMatch(/^Redis 5\.0 is too old/)
   for (const ok of ['6.2.0', '7.0.15', '7.4.1', '8.0.2']) expect(redisVersionProblem(info(ok))).toBeNull()
   // The Redis the tests run on says its version, and passes.
@@ -196,7 +235,14 @@ test('npm start serves the API, then closes gracefully on SIGTERM sent to npm al
   // A supervisor that signals only the process it started (Docker's `CMD npm start`, pm2, runit):
   // the server must hear it, not be left running with the port.
   const child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redis.url, AUTH: 'off', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: redis.url,
+      AUTH: 'off',
+      LOG_LEVEL: 'warn',
+    },
     stdio: 'pipe',
   })
   let output = ''
@@ -205,7 +251,10 @@ test('npm start serves the API, then closes gracefully on SIGTERM sent to npm al
     const until = Date.now() + 20_000
     let ready = false
     while (!ready && Date.now() < until) {
-      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
       if (!ready) await new Promise((r) => setTimeout(r, 100))
     }
     expect(ready, output).toBe(true)
@@ -215,7 +264,12 @@ test('npm start serves the API, then closes gracefully on SIGTERM sent to npm al
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
-    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answers', () => 'closed')).toBe('closed')
+    expect(
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => 'answers',
+        () => 'closed',
+      ),
+    ).toBe('closed')
   }
 })
 
@@ -237,7 +291,9 @@ test('a bad PORT makes npm start exit 1 with a one-line reason', async () => {
     env: { ...process.env, PORT: 'x', REDIS_URL: redis.url },
   }).catch((e: { code: number; stderr: string }) => e)
   expect(failure).toMatchObject({ code: 1 })
-  expect((failure as { stderr: string }).stderr.trim()).toMatch(/^Bad configuration: PORT must be a whole number/)
+  expect((failure as { stderr: string }).stderr.trim()).toMatch(
+    /^Bad configuration: PORT must be a whole number/,
+  )
 })
 
 test('a PORT another program has makes npm start exit 1 with a one-line reason', async () => {
@@ -246,7 +302,14 @@ test('a PORT another program has makes npm start exit 1 with a one-line reason',
   const port = (taken.address() as { port: number }).port
   try {
     const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, AUTH: 'off', HOST: '127.0.0.1', PORT: String(port), REDIS_URL: redis.url, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        AUTH: 'off',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        REDIS_URL: redis.url,
+        LOG_LEVEL: 'warn',
+      },
     }).catch((e: { code: number; stderr: string }) => e)
     expect(failure).toMatchObject({ code: 1 })
     expect((failure as { stderr: string }).stderr.trim()).toBe(

@@ -7,7 +7,6 @@ import type { Delta, FeedItem, WallState } from '../../shared/protocol.ts'
 // Compact deltas (the fan-out's bandwidth fix, issue 6): what a node sends must leave every viewer
 // exactly where the plain delta would, delta after delta, with keys coming and going.
 
-
 const clone = <T>(x: T): T => structuredClone(x)
 
 function randomDelta(random: () => number, state: WallState, seq: number): Delta {

@@ -182,18 +182,19 @@ test(
       // still reads what each number is and how old it is.
       const box = (el: Element) => el.getBoundingClientRect().toJSON() as DOMRect
       const bannerBox = await banner.evaluate(box)
-      const covered = await page
-        .locator('.kpi-label, .kpi-value, .feed-status, .wall-clock > *')
-        .evaluateAll(
-          (els, b) =>
-            els
-              .filter((e) => {
-                const r = e.getBoundingClientRect()
-                return Math.min(r.right, b.right) > Math.max(r.left, b.left) && Math.min(r.bottom, b.bottom) > Math.max(r.top, b.top)
-              })
-              .map((e) => e.className),
-          bannerBox,
-        )
+      const covered = await page.locator('.kpi-label, .kpi-value, .feed-status, .wall-clock > *').evaluateAll(
+        (els, b) =>
+          els
+            .filter((e) => {
+              const r = e.getBoundingClientRect()
+              return (
+                Math.min(r.right, b.right) > Math.max(r.left, b.left) &&
+                Math.min(r.bottom, b.bottom) > Math.max(r.top, b.top)
+              )
+            })
+            .map((e) => e.className),
+        bannerBox,
+      )
       expect(covered).toEqual([])
       await page.screenshot({ path: artifact('wall-offline-1920x1080-zh.png') })
     } finally {

@@ -193,7 +193,9 @@ test(
  */
 function cutLabels(page: Page): Promise<string[]> {
   return page
-    .locator('.panel-title, .panel-extra, .number-label, .tile-name, [data-panel] th, .donut-label, .stage-name, .kpi-label')
+    .locator(
+      '.panel-title, .panel-extra, .number-label, .tile-name, [data-panel] th, .donut-label, .stage-name, .kpi-label',
+    )
     .evaluateAll((els) =>
       els
         .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
@@ -302,7 +304,10 @@ describe('layout', () => {
         expect(towns.y).toBeCloseTo(overdue.y, 0)
         expect(overdue.x).toBeGreaterThan(towns.x + towns.width)
         for (const b of [towns, overdue]) expect(b.width).toBeGreaterThan(Math.min(w.width, 1600) * 0.45)
-        await page.screenshot({ path: artifact(`wall-window-${w.width}x${w.height}-${w.lang}.png`), fullPage: true })
+        await page.screenshot({
+          path: artifact(`wall-window-${w.width}x${w.height}-${w.lang}.png`),
+          fullPage: true,
+        })
         expect(errors).toEqual([])
         await page.close()
       },
@@ -330,7 +335,10 @@ describe('layout', () => {
   test(
     'resizing a window from the canvas to two columns, one column and back redraws every chart to its new box',
     async () => {
-      const { page, errors } = await newPage(1920, 1080, `${server.url}/?lang=en`, { width: 1920, height: 1080 })
+      const { page, errors } = await newPage(1920, 1080, `${server.url}/?lang=en`, {
+        width: 1920,
+        height: 1080,
+      })
       // Playwright's setViewportSize would make the screen as small as the window, so the window
       // would always fill it: resize through the DevTools protocol, keeping the 1920×1080 screen.
       const cdp = await page.context().newCDPSession(page)
@@ -405,8 +413,23 @@ describe('layout', () => {
       // the live events, then the charts.
       const tops = await page
         .locator('[data-panel]')
-        .evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.panel, e.getBoundingClientRect().top])))
-      const order = ['headline', 'towns', 'overdue', 'ticker', 'trend', 'domain', 'funnel', 'risk', 'accidents', 'resumption']
+        .evaluateAll((els) =>
+          Object.fromEntries(
+            els.map((e) => [(e as HTMLElement).dataset.panel, e.getBoundingClientRect().top]),
+          ),
+        )
+      const order = [
+        'headline',
+        'towns',
+        'overdue',
+        'ticker',
+        'trend',
+        'domain',
+        'funnel',
+        'risk',
+        'accidents',
+        'resumption',
+      ]
       const orderTops = order.map((panel) => tops[panel])
       for (let i = 1; i < order.length; i++) expect(orderTops[i], order[i]).toBeGreaterThan(orderTops[i - 1])
       // The donut's total sits in the middle of its ring.

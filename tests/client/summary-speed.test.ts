@@ -74,7 +74,13 @@ test('summarize reads each scope’s cells once per call, not once per roll-up',
         return Reflect.ownKeys(target)
       },
     })
-  const watched = { ...s, now: counted(s.now), today: counted(s.today), year: counted(s.year), daily: counted(s.daily) }
+  const watched = {
+    ...s,
+    now: counted(s.now),
+    today: counted(s.today),
+    year: counted(s.year),
+    daily: counted(s.daily),
+  }
   const whole = summarize(watched, region)
   expect(whole.kpis).toEqual(summarize(s, region).kpis)
   expect(scans).toBeLessThanOrEqual(4)

@@ -101,14 +101,16 @@ test(
     await saveToken(page, admin.token)
     await page.locator('[data-tab="import"]').waitFor()
     const offered = () =>
-      page.locator('[data-form="hazard.reported"] [data-field="town"] option:not([disabled])').evaluateAll((els) =>
-        els.map((e) => (e as HTMLOptionElement).value),
-      )
+      page
+        .locator('[data-form="hazard.reported"] [data-field="town"] option:not([disabled])')
+        .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))
     await expect.poll(offered).toHaveLength(region.region.towns.length)
 
     await saveToken(page, townReporter.token)
     await expect.poll(offered).toEqual([TOWN])
-    expect(await page.locator('[data-form="hazard.reported"] [data-field="town"] select').inputValue()).toBe(TOWN)
+    expect(await page.locator('[data-form="hazard.reported"] [data-field="town"] select').inputValue()).toBe(
+      TOWN,
+    )
     await expect.poll(() => page.locator('[data-tab="import"]').count()).toBe(0)
     // Nothing to choose among in the settings either.
     expect(await page.locator('[data-field="myTowns"]').count()).toBe(0)
@@ -127,7 +129,8 @@ test(
     const town = page.locator('[data-form="hazard.reported"] [data-field="town"] select')
     await town.selectOption(TOWN2)
     // In the settings (still open), keep only TOWN: the form must not file the hazard there unasked.
-    if (!(await page.locator('[data-panel="settings"]').isVisible())) await page.locator('[data-action="settings"]').click()
+    if (!(await page.locator('[data-panel="settings"]').isVisible()))
+      await page.locator('[data-action="settings"]').click()
     await page.locator(`[data-field="myTowns"] label:has-text("${region.town.get(TOWN)!.name}")`).click()
     await expect.poll(() => town.inputValue()).toBe('')
     expect(await town.locator('option:not([disabled])').count()).toBe(1)

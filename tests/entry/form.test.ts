@@ -214,8 +214,15 @@ test(
     await submit.tap()
     await expect.poll(inspections, { timeout: 10_000 }).toBe(4)
     expect(asked).toHaveLength(1)
-    const filed = (await serverLog(server.url)).filter((e) => e.type === 'inspection.completed' && e.town === TOWN2)
-    expect(filed.slice(-4).map((e) => (e as { domain?: string }).domain)).toEqual(['fire', 'fire', 'production', 'production'])
+    const filed = (await serverLog(server.url)).filter(
+      (e) => e.type === 'inspection.completed' && e.town === TOWN2,
+    )
+    expect(filed.slice(-4).map((e) => (e as { domain?: string }).domain)).toEqual([
+      'fire',
+      'fire',
+      'production',
+      'production',
+    ])
     await page.context().close()
   },
   SLOW,
@@ -232,7 +239,9 @@ test(
     const title = `防爆电气失效（快钟）${Date.now()}`
     await reportHazard(page, { town: TOWN, domain: 'production', title })
     await page.locator('.history-item[data-outcome="applied"]').waitFor({ timeout: 15_000 })
-    const logged = (await serverLog(server.url)).find((e) => e.type === 'hazard.reported' && e.title === title)
+    const logged = (await serverLog(server.url)).find(
+      (e) => e.type === 'hazard.reported' && e.title === title,
+    )
     expect(Math.abs(Date.parse(logged!.at!) - Date.now())).toBeLessThan(60_000)
     await context.close()
   },
@@ -254,7 +263,9 @@ test(
     // The page comes back on the tab it showed, each form as it was left.
     expect(await page.locator('[data-form="accident.reported"]').count()).toBe(1)
     await showTab(page, 'hazard')
-    expect(await hazard.locator('[data-field="title"] textarea').inputValue()).toBe('二号仓库消防通道被货物堵塞，约三米')
+    expect(await hazard.locator('[data-field="title"] textarea').inputValue()).toBe(
+      '二号仓库消防通道被货物堵塞，约三米',
+    )
     expect(await hazard.locator('[data-field="town"] select').inputValue()).toBe(TOWN)
     await showTab(page, 'accident')
     expect(await page.locator('[data-field="directLossYuan"] input').inputValue()).toBe('35')
@@ -271,11 +282,16 @@ test(
     // A deadline the form chose, kept days ago, counts from today when the page comes back.
     await page.evaluate(() => {
       const kept = JSON.parse(sessionStorage.getItem('lookout.entry.draft.hazard')!)
-      sessionStorage.setItem('lookout.entry.draft.hazard', JSON.stringify({ ...kept, deadline: '2020-01-08' }))
+      sessionStorage.setItem(
+        'lookout.entry.draft.hazard',
+        JSON.stringify({ ...kept, deadline: '2020-01-08' }),
+      )
     })
     await page.reload()
     await hazard.waitFor()
-    const today = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now()))
+    const today = await page.evaluate(() =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now()),
+    )
     expect(await hazard.locator('[data-field="deadline"] input').inputValue()).toBe(
       new Date(Date.parse(today) + 7 * 86_400_000).toISOString().slice(0, 10),
     )
@@ -595,7 +611,11 @@ test(
     // The server up but its Redis down (503, as the server answers then): the saved list, and a
     // reason in the reporter's language, not the server's English.
     await page.route('**/api/enterprises?*', (route) =>
-      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'storage unavailable: retry shortly' }) }),
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'storage unavailable: retry shortly' }),
+      }),
     )
     await search.fill(`FORM-${stamp}`)
     await expect.poll(cardIds).toEqual([enterpriseId])

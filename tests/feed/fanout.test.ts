@@ -24,8 +24,25 @@ const domains = ['production', 'traffic', 'public', 'fire', 'social', 'natural']
 function mixedEvent(i: number) {
   const town = towns[i % towns.length]
   const domain = domains[i % domains.length]
-  if (i % 3 === 0) return { id: eid('insp'), type: 'inspection.completed', inspectionId: `I${i}`, town, domain, hazardsFound: i % 4 }
-  return { id: eid('hz'), type: 'hazard.reported', hazardId: `H${i}`, town, domain, grade: i % 7 === 0 ? 'major' : 'general', title: `隐患 ${i}`, deadline: '2099-01-01' }
+  if (i % 3 === 0)
+    return {
+      id: eid('insp'),
+      type: 'inspection.completed',
+      inspectionId: `I${i}`,
+      town,
+      domain,
+      hazardsFound: i % 4,
+    }
+  return {
+    id: eid('hz'),
+    type: 'hazard.reported',
+    hazardId: `H${i}`,
+    town,
+    domain,
+    grade: i % 7 === 0 ? 'major' : 'general',
+    title: `隐患 ${i}`,
+    deadline: '2099-01-01',
+  }
 }
 
 test('an event posted to either of two nodes reaches all 50 viewers on both, and every viewer ends equal to the snapshot', async () => {
@@ -42,7 +59,9 @@ test('an event posted to either of two nodes reaches all 50 viewers on both, and
   for (let burst = 0; burst < 10; burst++) {
     const node = burst % 2 ? nodeA : nodeB
     if (burst % 3 === 0) {
-      const posts = Array.from({ length: 100 }, () => node.inject({ method: 'POST', url: '/api/events', payload: mixedEvent(n++) }))
+      const posts = Array.from({ length: 100 }, () =>
+        node.inject({ method: 'POST', url: '/api/events', payload: mixedEvent(n++) }),
+      )
       for (const r of await Promise.all(posts)) expect(r.statusCode).toBe(200)
     } else {
       const events = Array.from({ length: 100 }, () => mixedEvent(n++))
@@ -77,7 +96,9 @@ test('deltas carry the headline numbers that changed only for a viewer that aske
   }
   const postBatch = async (from: number, n: number) => {
     const events = Array.from({ length: n }, (_, i) => mixedEvent(from + i))
-    expect((await node.inject({ method: 'POST', url: '/api/events', payload: { events } })).statusCode).toBe(200)
+    expect((await node.inject({ method: 'POST', url: '/api/events', payload: { events } })).statusCode).toBe(
+      200,
+    )
   }
   const plain = await rawViewer(false)
   const asking = await rawViewer(true)
@@ -107,7 +128,15 @@ test('a viewer that reaches a hub already stopped (its upgrade raced the server 
   const hub = node.feedHub
   await hub.stop()
   const closed: number[] = []
-  const socket = { readyState: 1, bufferedAmount: 0, on() {}, ping() {}, terminate() {}, send() {}, close: (code: number) => void closed.push(code) }
+  const socket = {
+    readyState: 1,
+    bufferedAmount: 0,
+    on() {},
+    ping() {},
+    terminate() {},
+    send() {},
+    close: (code: number) => void closed.push(code),
+  }
   hub.attach(socket as never)
   expect(closed).toEqual([1001])
   await node.close() // and the close does not wait for it
@@ -115,7 +144,11 @@ test('a viewer that reaches a hub already stopped (its upgrade raced the server 
 
 test('changes made while a delta is still going out to many screens follow as soon as it is out, not at the next flush', async () => {
   // No timer flush during the test: the test flushes by hand, as the timer would.
-  const node = await testApp({ redisUrl: redis.url, keyVariant: freshSpace(), hub: { flushMs: 60_000, digestMs: 60_000 } })
+  const node = await testApp({
+    redisUrl: redis.url,
+    keyVariant: freshSpace(),
+    hub: { flushMs: 60_000, digestMs: 60_000 },
+  })
   apps.push(node)
   await listen(node)
   const hub = node.feedHub
@@ -145,7 +178,9 @@ test('changes made while a delta is still going out to many screens follow as so
   /** The seq of the changes that reached the hub and wait for a flush. */
   const pendingSeq = () => (hub as unknown as { pending: { seq: number } | null }).pending?.seq
   const post = async (i: number) =>
-    expect((await node.inject({ method: 'POST', url: '/api/events', payload: mixedEvent(i) })).statusCode).toBe(200)
+    expect(
+      (await node.inject({ method: 'POST', url: '/api/events', payload: mixedEvent(i) })).statusCode,
+    ).toBe(200)
 
   await post(1)
   await eventually(() => pendingSeq() === 1, 'the first change at the hub')

@@ -24,12 +24,24 @@ const post = (n: number) =>
   app.inject({
     method: 'POST',
     url: '/api/events',
-    payload: { events: Array.from({ length: n }, () => ({ id: eid(), type: 'inspection.completed', inspectionId: eid('I'), town: TOWN, domain: 'traffic', hazardsFound: 2 })) },
+    payload: {
+      events: Array.from({ length: n }, () => ({
+        id: eid(),
+        type: 'inspection.completed',
+        inspectionId: eid('I'),
+        town: TOWN,
+        domain: 'traffic',
+        hazardsFound: 2,
+      })),
+    },
   })
 
 async function expectConverged(v: FeedClient) {
   const snapshot = (await app.inject('/api/snapshot')).json()
-  await eventually(() => v.state?.seq === snapshot.seq && v.status === 'live', `viewer at seq ${snapshot.seq}`)
+  await eventually(
+    () => v.state?.seq === snapshot.seq && v.status === 'live',
+    `viewer at seq ${snapshot.seq}`,
+  )
   expect(rawState(v.state as never)).toEqual(rawState(snapshot))
 }
 

@@ -17,7 +17,9 @@ beforeAll(async () => {
     redisUrl: redis.url,
     keyVariant: freshSpace(),
     hub: { digestMs: 300 },
-    logger: logOptions('info', { write: (line: string) => void log.push(JSON.parse(line) as { msg: string }) }),
+    logger: logOptions('info', {
+      write: (line: string) => void log.push(JSON.parse(line) as { msg: string }),
+    }),
   })
 })
 afterAll(async () => {
@@ -41,7 +43,9 @@ test('Redis stopped mid-stream: viewers are told degraded, posts get 503, and af
   await eventually(() => viewers.every((v) => v.status === 'live'), 'viewers live')
 
   for (let i = 0; i < 50; i++) {
-    expect((await app.inject({ method: 'POST', url: '/api/events', payload: inspection(i) })).statusCode).toBe(200)
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/events', payload: inspection(i) })).statusCode,
+    ).toBe(200)
   }
   await redis.kill() // as a crash: only what AOF fsynced survives (every accepted write, with fsync always)
 
@@ -67,7 +71,11 @@ test('Redis stopped mid-stream: viewers are told degraded, posts get 503, and af
   const snapshot = (await app.inject('/api/snapshot')).json()
   expect(snapshot.kpis.inspectionsToday).toBe(53)
   expect(snapshot.seq).toBe(53)
-  await eventually(() => viewers.every((v) => v.status === 'live' && v.state?.seq === 53), 'viewers live at seq 53', 15_000)
+  await eventually(
+    () => viewers.every((v) => v.status === 'live' && v.state?.seq === 53),
+    'viewers live at seq 53',
+    15_000,
+  )
   for (const v of viewers) expect(rawState(v.state as never)).toEqual(rawState(snapshot))
   // Recovered without a page reload: the same client objects, no reconnect needed.
   for (const v of viewers) expect(v.reconnects).toBe(0)
@@ -91,5 +99,9 @@ test('Redis that comes back holding fewer events than it had (restarted without 
     'the loss logged',
     15_000,
   )
-  expect(log.find((l) => l.msg.startsWith('Redis went back in time'))).toMatchObject({ level: 50, was: before, now: 0 })
+  expect(log.find((l) => l.msg.startsWith('Redis went back in time'))).toMatchObject({
+    level: 50,
+    was: before,
+    now: 0,
+  })
 })

@@ -57,7 +57,9 @@ test('a viewer that stops reading costs bounded memory and converges once it rea
   await eventually(() => v.status === 'live', 'viewer live')
   pause()
   for (let i = 0; i < 20; i++) {
-    expect((await app.inject({ method: 'POST', url: '/api/events', payload: hazardBatch(100) })).statusCode).toBe(200)
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/events', payload: hazardBatch(100) })).statusCode,
+    ).toBe(200)
   }
   // Resync requests make the server owe snapshots; with the socket choked they must not pile up.
   for (let i = 0; i < 1500; i++) v.send({ type: 'resync' })
@@ -65,7 +67,9 @@ test('a viewer that stops reading costs bounded memory and converges once it rea
   await new Promise((r) => setTimeout(r, 300))
   const first = app.feedHub.stats().clients[0]
   for (let i = 0; i < 20; i++) {
-    expect((await app.inject({ method: 'POST', url: '/api/events', payload: hazardBatch(100) })).statusCode).toBe(200)
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/events', payload: hazardBatch(100) })).statusCode,
+    ).toBe(200)
   }
   await new Promise((r) => setTimeout(r, 300))
   const later = app.feedHub.stats().clients[0]
@@ -87,10 +91,13 @@ test('a viewer backed up past the limit is closed with 4008, reconnects and conv
   const { v, pause, resume } = await chokedViewer(url)
   await eventually(() => v.status === 'live', 'viewer live')
   pause()
-  for (let i = 0; i < 10; i++) await app.inject({ method: 'POST', url: '/api/events', payload: hazardBatch(100) })
+  for (let i = 0; i < 10; i++)
+    await app.inject({ method: 'POST', url: '/api/events', payload: hazardBatch(100) })
   for (let i = 0; i < 1500; i++) v.send({ type: 'resync' })
   await eventually(() => app.feedHub.stats().clients.length === 0, 'slow viewer dropped', 15_000)
-  expect(await app.metrics.register.getSingleMetricAsString('lookout_ws_slow_client_drops_total')).toMatch(/ 1$/m)
+  expect(await app.metrics.register.getSingleMetricAsString('lookout_ws_slow_client_drops_total')).toMatch(
+    / 1$/m,
+  )
   const reconnectsBefore = v.reconnects
   resume()
   await eventually(() => v.reconnects > reconnectsBefore && v.status === 'live', 'viewer reconnected')

@@ -66,4 +66,5 @@ export const freshSpace = () => `t${randomUUID().slice(0, 8)}`
 
 let counter = 0
 /** A unique event id. */
-export const eid = (prefix = 'ev') => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36).padStart(4, '0')}`
+export const eid = (prefix = 'ev') =>
+  `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36).padStart(4, '0')}`

@@ -23,7 +23,11 @@ export function viewer(baseUrl: string, opts: Partial<FeedClientOptions> = {}): 
 }
 
 /** Polls `check` until it returns true (or throws with `what` after `timeoutMs`). */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs
   for (;;) {
     if (await check()) return

@@ -60,7 +60,14 @@ test('a reporter or viewer may not import (403, nothing applied); without a toke
   expect(refused.statusCode).toBe(400)
   const said = logLines.map((l) => JSON.parse(l)).filter((e) => /^ledger /.test(e.msg))
   expect(said).toMatchObject([
-    { msg: 'ledger imported', by: '系统管理员', rows: 2, applied: 2, duplicates: 0, fileHash: ok.json().fileHash },
+    {
+      msg: 'ledger imported',
+      by: '系统管理员',
+      rows: 2,
+      applied: 2,
+      duplicates: 0,
+      fileHash: ok.json().fileHash,
+    },
     { msg: 'ledger import refused', by: '系统管理员', error: 'invalid rows: nothing applied', issueCount: 1 },
   ])
 })

@@ -46,7 +46,12 @@ const BAD_ROWS: [string, LedgerRow, string, RegExp][] = [
   ['an unknown town', { 所属镇街: '南京市玄武区' }, '所属镇街', /不是本市的镇街：「南京市玄武区」/],
   ['a date that does not exist', { 整改期限: '2025-02-30' }, '整改期限', /不是有效的日期：「2025-02-30」/],
   ['a deadline that is not a date', { 整改期限: '下周' }, '整改期限', /不是有效的日期/],
-  ['a deadline before the time found', { 整改期限: '2024-06-09' }, '整改期限', /^早于发现时间（2025-06-09）$/],
+  [
+    'a deadline before the time found',
+    { 整改期限: '2024-06-09' },
+    '整改期限',
+    /^早于发现时间（2025-06-09）$/,
+  ],
   [
     'an industry of another domain',
     { 领域: '交通安全', 行业: '危险化学品' },

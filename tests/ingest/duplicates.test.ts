@@ -121,13 +121,23 @@ describe('duplicates count once', () => {
     await node.close()
   })
 
-  test("a node whose clock runs ahead into the next dedupe period: the other node still finds its ids", async () => {
+  test('a node whose clock runs ahead into the next dedupe period: the other node still finds its ids', async () => {
     const space = freshSpace()
     const day = 86_400_000
     const boundary = Math.ceil(Date.parse('2026-03-01T00:00:00Z') / (2 * day)) * 2 * day
     const config = { dedupeDays: 2 }
-    const ahead = await testApp({ redisUrl: redis.url, keyVariant: space, clock: fakeClock(boundary + 30_000), config })
-    const behind = await testApp({ redisUrl: redis.url, keyVariant: space, clock: fakeClock(boundary - 30_000), config })
+    const ahead = await testApp({
+      redisUrl: redis.url,
+      keyVariant: space,
+      clock: fakeClock(boundary + 30_000),
+      config,
+    })
+    const behind = await testApp({
+      redisUrl: redis.url,
+      keyVariant: space,
+      clock: fakeClock(boundary - 30_000),
+      config,
+    })
     const e = enterprise()
     await postOk(behind, e)
     const ev = work(e.enterpriseId, 'stopped', false)

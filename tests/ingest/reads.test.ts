@@ -2,7 +2,17 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
-import { accident, enterprise, hazard, inspection, logPage, postOk, snapshot, status, work } from './fixtures.ts'
+import {
+  accident,
+  enterprise,
+  hazard,
+  inspection,
+  logPage,
+  postOk,
+  snapshot,
+  status,
+  work,
+} from './fixtures.ts'
 
 // The read side: the log for audit and replay, the region for forms and labels, health probes.
 
@@ -37,7 +47,7 @@ test('GET /api/events pages through the log oldest first with after, limit and n
 
   const pages = async (limit: number) => {
     const seqs = []
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await logPage(app, after, limit)
       seqs.push(page.entries.map((e) => e.seq))
       if (page.next === null) return seqs
@@ -47,7 +57,10 @@ test('GET /api/events pages through the log oldest first with after, limit and n
   expect(await pages(3)).toEqual([[1, 2, 3], [4, 5, 6], [7]])
   // Pages need not end where a request's batch ends.
   expect(await pages(2)).toEqual([[1, 2], [3, 4], [5, 6], [7]])
-  expect(await pages(5)).toEqual([[1, 2, 3, 4, 5], [6, 7]])
+  expect(await pages(5)).toEqual([
+    [1, 2, 3, 4, 5],
+    [6, 7],
+  ])
 
   const all = await logPage(app)
   expect(all.next).toBeNull()
@@ -77,16 +90,70 @@ test('the ticker says of each event what the wall shows: who, where, what, and t
   const feed = (await snapshot(app)).feed.slice(0, 7).reverse()
   const first = feed[0].seq
   expect(feed).toEqual([
-    { seq: first, at, type: 'hazard.reported', hazardId: h.hazardId, ...where, domain: 'production', grade: 'major', title: '配电箱未接地' },
+    {
+      seq: first,
+      at,
+      type: 'hazard.reported',
+      hazardId: h.hazardId,
+      ...where,
+      domain: 'production',
+      grade: 'major',
+      title: '配电箱未接地',
+    },
     // A status change names the hazard as it was reported.
-    { seq: first + 1, at, type: 'hazard.status', hazardId: h.hazardId, status: 'rectifying', ...where, domain: 'production', grade: 'major', title: '配电箱未接地' },
-    { seq: first + 2, at, type: 'inspection.completed', ...where, domain: 'fire', hazardsFound: 3, name: '泰兴某机械厂' },
+    {
+      seq: first + 1,
+      at,
+      type: 'hazard.status',
+      hazardId: h.hazardId,
+      status: 'rectifying',
+      ...where,
+      domain: 'production',
+      grade: 'major',
+      title: '配电箱未接地',
+    },
+    {
+      seq: first + 2,
+      at,
+      type: 'inspection.completed',
+      ...where,
+      domain: 'fire',
+      hazardsFound: 3,
+      name: '泰兴某机械厂',
+    },
     { seq: first + 3, at, type: 'inspection.completed', ...where, domain: 'fire', hazardsFound: 0 },
     // An accident carries the grade worked out from its casualties and loss.
-    { seq: first + 4, at, type: 'accident.reported', ...where, domain: 'traffic', deaths: 1, seriousInjuries: 2, title: '车辆侧翻', grade: 'general' },
-    { seq: first + 5, at, type: 'enterprise.registered', ...where, domain: 'production', name: '泰兴某化工厂', riskLevel: 'major' },
+    {
+      seq: first + 4,
+      at,
+      type: 'accident.reported',
+      ...where,
+      domain: 'traffic',
+      deaths: 1,
+      seriousInjuries: 2,
+      title: '车辆侧翻',
+      grade: 'general',
+    },
+    {
+      seq: first + 5,
+      at,
+      type: 'enterprise.registered',
+      ...where,
+      domain: 'production',
+      name: '泰兴某化工厂',
+      riskLevel: 'major',
+    },
     // A work change names the enterprise as registered.
-    { seq: first + 6, at, type: 'enterprise.work', state: 'resumed', preCheckDone: false, ...where, domain: 'production', name: '泰兴某化工厂' },
+    {
+      seq: first + 6,
+      at,
+      type: 'enterprise.work',
+      state: 'resumed',
+      preCheckDone: false,
+      ...where,
+      domain: 'production',
+      name: '泰兴某化工厂',
+    },
   ])
 })
 

@@ -375,12 +375,16 @@ describe('npm run rebuild -- --check', () => {
 
       const gone = await run(['--check'], { REDIS_URL: 'redis://:secret@127.0.0.1:1' })
       expect(gone.code).toBe(2)
-      expect(gone.out.trim()).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 does not answer \(.*\): nothing checked$/)
+      expect(gone.out.trim()).toMatch(
+        /^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 does not answer \(.*\): nothing checked$/,
+      )
 
       // Another region's (empty) log: nothing to check, and it says this may not be the server's Redis.
       const dir = mkdtempSync(join(tmpdir(), 'lookout-rebuild-'))
       const otherRegion = join(dir, 'region.json')
-      const file = JSON.parse(readFileSync(fileURLToPath(new URL(`../../server/regions/${CODE}.json`, import.meta.url)), 'utf8'))
+      const file = JSON.parse(
+        readFileSync(fileURLToPath(new URL(`../../server/regions/${CODE}.json`, import.meta.url)), 'utf8'),
+      )
       writeFileSync(otherRegion, JSON.stringify({ ...file, region: { ...file.region, code: '320000' } }))
       const empty = await run(['--check'], { REGION_FILE: otherRegion })
       rmSync(dir, { recursive: true, force: true })

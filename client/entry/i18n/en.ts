@@ -42,7 +42,8 @@ const en: typeof zh = {
     retryNow: 'Retry now',
     enterToken: 'Enter token',
     unauthorized: 'Token missing or not valid: paste it in Settings; sending resumes by itself',
-    viewOnly: 'This token may only view, not report: paste a reporter token in Settings; sending resumes by itself',
+    viewOnly:
+      'This token may only view, not report: paste a reporter token in Settings; sending resumes by itself',
     refused: '1 refused | {n} refused',
     showRefused: 'Show',
     queued: 'Saved, waiting to send',
@@ -165,7 +166,8 @@ const en: typeof zh = {
     registerOpen: 'Not listed? Register a new enterprise',
     registerTitle: 'Register a new enterprise',
     registerCancel: 'Cancel registering',
-    registeredNotice: 'Registration of "{name}" submitted: once the server has it, pick it above to report it stopped or resumed.',
+    registeredNotice:
+      'Registration of "{name}" submitted: once the server has it, pick it above to report it stopped or resumed.',
     sameState: 'This enterprise is already {state}: report it again?',
     preCheckHint: 'Resuming work should follow a safety check.',
   },

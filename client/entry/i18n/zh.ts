@@ -55,7 +55,12 @@ export default {
     forbiddenTown: '您的令牌无权上报 {town}',
     forbidden: '您的令牌无权进行此上报',
     status: 'HTTP {status}',
-    why: { network: '网络不通', timeout: '等待超时', server: '服务器暂时无法处理', origin: '服务器拒绝了本页面的来源：请管理员检查 ALLOWED_ORIGINS' },
+    why: {
+      network: '网络不通',
+      timeout: '等待超时',
+      server: '服务器暂时无法处理',
+      origin: '服务器拒绝了本页面的来源：请管理员检查 ALLOWED_ORIGINS',
+    },
   },
   form: {
     submit: '提交',

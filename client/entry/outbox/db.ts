@@ -130,7 +130,8 @@ export class OutboxDb {
   /** The reporter was shown the refusals. */
   async markRefusalsSeen(): Promise<void> {
     const tx = this.db.transaction('history', 'readwrite')
-    for (const entry of await tx.store.getAll()) if (entry.unseen) await tx.store.put({ ...entry, unseen: false })
+    for (const entry of await tx.store.getAll())
+      if (entry.unseen) await tx.store.put({ ...entry, unseen: false })
     await tx.done
   }
 

@@ -85,7 +85,9 @@ export const useRegionStore = defineStore('region', () => {
   })
   /** Towns the forms offer: the reporter's own the token covers, else all the token covers. */
   const townChoices = computed(() =>
-    listTowns.value.length ? tokenTowns.value.filter((t) => listTowns.value.includes(t.code)) : tokenTowns.value,
+    listTowns.value.length
+      ? tokenTowns.value.filter((t) => listTowns.value.includes(t.code))
+      : tokenTowns.value,
   )
   /** Whether this token may import a ledger (admins only; unknown: let the server say). */
   const canImport = computed(() => !caller.value || caller.value.role === 'admin')

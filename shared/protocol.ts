@@ -111,11 +111,28 @@ export type ServerMessage =
   | { type: 'status'; state: FeedState; reason?: string }
   | { type: 'pong'; t: number }
 
-export type ClientMessage =
-  | { type: 'resync' }
-  | { type: 'ping'; t: number }
-  | { type: 'auth'; token: string }
-  | { type: 'health'; screen?: string; heapMb?: number; fps?: number; seq?: number; reconnects?: number }
+/** A figure a screen reports about itself; null when it cannot tell (no heap figure in some browsers). */
+const HealthFigure = Type.Optional(Type.Union([Type.Number(), Type.Null()]))
+
+/**
+ * What a viewer may send. Anything else closes its socket (CLOSE.unsupportedData for a frame that is
+ * not JSON text, CLOSE.policy for JSON that is none of these): a frame never reaches code that
+ * trusts its shape.
+ */
+export const ClientMessageSchema = Type.Union([
+  Type.Object({ type: Type.Literal('resync') }),
+  Type.Object({ type: Type.Literal('ping'), t: Type.Number() }),
+  Type.Object({ type: Type.Literal('auth'), token: Type.String() }),
+  Type.Object({
+    type: Type.Literal('health'),
+    screen: Type.Optional(Type.String()),
+    heapMb: HealthFigure,
+    fps: HealthFigure,
+    seq: HealthFigure,
+    reconnects: HealthFigure,
+  }),
+])
+export type ClientMessage = Static<typeof ClientMessageSchema>
 
 /**
  * A screen's name on /metrics (`?screen=`, or one the wall makes): letters of any script, digits and
@@ -125,6 +142,10 @@ export const SCREEN_NAME = /^[\p{L}\p{N}_.:-]{1,40}$/u
 
 /** Websocket close codes Lookout uses (4000–4999 are the application's); the wall acts on 4401. */
 export const CLOSE = {
+  /** A binary frame, or text that is not JSON. */
+  unsupportedData: 1003,
+  /** JSON that is not a message a viewer may send. */
+  policy: 1008,
   slowConsumer: 4008,
   unauthorized: 4401,
   forbiddenOrigin: 4403,

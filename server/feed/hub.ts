@@ -6,12 +6,13 @@ import { buildSnapshot, computeKpis, dailyWindow, type Kpis } from '../../shared
 import { withCellIndex } from '../../shared/cells.ts'
 import { regionDay } from '../../shared/time.ts'
 import type { ClientMessage, Delta, WallState } from '../../shared/protocol.ts'
+import { readClientFrame } from './client-frame.ts'
 import type { Region } from '../../shared/region.ts'
 import type { RegionStore } from '../store/store.ts'
 import type { Metrics } from '../plugins/metrics.ts'
 import { FeedConnection } from './connection.ts'
 import { CLOSE, SCREEN_NAME } from '../../shared/protocol.ts'
-import { deltaOf, type Published } from './publish.ts'
+import { deltaOf, readPublished, type Published } from './publish.ts'
 
 // One per server node: mirrors the region's state from Redis (snapshot + the updates channel),
 // coalesces changes, and fans them out to this node's viewers (DESIGN.md "Wire protocol").
@@ -46,6 +47,8 @@ export const HUB_DEFAULTS: HubOptions = {
   bytesPerSecond: 28 * 1024,
 }
 
+/** A stray message on the updates channel is logged at most this often (see onBadPublish). */
+const BAD_PUBLISH_LOG_EVERY_MS = 60_000
 /** How long a fan-out writes before letting requests in (see fanOut). */
 const SEND_SLICE_MS = 25
 /**
@@ -105,6 +108,7 @@ export class FeedHub {
   private nextId = 1
   /** Redis was seen ahead of the view at this seq with no publish arriving: see checkCaughtUp. */
   private behindAt = -1
+  private badPublishLoggedAt = 0
 
   constructor(
     private readonly deps: HubDeps,
@@ -162,7 +166,7 @@ export class FeedHub {
     this.clients.add(conn)
     if (conn.wantsKpis) this.kpisViewers++
     this.deps.metrics.wsClients.set(this.clients.size)
-    socket.on('message', (data) => this.onClientMessage(conn, String(data)))
+    socket.on('message', (data, isBinary) => this.onClientFrame(conn, readClientFrame(data, isBinary)))
     socket.on('pong', () => (conn.alive = true))
     socket.on('close', () => this.detach(conn))
     if (this.view && !this.loading) {
@@ -206,7 +210,8 @@ export class FeedHub {
   }
 
   private onPublish(message: string): void {
-    const pub = JSON.parse(message) as Published
+    const pub = readPublished(message)
+    if (!pub) return this.onBadPublish(message)
     if (this.loading || !this.view) {
       this.arrivedWhileLoading.push(pub)
       return
@@ -520,13 +525,32 @@ export class FeedHub {
     }
   }
 
-  private onClientMessage(c: FeedConnection, text: string): void {
-    let msg: ClientMessage
-    try {
-      msg = JSON.parse(text) as ClientMessage
-    } catch {
+  /**
+   * Something on the updates channel that no script of ours published. It is ignored, and since a
+   * publish of ours may have been lost with it, the node reloads (a reload is one snapshot read, and
+   * runs once however many arrive meanwhile). Logged once per quiet spell, not once per message.
+   */
+  private onBadPublish(message: string): void {
+    this.deps.metrics.badPublishes.inc()
+    const now = Date.now()
+    if (now - this.badPublishLoggedAt > BAD_PUBLISH_LOG_EVERY_MS) {
+      this.badPublishLoggedAt = now
+      this.deps.log.error(
+        { channel: this.deps.store.keys.updates, message: message.slice(0, 200) },
+        'a message on the updates channel is not a publish of Lookout: ignored, reloading from Redis (who else publishes there?)',
+      )
+    }
+    void this.reload('a message on the updates channel was not a publish')
+  }
+
+  private onClientFrame(c: FeedConnection, frame: ReturnType<typeof readClientFrame>): void {
+    if (!frame.ok) {
+      this.deps.metrics.badFrames.inc({ reason: frame.reason })
+      this.detach(c)
+      c.socket.close(frame.code, `not a message a viewer may send (${frame.reason})`)
       return
     }
+    const msg = frame.msg
     switch (msg.type) {
       case 'resync':
         this.deps.metrics.resyncs.inc()

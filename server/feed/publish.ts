@@ -1,18 +1,39 @@
+import { Type, type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
 import type { Cells } from '../../shared/cells.ts'
-import type { Delta, FeedItem, OverdueItem, WallState } from '../../shared/protocol.ts'
+import { FeedItemSchema, OverdueItemSchema, type Delta, type WallState } from '../../shared/protocol.ts'
+
+const CellsSchema = Type.Record(Type.String(), Type.Number())
 
 /** What the ingest and tick scripts publish on the updates channel after each applied batch. */
-export interface Published {
-  from: number
-  seq: number
-  asOf: number
-  now: Cells
+export const PublishedSchema = Type.Object({
+  from: Type.Integer({ minimum: 1 }),
+  seq: Type.Integer({ minimum: 1 }),
+  asOf: Type.Number(),
+  now: CellsSchema,
   /** Counter changes by region day / year: a node keeps only those of the day and year it shows. */
-  day: Record<string, Cells>
-  year: Record<string, Cells>
-  daily: Cells
-  feed: FeedItem[]
-  overdue?: OverdueItem[]
+  day: Type.Record(Type.String(), CellsSchema),
+  year: Type.Record(Type.String(), CellsSchema),
+  daily: CellsSchema,
+  feed: Type.Array(FeedItemSchema),
+  overdue: Type.Optional(Type.Array(OverdueItemSchema)),
+})
+export type Published = Static<typeof PublishedSchema>
+
+const fitsPublished = Compile(PublishedSchema)
+
+/**
+ * A message from the updates channel, or null when it is not a publish of ours: anyone who can
+ * publish on that Redis can put anything there, and it must never stop a node.
+ */
+export function readPublished(message: string): Published | null {
+  let value: unknown
+  try {
+    value = JSON.parse(message)
+  } catch {
+    return null
+  }
+  return fitsPublished.Check(value) && value.from <= value.seq ? value : null
 }
 
 const nonEmpty = (cells: Cells | undefined): Cells | undefined =>

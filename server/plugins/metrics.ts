@@ -32,6 +32,17 @@ function createMetrics(register: Registry) {
       help: 'Snapshots sent after a resync request, gap or digest mismatch',
       registers,
     }),
+    badFrames: new Counter({
+      name: 'lookout_ws_bad_frames_total',
+      help: 'Viewer sockets closed for a frame that is not a message a viewer may send',
+      labelNames: ['reason'],
+      registers,
+    }),
+    badPublishes: new Counter({
+      name: 'lookout_feed_bad_publishes_total',
+      help: 'Messages on the updates channel that are not a publish of the ingest scripts (ignored; the node reloads)',
+      registers,
+    }),
     slowDrops: new Counter({
       name: 'lookout_ws_slow_client_drops_total',
       help: 'Clients closed because their socket stayed backed up',

@@ -44,9 +44,9 @@ export function saveList<T>(key: string, towns: string[], items: T[]): void {
 export async function keepListsForOffline(towns: string[], token: string): Promise<void> {
   const query: ListQuery = { towns, q: '', limit: SAVED }
   await Promise.all(
-    Object.values(SAVED_LISTS).map(async ({ key, fetch }) => {
+    Object.values(SAVED_LISTS).map(async ({ key, fetch: fetchList }) => {
       try {
-        saveList<unknown>(key, towns, await fetch(query, token))
+        saveList<unknown>(key, towns, await fetchList(query, token))
       } catch {
         /* offline or refused: keep what was saved */
       }

@@ -20,6 +20,7 @@ import hazardRoutes from './routes/hazards.ts'
 import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
 import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
+import { finiteKeyword } from './routes/schemas.ts'
 
 export interface AppOptions {
   config: Config
@@ -43,6 +44,7 @@ export async function buildApp(opts: AppOptions) {
     // The route schemas' ajv: reject unknown query fields instead of dropping them silently.
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+      plugins: [finiteKeyword],
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 

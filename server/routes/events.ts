@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
-import { ErrorReply, IngestReply } from './schemas.ts'
+import { ErrorReply, IngestReply, QueryInteger } from './schemas.ts'
 import { foreignTownEvents } from '../auth/towns.ts'
 
 /** Ids or problems named in one log line; a batch of 500 says how many, not all of them. */
@@ -94,8 +94,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         description: 'The event log, oldest first: every accepted event (and overdue ticks) with its seq.',
         querystring: Type.Object(
           {
-            after: Type.Integer({ minimum: 0, default: 0 }),
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+            after: QueryInteger({ minimum: 0, default: 0 }),
+            limit: QueryInteger({ minimum: 1, maximum: 1000, default: 100 }),
           },
           { additionalProperties: false },
         ),

@@ -21,6 +21,7 @@ const SCRIPTS = {
   lkIngest: COMMON + lua('ingest'),
   lkTick: COMMON + lua('tick'),
   lkSnapshot: COMMON + lua('snapshot'),
+  lkReadLog: COMMON + lua('read-log'),
 }
 
 declare module 'ioredis' {
@@ -46,6 +47,7 @@ declare module 'ioredis' {
       feedLength: string,
       overdueLength: string,
     ): Result<string, Context>
+    lkReadLog(seqKey: string, after: string, limit: string): Result<(string | number)[], Context>
   }
 }
 
@@ -373,15 +375,15 @@ export class RegionStore {
     })
   }
 
-  /** Up to `limit` logged events after seq `after`, oldest first, each with its seq. */
+  /**
+   * Up to `limit` logged events after seq `after`, oldest first, each with its seq. Read by a script
+   * that returns only these (read-log.lua): an entry holds a whole batch of up to BATCH_LIMIT events.
+   */
   async readLog(after: number, limit: number): Promise<LogEntry[]> {
+    const flat = await this.redis.lkReadLog(this.keys.seq, String(after), String(limit))
     const entries: LogEntry[] = []
-    // Every stored entry holds at least one event, so `limit` of them hold enough.
-    for (const batch of await this.readLogBatches(after, limit)) {
-      const first = batch.seq - batch.events.length + 1
-      batch.events.forEach((event, i) => {
-        if (first + i > after && entries.length < limit) entries.push({ seq: first + i, event })
-      })
+    for (let i = 0; i < flat.length; i += 2) {
+      entries.push({ seq: Number(flat[i]), event: JSON.parse(String(flat[i + 1])) as LoggedEvent })
     }
     return entries
   }

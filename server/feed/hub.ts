@@ -1,16 +1,12 @@
-import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
 import { compactDelta, stateDigest } from '../../shared/state.ts'
 import { computeKpis, type Kpis } from '../../shared/summary.ts'
 import { withCellIndex } from '../../shared/cells.ts'
 import type { Delta, WallState } from '../../shared/protocol.ts'
 import { CLOSE } from '../../shared/protocol.ts'
-import type { Region } from '../../shared/region.ts'
-import type { RegionStore } from '../store/store.ts'
-import type { Metrics } from '../plugins/metrics.ts'
 import { readClientFrame } from './client-frame.ts'
 import { FeedConnection } from './connection.ts'
-import { RedisMirror } from './mirror.ts'
+import { RedisMirror, type MirrorDeps } from './mirror.ts'
 import { FlushPacer } from './pacing.ts'
 import { ScreenHealth } from './screens.ts'
 import { ViewerSockets } from './viewers.ts'
@@ -58,14 +54,7 @@ export const HUB_DEFAULTS: HubOptions = {
  */
 const KPIS_RESERVE = 600
 
-export interface HubDeps {
-  store: RegionStore
-  region: Region
-  redisUrl: string
-  clock: () => number
-  log: FastifyBaseLogger
-  metrics: Metrics
-}
+export type HubDeps = MirrorDeps
 
 export class FeedHub {
   private readonly mirror: RedisMirror

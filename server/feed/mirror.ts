@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
 import { applyDelta, mergeInto } from '../../shared/state.ts'
 import { dailyWindow } from '../../shared/summary.ts'
@@ -6,6 +5,7 @@ import { regionDay } from '../../shared/time.ts'
 import type { Delta, WallState } from '../../shared/protocol.ts'
 import type { Region } from '../../shared/region.ts'
 import type { RegionStore } from '../store/store.ts'
+import type { UpdatesSubscription } from '../store/subscription.ts'
 import type { Metrics } from '../plugins/metrics.ts'
 import { deltaOf, readPublished, type Published } from './publish.ts'
 
@@ -19,7 +19,8 @@ const BAD_PUBLISH_LOG_EVERY_MS = 60_000
 export interface MirrorDeps {
   store: RegionStore
   region: Region
-  redisUrl: string
+  /** The updates channel (its own connection: a subscribed connection cannot run commands). */
+  subscription: UpdatesSubscription
   clock: () => number
   log: FastifyBaseLogger
   metrics: Metrics
@@ -48,7 +49,6 @@ export class RedisMirror {
   /** Publishes that arrive while a snapshot is being read; applied after it. */
   private arrivedWhileLoading: Published[] = []
   private stopped = false
-  private readonly subscriber: Redis
   /** Redis was seen ahead of the view at this seq with no publish arriving: see checkCaughtUp. */
   private behindAt = -1
   private badPublishLoggedAt = 0
@@ -56,14 +56,7 @@ export class RedisMirror {
   constructor(
     private readonly deps: MirrorDeps,
     private readonly events: MirrorEvents,
-  ) {
-    // The subscriber has its own connection (a subscribed connection cannot run commands).
-    this.subscriber = new Redis(deps.redisUrl, {
-      lazyConnect: true,
-      maxRetriesPerRequest: null,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    })
-  }
+  ) {}
 
   get isLoading(): boolean {
     return this.loading !== null
@@ -75,22 +68,21 @@ export class RedisMirror {
   }
 
   async start(): Promise<void> {
-    const { subscriber } = this
-    subscriber.on('message', (_channel, message: string) => this.onPublish(message))
-    subscriber.on('error', (err) => this.deps.log.debug({ err }, 'feed subscriber error'))
-    subscriber.on('close', () => this.setDegraded('redis subscription lost'))
-    // ioredis resubscribes by itself after a reconnect; then the view may have missed publishes.
-    subscriber.on('ready', () => {
+    const { subscription } = this.deps
+    subscription.on('message', (message: string) => this.onPublish(message))
+    subscription.on('error-logged', (err) => this.deps.log.debug({ err }, 'feed subscriber error'))
+    subscription.on('lost', (reason: string) => this.setDegraded(reason))
+    // Subscribed again after a loss: the view may have missed publishes meanwhile.
+    subscription.on('ready', () => {
       if (this.view) void this.reload('resubscribed')
     })
-    await subscriber.connect()
-    await subscriber.subscribe(this.deps.store.keys.updates)
+    await subscription.start()
     await this.reload('start')
   }
 
   stop(): void {
     this.stopped = true
-    this.subscriber.disconnect()
+    this.deps.subscription.stop()
   }
 
   /** The pending changes, now applied to the view (by the hub's flush, once it sent them). */
@@ -143,7 +135,7 @@ export class RedisMirror {
             )
           this.view = state
           this.pending = null
-          this.degraded = this.subscriber.status !== 'ready'
+          this.degraded = !this.deps.subscription.ready
           this.deps.metrics.feedLive.set(this.degraded ? 0 : 1)
           this.events.reloaded(state)
           // The line an operator looks for after "feed degraded": when it ended.

@@ -58,6 +58,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
           { events: events.length },
           'resent events a rule now refuses were applied before: answered duplicate',
         )
+        // A duplicate is an acknowledgement: only once the first write is replicated (REDIS_WAIT_REPLICAS).
+        await app.store.confirmReplicated()
         return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
       }
       const tz = app.region.region.timeZone

@@ -21,7 +21,7 @@ import hazardRoutes from './routes/hazards.ts'
 import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
 import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
-import { finiteKeyword } from './routes/schemas.ts'
+import { finiteKeyword } from './routes/finite-keyword.ts'
 
 export interface AppOptions {
   config: Config

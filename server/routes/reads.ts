@@ -10,6 +10,7 @@ import {
 } from '../../shared/enums.ts'
 import { buildSnapshot } from '../../shared/summary.ts'
 import { RegionCallerSchema, type RegionCaller } from '../../shared/access.ts'
+import { mandatesOf } from '../../shared/mandates/config.ts'
 
 const reads: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -40,6 +41,7 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     thresholds: region.thresholds,
     towns: region.towns,
     domains: region.domains,
+    mandates: mandatesOf(region),
     enums: Object.fromEntries(Object.entries(enums).map(([k, v]) => [k, v.entries])),
   }
   app.get(

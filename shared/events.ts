@@ -8,7 +8,7 @@ import type { RegionIndex } from './region.ts'
 import { Code, Count, DATE_OR_DATETIME, Enum, EntityId, event } from './event-base.ts'
 import { MANDATE_EVENT_SCHEMAS, type MandateEvent } from './mandates/events.ts'
 import { completeMandateEvent, mandateRuleErrors } from './mandates/rules.ts'
-import { mandatesOf } from './mandates/config.ts'
+import { mandatesOf } from './mandates/defaults.ts'
 
 // API contract v1: the events data-entry clients push. Defined once; the server validates with it,
 // the entry form validates with it, and the types below come from it.

@@ -10,7 +10,7 @@ import {
 } from '../../shared/enums.ts'
 import { buildSnapshot } from '../../shared/summary.ts'
 import { RegionCallerSchema, type RegionCaller } from '../../shared/access.ts'
-import { mandatesOf } from '../../shared/mandates/config.ts'
+import { mandatesOf } from '../../shared/mandates/defaults.ts'
 
 const reads: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -118,7 +118,9 @@ test(
       .toBe(1)
 
     await expect.poll(() => wall.getAttribute('data-page'), { timeout: 15_000 }).toBe('main')
-    const openBefore = Number(await page.locator('[data-kpi="hazardsOpen"] .count-up').getAttribute('data-value'))
+    const openBefore = Number(
+      await page.locator('[data-kpi="hazardsOpen"] .count-up').getAttribute('data-value'),
+    )
     await postEvents(server.url, [
       {
         id: newId('hr'),

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
 import { ErrorReply, IngestReply, QueryInteger } from './schemas.ts'
-import { foreignTownEvents } from '../auth/towns.ts'
+import { foreignTownDetail, foreignTownEvents } from '../auth/towns.ts'
 
 /** Ids or problems named in one log line; a batch of 500 says how many, not all of them. */
 const LOGGED_MAX = 10
@@ -44,11 +44,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       const events = checked.ok ? checked.events : (checked.wellFormed ?? [])
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
       // A reporter limited to some towns: any event for another town refuses the whole request.
-      const foreign = await foreignTownEvents(req.caller, events, {
-        store: app.store,
-        region: app.region,
-        inBatch,
-      })
+      const foreign = foreignTownEvents(req.caller, events, { region: app.region, inBatch })
       if (foreign.length) {
         req.log.info({ by, details: foreign.slice(0, LOGGED_MAX) }, 'events refused: not their town')
         return reply.code(403).send({ error: 'not your town', details: foreign })
@@ -62,12 +58,26 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       }
       const tz = app.region.region.timeZone
       // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
+      const towns = req.caller?.towns
       const outcome = await app.store.ingest(
         events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz)),
         now,
+        { towns },
       )
       if (!outcome.ok) {
         const base = inBatch ? `/events/${outcome.index}` : ''
+        if (outcome.town !== undefined && towns) {
+          // The hazard or enterprise it changes is in another town, as the script found it.
+          const details = [
+            foreignTownDetail(events[outcome.index], outcome.field, outcome.town, {
+              towns,
+              region: app.region,
+              base,
+            }),
+          ]
+          req.log.info({ by, details }, 'events refused: not their town')
+          return reply.code(403).send({ error: 'not your town', details })
+        }
         const details = [{ path: `${base}/${outcome.field}`, message: outcome.reason }]
         req.log.info({ by, details }, 'events refused: conflict')
         return reply.code(409).send({ error: 'conflict', details })

@@ -59,11 +59,11 @@ export function defineScripts(redis: Redis): void {
 }
 
 /**
- * A batch as the ingest script takes it, after its config and time (ingest.lua): what JS worked out
- * for each event in one JSON array, then each event's log text as it is, so the script decodes each
- * event once.
+ * A batch as the ingest script takes it, after its config and time (ingest.lua): the towns the
+ * writer may write for ('' for all), what JS worked out for each event in one JSON array, then each
+ * event's log text as it is, so the script decodes each event once.
  */
-export function ingestArgs(items: PreparedEvent[]): string[] {
+export function ingestArgs(items: PreparedEvent[], towns?: string[]): string[] {
   const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant }) => ({
     atMs,
     day,
@@ -72,14 +72,15 @@ export function ingestArgs(items: PreparedEvent[]): string[] {
     grade,
     significant,
   }))
-  const args = [JSON.stringify(facts)]
+  const args = [towns ? JSON.stringify(towns) : '', JSON.stringify(facts)]
   for (const it of items) args.push(it.raw)
   return args
 }
 
 export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
-  | { ok: false; index: number; field: string; reason: string }
+  /** `town`: refused because event `index` writes to this town, which is not one of `towns`. */
+  | { ok: false; index: number; field: string; reason: string; town?: string }
 
 export const OpenHazardSchema = Type.Object({
   hazardId: Type.String(),
@@ -167,18 +168,25 @@ export class RegionStore {
   }
 
   /**
-   * Applies a checked batch in one script: all of it, or (on a state conflict) none of it. `nowMs`
-   * is logged with it, unless a replay says `logAppliedAt: false`.
+   * Applies a checked batch in one script: all of it, or (on a state conflict, or an event for a town
+   * not in `towns` when given) none of it. `nowMs` is logged with it, unless a replay says
+   * `logAppliedAt: false`.
    */
   async ingest(
     items: PreparedEvent[],
     nowMs: number,
-    opts: { logAppliedAt?: boolean } = {},
+    opts: { logAppliedAt?: boolean; towns?: string[] } = {},
   ): Promise<IngestOutcome> {
     const cfg = opts.logAppliedAt === false ? this.ingestCfgNoAppliedAt : this.ingestCfg
-    const reply = await this.redis.lkIngest(this.keys.seq, cfg, String(nowMs), ...ingestArgs(items))
+    const args = ingestArgs(items, opts.towns)
+    const reply = await this.redis.lkIngest(this.keys.seq, cfg, String(nowMs), ...args)
     if (reply[0] === 'conflict') {
       return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason: String(reply[3]) }
+    }
+    if (reply[0] === 'foreign') {
+      const town = String(reply[3])
+      const reason = `writes to town ${town}, not one of ${opts.towns?.join(', ')}`
+      return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason, town }
     }
     const duplicateIdx = new Set(reply.slice(2).map(Number))
     const applied: string[] = []
@@ -293,23 +301,6 @@ export class RegionStore {
       found.push(h)
     }
     return found
-  }
-
-  /** The town of each hazard (undefined: not reported) and enterprise (undefined: not registered). */
-  async towns(hazardIds: string[], enterpriseIds: string[]) {
-    const [hazards, enterprises] = await Promise.all([
-      hazardIds.length ? this.redis.hmget(this.keys.hazards, ...hazardIds) : [],
-      enterpriseIds.length ? this.redis.hmget(this.keys.enterprises, ...enterpriseIds) : [],
-    ])
-    return {
-      hazard: new Map(hazardIds.map((id, i) => [id, hazards[i] ? decodeHazard(hazards[i]).town : undefined])),
-      enterprise: new Map(
-        enterpriseIds.map((id, i) => [
-          id,
-          enterprises[i] ? decodeEnterprise(enterprises[i]).town : undefined,
-        ]),
-      ),
-    }
   }
 
   /** Whether each hazard was reported. */

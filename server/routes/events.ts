@@ -33,10 +33,10 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       const checked = checkEvents(req.body, { region: app.region, batchMax: app.config.batchLimit, now })
       // Events applied under an earlier build's rules and resent after an upgrade tightened them (a
       // phone's outbox): they were accepted once, so they are duplicates, not a refusal.
-      const resent = !checked.ok && checked.wellFormed && (await allApplied(app, checked.wellFormed, now))
       // The log says who pushed what and why it was refused: what an operator needs when an
       // inspector says "my report didn't go through" (the event log holds only what was accepted).
       const by = req.caller?.name
+      const resent = !checked.ok && checked.wellFormed && (await allApplied(app, checked.wellFormed, by, now))
       if (!checked.ok && !resent) {
         req.log.info({ by, details: checked.details.slice(0, LOGGED_MAX) }, 'events refused: invalid')
         return reply.code(400).send({ error: 'invalid event', details: checked.details })
@@ -127,11 +127,16 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-/** Whether every one of these events was applied before (its id is in the dedupe memory). */
-async function allApplied(app: FastifyInstance, events: AcceptedEvent[], now: number): Promise<boolean> {
+/** Whether every one of these events was applied before by this writer (it is in its dedupe memory). */
+async function allApplied(
+  app: FastifyInstance,
+  events: AcceptedEvent[],
+  by: string | undefined,
+  now: number,
+): Promise<boolean> {
   return (
     await app.store.seenEvents(
-      events.map((e) => e.id),
+      events.map((e) => ({ id: e.id, by })),
       now,
     )
   ).every(Boolean)

@@ -77,6 +77,15 @@ export function ingestArgs(items: PreparedEvent[], towns?: string[]): string[] {
   return args
 }
 
+/** What names an event in the dedupe memory: its id and, when a token pushed it, the token's name. */
+export type DedupeKey = Pick<AcceptedEvent, 'id' | 'by'>
+
+/**
+ * An event's member of the dedupe sets: ids are scoped per writer (`<id>/<by>`; ids hold no '/'),
+ * so one writer cannot pre-empt another's ids. ingest.lua `dedupeMember` makes the same.
+ */
+export const dedupeMember = (e: DedupeKey) => (e.by === undefined ? e.id : `${e.id}/${e.by}`)
+
 export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
   /** `town`: refused because event `index` writes to this town, which is not one of `towns`. */
@@ -204,17 +213,25 @@ export class RegionStore {
     return [period, period - 1, period + 1].map((p) => this.keys.seen(p))
   }
 
-  /** Whether each event id is remembered as applied (as a batch applied at `nowMs` would find). */
-  async seenEvents(ids: string[], nowMs: number): Promise<boolean[]> {
-    if (!ids.length) return []
-    const sets = await Promise.all(this.seenKeys(nowMs).map((k) => this.redis.smismember(k, ...ids)))
-    return ids.map((_, i) => sets.some((flags) => flags[i] === 1))
+  /**
+   * Whether each event is remembered as applied by its writer (as a batch applied at `nowMs` would
+   * find): its id under its `by`, or its bare id (see dedupeMember).
+   */
+  async seenEvents(events: DedupeKey[], nowMs: number): Promise<boolean[]> {
+    if (!events.length) return []
+    const members = events.map(dedupeMember)
+    const bare = events.filter((e) => e.by !== undefined).map((e) => e.id)
+    const asked = [...members, ...bare]
+    const sets = await Promise.all(this.seenKeys(nowMs).map((k) => this.redis.smismember(k, ...asked)))
+    const seen = new Set(asked.filter((_, i) => sets.some((flags) => flags[i] === 1)))
+    return events.map((e, i) => seen.has(members[i]) || (e.by !== undefined && seen.has(e.id)))
   }
 
-  /** Forgets event ids as if their dedupe memory had expired (for a replay applied at `atMs`). */
-  async forgetEvents(ids: string[], atMs: number): Promise<void> {
-    if (!ids.length) return
-    await Promise.all(this.seenKeys(atMs).map((k) => this.redis.srem(k, ...ids)))
+  /** Forgets events as if their dedupe memory had expired (for a replay applied at `atMs`). */
+  async forgetEvents(events: DedupeKey[], atMs: number): Promise<void> {
+    if (!events.length) return
+    const members = events.map(dedupeMember)
+    await Promise.all(this.seenKeys(atMs).map((k) => this.redis.srem(k, ...members)))
   }
 
   /**

@@ -112,12 +112,26 @@ end
 -- so an id is remembered for at least dedupeSeconds. A repeat of an id, earlier or in this batch,
 -- is a duplicate. The next period is checked too: a node whose clock runs ahead may have filed an
 -- id there already.
+-- Ids are scoped per writer: an event pushed by a token (`by`, its name) is remembered as
+-- `<id>/<by>` (ids hold no '/'), so one writer cannot pre-empt another's ids (a ledger's row ids,
+-- which anyone with the file can work out). Its own retries, on any node, still meet its own
+-- memory. An event with no `by` (AUTH=off) is remembered by its bare id; a token's event is a
+-- duplicate of a bare id too (remembered before ids were scoped, or while auth was off).
+-- store.ts `dedupeMember` makes the same member.
+local function dedupeMember(e)
+  if e.by then return e.id .. '/' .. e.by end
+  return e.id
+end
 local period = math.floor(tonumber(asOf) / 1000 / cfg.dedupeSeconds)
 local seenKey = key('seen:' .. period)
 local known = {}
 do
   local ids = {}
-  for i, it in ipairs(items) do ids[i] = it.e.id end
+  for _, it in ipairs(items) do
+    it.member = dedupeMember(it.e)
+    ids[#ids + 1] = it.member
+    if it.e.by then ids[#ids + 1] = it.e.id end
+  end
   for _, k in ipairs({ seenKey, key('seen:' .. (period - 1)), key('seen:' .. (period + 1)) }) do
     for j = 1, #ids, SLICE do
       local flags = redis.call('SMISMEMBER', k, unpack(ids, j, math.min(j + SLICE - 1, #ids)))
@@ -138,11 +152,11 @@ end
 
 for i, it in ipairs(items) do
   local e = it.e
-  if known[e.id] then
+  if known[it.member] or (e.by and known[e.id]) then
     duplicate[i] = true
   else
-    known[e.id] = true
-    fresh[#fresh + 1] = e.id
+    known[it.member] = true
+    fresh[#fresh + 1] = it.member
     seq = seq + 1
     it.seq = seq
     local t = e.type

@@ -5,6 +5,7 @@ import { LIMITS } from './limits.ts'
 import { accidentGrade } from './accident.ts'
 import { OUT_OF_DATE_RANGE, deadlineMs, inDateRange, regionDay } from './time.ts'
 import type { RegionIndex } from './region.ts'
+import type { ErrorDetail } from './api/errors.ts'
 
 // API contract v1: the events data-entry clients push. Defined once; the server validates with it,
 // the entry form validates with it, and the types below come from it.
@@ -119,11 +120,7 @@ export type LookoutEvent =
  */
 export type AcceptedEvent = LookoutEvent & { at: string; by?: string }
 
-export interface ErrorDetail {
-  /** JSON pointer into the request body, e.g. `/events/3/town`. */
-  path: string
-  message: string
-}
+export type { ErrorDetail }
 
 export type CheckResult =
   | { ok: true; events: AcceptedEvent[] }

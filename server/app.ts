@@ -8,6 +8,7 @@ import metricsPlugin from './plugins/metrics.ts'
 import headersPlugin from './plugins/headers.ts'
 import accessPlugin, { SAFE_METHODS } from './plugins/access.ts'
 import overdueTick from './plugins/overdue-tick.ts'
+import openapiPlugin from './plugins/openapi.ts'
 import websocket from '@fastify/websocket'
 import feedPlugin from './plugins/feed.ts'
 import type { HubOptions } from './feed/hub.ts'
@@ -87,6 +88,8 @@ export async function buildApp(opts: AppOptions) {
   // Before any route: access control is attached to each route as it is registered.
   await app.register(headersPlugin, { config: opts.config })
   await app.register(accessPlugin, { config: opts.config })
+  // Before the routes too: it documents each as it is registered.
+  await app.register(openapiPlugin, { region: opts.region })
   await app.register(metricsPlugin)
   await app.register(storePlugin, {
     config: opts.config,

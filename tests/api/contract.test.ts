@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Value } from 'typebox/value'
+import type { TSchema } from 'typebox'
 import { privateRedis } from '../helpers/redis.ts'
 import { testApp, freshSpace, fakeClock, TOWN } from '../helpers/app.ts'
 import { accident, enterprise, hazard, inspection, postOk, status, work } from '../ingest/fixtures.ts'
@@ -40,7 +41,7 @@ afterAll(async () => {
   await redis.cleanup()
 })
 
-const problems = (schema: Parameters<typeof Value.Errors>[0], value: unknown) =>
+const problems = (schema: TSchema, value: unknown) =>
   [...Value.Errors(schema, value)].map((e) => `${e.instancePath} ${e.message}`)
 
 describe('reply schemas describe every field the server sends', () => {

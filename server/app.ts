@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { RegionIndex } from '../shared/region.ts'
 import type { Config } from './config.ts'
 import { withoutToken } from './log.ts'
+import { validationDetails } from './errors/validation.ts'
 import storePlugin from './plugins/store.ts'
 import metricsPlugin from './plugins/metrics.ts'
 import headersPlugin from './plugins/headers.ts'
@@ -57,10 +58,7 @@ export async function buildApp(opts: AppOptions) {
       const where = err.validationContext ?? 'request'
       return reply.code(400).send({
         error: `invalid ${where}`,
-        details: err.validation.map((v) => ({
-          path: `/${where}${v.instancePath}${v.params && 'missingProperty' in v.params ? `/${v.params.missingProperty}` : ''}`,
-          message: v.message ?? 'is invalid',
-        })),
+        details: validationDetails(where, err.validation),
       })
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

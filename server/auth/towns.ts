@@ -2,6 +2,7 @@ import type { AcceptedEvent, ErrorDetail } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 import type { RegionStore } from '../store/store.ts'
 import type { Caller } from './tokens.ts'
+import { detail, type ErrorParams } from '../../shared/api/error-codes.ts'
 
 // A reporter limited to some towns writes only there. Most events name their town; a hazard's
 // status change and an enterprise's work state do not, so their town is looked up (the batch first
@@ -10,7 +11,8 @@ import type { Caller } from './tokens.ts'
 interface Touch {
   town: string | undefined
   field: string
-  what: string
+  action: ErrorParams<'foreign_town'>['action']
+  entityId?: string
 }
 
 /** The towns of the hazards and enterprises the batch names, as Redis holds them now: one round trip. */
@@ -48,13 +50,14 @@ export async function foreignTownEvents(
     switch (e.type) {
       case 'hazard.reported':
         hazardInBatch.set(e.hazardId, e.town)
-        touches.push({ town: e.town, field: 'town', what: 'is for' })
+        touches.push({ town: e.town, field: 'town', action: 'is_for' })
         break
       case 'hazard.status':
         touches.push({
           town: stored.hazard.get(e.hazardId) ?? hazardInBatch.get(e.hazardId),
           field: 'hazardId',
-          what: `changes hazard ${e.hazardId} of`,
+          action: 'changes_hazard',
+          entityId: e.hazardId,
         })
         break
       case 'enterprise.registered':
@@ -62,28 +65,36 @@ export async function foreignTownEvents(
         touches.push({
           town: enterpriseInBatch.get(e.enterpriseId) ?? stored.enterprise.get(e.enterpriseId),
           field: 'enterpriseId',
-          what: `moves enterprise ${e.enterpriseId} of`,
+          action: 'moves_enterprise',
+          entityId: e.enterpriseId,
         })
-        touches.push({ town: e.town, field: 'town', what: 'is for' })
+        touches.push({ town: e.town, field: 'town', action: 'is_for' })
         enterpriseInBatch.set(e.enterpriseId, e.town)
         break
       case 'enterprise.work':
         touches.push({
           town: enterpriseInBatch.get(e.enterpriseId) ?? stored.enterprise.get(e.enterpriseId),
           field: 'enterpriseId',
-          what: `changes enterprise ${e.enterpriseId} of`,
+          action: 'changes_enterprise',
+          entityId: e.enterpriseId,
         })
         break
       default:
-        touches.push({ town: e.town, field: 'town', what: 'is for' })
+        touches.push({ town: e.town, field: 'town', action: 'is_for' })
     }
     const base = opts.inBatch ? `/events/${i}` : ''
     for (const t of touches) {
       if (t.town === undefined || towns.includes(t.town)) continue
-      details.push({
-        path: `${base}/${t.field}`,
-        message: `event ${e.id} ${t.what} town ${t.town} (${townName(t.town)}): this token may only write for ${towns.join(', ')}`,
-      })
+      details.push(
+        detail(`${base}/${t.field}`, 'foreign_town', {
+          eventId: e.id,
+          action: t.action,
+          ...(t.entityId ? { entityId: t.entityId } : {}),
+          town: t.town,
+          townName: townName(t.town),
+          allowed: towns,
+        }),
+      )
       break
     }
   })

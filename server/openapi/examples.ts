@@ -1,6 +1,7 @@
 import { checkEvents, type EventType, type LookoutEvent } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 import type { ErrorReply } from '../../shared/api/errors.ts'
+import { detail } from '../../shared/api/error-codes.ts'
 
 // The examples the API reference shows: one body per event type, built from the region (its real
 // towns, domains and industries), and one answer per error. The 400 examples are what checkEvents
@@ -140,10 +141,13 @@ export function errorExamples(region: RegionIndex): Record<number, Record<string
         value: {
           error: 'not your town',
           details: [
-            {
-              path: '/town',
-              message: `event ${hazard.id} is for town ${town.code} (${town.name}): this token may only write for ${other.code}`,
-            },
+            detail('/town', 'foreign_town', {
+              eventId: hazard.id,
+              action: 'is_for',
+              town: town.code,
+              townName: town.name,
+              allowed: [other.code],
+            }),
           ],
         },
       },
@@ -161,7 +165,7 @@ export function errorExamples(region: RegionIndex): Record<number, Record<string
         value: {
           error: 'conflict',
           details: [
-            { path: '/status', message: 'hazard HZ-2026-0001 cannot move from closed to rectifying' },
+            detail('/status', 'illegal_move', { hazardId: 'HZ-2026-0001', from: 'closed', to: 'rectifying' }),
           ],
         },
       },

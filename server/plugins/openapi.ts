@@ -39,7 +39,8 @@ export default fp<{ region: RegionIndex }>(
           description:
             'Push work-safety events to the wall and read what it shows. Events (API contract v1) are applied ' +
             'atomically and exactly once: resend with the same ids after any failure. Errors answer ' +
-            '{ error, details: [{ path, message }] }. See docs/http-api.md.',
+            '{ error, details: [{ path, message, code, params }] }: handle `code` (listed under ErrorDetail), show `message` to a person. ' +
+            'See docs/http-api.md.',
         },
         components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
         security: [{ token: [] }],

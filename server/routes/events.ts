@@ -68,7 +68,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       )
       if (!outcome.ok) {
         const base = inBatch ? `/events/${outcome.index}` : ''
-        const details = [{ path: `${base}/${outcome.field}`, message: outcome.reason }]
+        const path = `${base}/${outcome.field}`
+        const details = [{ path, message: outcome.reason, code: outcome.code, params: outcome.params }]
         req.log.info({ by, details }, 'events refused: conflict')
         return reply.code(409).send({ error: 'conflict', details })
       }

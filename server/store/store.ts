@@ -7,6 +7,7 @@ import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '..
 import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
+import { detail, type ErrorCode } from '../../shared/api/error-codes.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
 import { decodeEnterprise, decodeHazard } from './records.ts'
@@ -76,7 +77,15 @@ export function ingestArgs(items: PreparedEvent[]): string[] {
 
 export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
-  | { ok: false; index: number; field: string; reason: string }
+  /** A state conflict: the event at `index`, its field, and the refusal (code, params, English). */
+  | {
+      ok: false
+      index: number
+      field: string
+      code: ErrorCode
+      params: Record<string, string>
+      reason: string
+    }
 
 /** Enterprise ids read from the index per round trip. */
 const ENTERPRISE_PAGE = 1000
@@ -145,7 +154,10 @@ export class RegionStore {
     const cfg = opts.logAppliedAt === false ? this.ingestCfgNoAppliedAt : this.ingestCfg
     const reply = await this.redis.lkIngest(this.keys.seq, cfg, String(nowMs), ...ingestArgs(items))
     if (reply[0] === 'conflict') {
-      return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason: String(reply[3]) }
+      const code = String(reply[3]) as ErrorCode
+      const params = JSON.parse(String(reply[4])) as Record<string, string>
+      const { message } = detail('', code, params as never)
+      return { ok: false, index: Number(reply[1]), field: String(reply[2]), code, params, reason: message }
     }
     const duplicateIdx = new Set(reply.slice(2).map(Number))
     const applied: string[] = []

@@ -3,7 +3,7 @@
 -- ARGV[2]: the apply time in ms (asOf)
 -- ARGV[3]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
 -- ARGV[3 + i]: event i exactly as logged (JSON)
--- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
+-- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, code, params JSON }: nothing written on conflict.
 --
 -- Cost: a redis.call costs about as much as decoding a small event, so the script makes none per
 -- event. Event ids are deduped with one SMISMEMBER per period checked for the whole batch and one
@@ -58,8 +58,9 @@ local enterpriseKnown = {}
 local first = tonumber(redis.call('GET', key('seq')) or '0') + 1
 local seq = first - 1
 
-local function refuse(i, field, reason)
-  return { 'conflict', i - 1, field, reason }
+-- A refusal by its code and params (shared/api/error-codes.ts), which the server words.
+local function refuse(i, field, code, params)
+  return { 'conflict', i - 1, field, code, cjson.encode(params) }
 end
 
 local function claim(k, value)
@@ -120,31 +121,31 @@ for i, it in ipairs(items) do
     local t = e.type
     if t == 'hazard.reported' then
       if currentHazardStatus(e.hazardId) then
-        return refuse(i, 'hazardId', 'hazard ' .. e.hazardId .. ' was already reported')
+        return refuse(i, 'hazardId', 'already_reported', { field = 'hazardId', id = e.hazardId })
       end
       checkedStatus[e.hazardId] = 'reported'
     elseif t == 'hazard.status' then
       local from = currentHazardStatus(e.hazardId)
       if not from then
-        return refuse(i, 'hazardId', 'unknown hazard ' .. e.hazardId)
+        return refuse(i, 'hazardId', 'unknown_hazard', { hazardId = e.hazardId })
       end
       if not legal(from, e.status) then
-        return refuse(i, 'status', 'hazard ' .. e.hazardId .. ' cannot move from ' .. from .. ' to ' .. e.status)
+        return refuse(i, 'status', 'illegal_move', { hazardId = e.hazardId, from = from, to = e.status })
       end
       checkedStatus[e.hazardId] = e.status
     elseif t == 'inspection.completed' then
       if not claim(key('insp:' .. e.inspectionId), seq) then
-        return refuse(i, 'inspectionId', 'inspectionId ' .. e.inspectionId .. ' was already reported')
+        return refuse(i, 'inspectionId', 'already_reported', { field = 'inspectionId', id = e.inspectionId })
       end
     elseif t == 'accident.reported' then
       if not claim(key('acc:' .. e.accidentId), seq) then
-        return refuse(i, 'accidentId', 'accidentId ' .. e.accidentId .. ' was already reported')
+        return refuse(i, 'accidentId', 'already_reported', { field = 'accidentId', id = e.accidentId })
       end
     elseif t == 'enterprise.registered' then
       enterpriseKnown[e.enterpriseId] = true
     elseif t == 'enterprise.work' then
       if not enterpriseKnown[e.enterpriseId] and not enterprises[e.enterpriseId] then
-        return refuse(i, 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered')
+        return refuse(i, 'enterpriseId', 'unregistered_enterprise', { enterpriseId = e.enterpriseId })
       end
     end
   end

@@ -8,6 +8,7 @@ import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '..
 import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
+import { detail, type ErrorCode } from '../../shared/api/error-codes.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
 import { decodeEnterprise, decodeHazard } from './records.ts'
@@ -88,8 +89,19 @@ export const dedupeMember = (e: DedupeKey) => (e.by === undefined ? e.id : `${e.
 
 export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
-  /** `town`: refused because event `index` writes to this town, which is not one of `towns`. */
-  | { ok: false; index: number; field: string; reason: string; town?: string }
+  /**
+   * Refused, nothing applied: the event at `index`, its field, and the refusal (code, params,
+   * English); `town` when it writes to a town the writer may not (the route words that refusal).
+   */
+  | {
+      ok: false
+      index: number
+      field: string
+      code: ErrorCode
+      params: Record<string, string>
+      reason: string
+      town?: string
+    }
 
 /** Enterprise ids read from the index per round trip. */
 const ENTERPRISE_PAGE = 1000
@@ -229,12 +241,16 @@ export class RegionStore {
       (r) => r[0] === 'ok',
     )
     if (reply[0] === 'conflict') {
-      return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason: String(reply[3]) }
+      const code = String(reply[3]) as ErrorCode
+      const params = JSON.parse(String(reply[4])) as Record<string, string>
+      const { message } = detail('', code, params as never)
+      return { ok: false, index: Number(reply[1]), field: String(reply[2]), code, params, reason: message }
     }
     if (reply[0] === 'foreign') {
       const town = String(reply[3])
       const reason = `writes to town ${town}, not one of ${opts.towns?.join(', ')}`
-      return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason, town }
+      const code = 'foreign_town'
+      return { ok: false, index: Number(reply[1]), field: String(reply[2]), code, params: {}, reason, town }
     }
     const duplicateIdx = new Set(reply.slice(2).map(Number))
     const applied: string[] = []

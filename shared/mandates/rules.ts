@@ -1,4 +1,5 @@
 import type { ErrorDetail } from '../events.ts'
+import { detail } from '../api/error-codes.ts'
 import type { MandateEvent } from './events.ts'
 import type { Mandates, PointRule } from './config.ts'
 
@@ -13,23 +14,15 @@ export function mandateRuleErrors(ev: MandateEvent, m: Mandates, base = ''): Err
   if (ev.type === 'principal.scored') {
     const rule = pointRule(m, ev.reason)
     if (!rule) {
-      details.push({
-        path: `${base}/reason`,
-        message: `must be one of ${m.scoring.pointTable.map((r) => r.code).join(', ')}`,
-      })
+      details.push(detail(`${base}/reason`, 'one_of', { allowed: m.scoring.pointTable.map((r) => r.code) }))
     } else if (ev.points === undefined && rule.min !== rule.max) {
-      details.push({
-        path: `${base}/points`,
-        message: `is required: ${rule.code} scores ${rule.min}–${rule.max}`,
-      })
+      details.push(
+        detail(`${base}/points`, 'points_required', { reason: rule.code, min: rule.min, max: rule.max }),
+      )
     } else if (ev.points !== undefined && (ev.points < rule.min || ev.points > rule.max)) {
-      details.push({
-        path: `${base}/points`,
-        message:
-          rule.min === rule.max
-            ? `must be ${rule.min} for ${rule.code}`
-            : `must be ${rule.min}–${rule.max} for ${rule.code}`,
-      })
+      details.push(
+        detail(`${base}/points`, 'points_out_of_table', { reason: rule.code, min: rule.min, max: rule.max }),
+      )
     }
   }
   return details

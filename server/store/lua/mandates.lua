@@ -36,18 +36,19 @@ local function scoreState(id)
   return mandates.checked[id]
 end
 
--- Pass 1: the state rules. Returns field, reason when the event is refused.
+-- Pass 1: the state rules. Returns field, code, params when the event is refused (the codes of
+-- shared/api/error-codes.ts).
 function mandates.check(e, isEnterprise)
   if e.type == 'principal.scored' then
     if not isEnterprise(e.enterpriseId) then
-      return 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered'
+      return 'enterpriseId', 'unregistered_enterprise', { enterpriseId = e.enterpriseId }
     end
-    if scoreState(e.scoreId) then return 'scoreId', 'scoreId ' .. e.scoreId .. ' was already filed' end
+    if scoreState(e.scoreId) then return 'scoreId', 'score_already_filed', { scoreId = e.scoreId } end
     mandates.checked[e.scoreId] = 'active'
   elseif e.type == 'principal.score_revoked' then
     local state = scoreState(e.scoreId)
-    if not state then return 'scoreId', 'unknown score ' .. e.scoreId end
-    if state == 'revoked' then return 'scoreId', 'score ' .. e.scoreId .. ' was already revoked' end
+    if not state then return 'scoreId', 'unknown_score', { scoreId = e.scoreId } end
+    if state == 'revoked' then return 'scoreId', 'score_already_revoked', { scoreId = e.scoreId } end
     mandates.checked[e.scoreId] = 'revoked'
   end
 end

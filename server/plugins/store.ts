@@ -6,6 +6,7 @@ import { connectRedis, describeTarget, isCluster, type RedisTarget } from '../st
 import { regionPrefix } from '../store/keys.ts'
 import { UnsupportedRedisError, redisVersionProblem } from '../store/redis-version.ts'
 import { RegionStore, defineScripts } from '../store/store.ts'
+import { FailoverFence } from '../store/failover-fence.ts'
 import { readRedisSettings, redisSettingsWarnings } from '../store/redis-settings.ts'
 
 declare module 'fastify' {
@@ -73,6 +74,9 @@ export default fp<StoreOptions>(
     const settings = await readRedisSettings(redis)
     for (const warning of settings ? redisSettingsWarnings(settings) : []) app.log.warn(warning)
     defineScripts(redis)
+    // With Sentinel: no write is acknowledged while a failover is under way (failover-fence.ts).
+    const fence = target.kind === 'sentinel' ? new FailoverFence(target) : null
+    await fence?.start()
     const clock = opts.clock ?? Date.now
     const tz = opts.region.region.timeZone
     app.decorate('config', opts.config)
@@ -86,9 +90,11 @@ export default fp<StoreOptions>(
       shardedPubSub: isCluster(redis),
       waitReplicas: opts.config.redisWaitReplicas,
       waitMs: opts.config.redisWaitMs,
+      fenced: () => fence?.fenced ?? false,
     })
     app.decorate('store', store)
     app.addHook('onClose', async () => {
+      fence?.stop()
       await redis.quit().catch(() => redis.disconnect())
     })
   },

@@ -176,6 +176,7 @@ export class RegionStore {
   private readonly dueSoonMs: number
   private readonly waitReplicas: number
   private readonly waitMs: number
+  private readonly fenced: () => boolean
 
   constructor(
     readonly redis: RedisClient,
@@ -188,6 +189,8 @@ export class RegionStore {
       /** Replicas each write must reach before it is acknowledged (REDIS_WAIT_REPLICAS). */
       waitReplicas?: number
       waitMs?: number
+      /** True while a write acknowledged now could be lost (a Sentinel failover under way). */
+      fenced?: () => boolean
     },
   ) {
     this.keys = regionKeys(prefix)
@@ -201,6 +204,7 @@ export class RegionStore {
     this.dueSoonMs = opts.dueSoonDays * 86_400_000
     this.waitReplicas = opts.waitReplicas ?? 0
     this.waitMs = opts.waitMs ?? 1000
+    this.fenced = opts.fenced ?? (() => false)
   }
 
   /**
@@ -220,8 +224,11 @@ export class RegionStore {
     for (const [err] of results) if (err) throw err
     const reply = results[0][1] as T
     const acked = Number(results[1]?.[1] ?? 0)
-    if (this.waitReplicas > 0 && acked < this.waitReplicas && confirmsWrite(reply))
+    if (!confirmsWrite(reply)) return reply
+    if (this.waitReplicas > 0 && acked < this.waitReplicas)
       throw new NotReplicatedError(this.waitReplicas, acked)
+    // Replicated, but perhaps by a replica about to be resynced from a newly promoted one.
+    if (this.fenced()) throw new NotReplicatedError(this.waitReplicas, 0)
     return reply
   }
 
@@ -232,6 +239,7 @@ export class RegionStore {
    * its own connection, so a write of nothing (INCRBY 0) makes it cover every write before now.
    */
   async confirmReplicated(): Promise<void> {
+    if (this.fenced()) throw new NotReplicatedError(this.waitReplicas, 0)
     if (this.waitReplicas === 0) return
     await this.replicated<number>((p) => p.incrby(this.keys.seq, 0))
   }

@@ -199,8 +199,11 @@ export interface RedisClusterSet {
   nodes: RedisNode[]
   /** The primary that owns `key`'s slot now, and its replica. */
   ownerOf(key: string): Promise<{ primary: RedisNode; replica: RedisNode }>
-  /** Waits until every live node says cluster_state:ok and `key`'s slot has a primary among them. */
-  waitHealthy(key: string): Promise<void>
+  /**
+   * Waits until every live node says cluster_state:ok and `key`'s slot has a primary among them
+   * (`withReplica`: and a replica in step with it).
+   */
+  waitHealthy(key: string, withReplica?: boolean): Promise<void>
   cleanup(): Promise<void>
 }
 
@@ -252,14 +255,14 @@ export async function redisCluster(): Promise<RedisClusterSet> {
     }
     throw new Error(`no owner of slot ${slot}`)
   }
-  const waitHealthy = async (key: string) =>
+  const waitHealthy = async (key: string, withReplica = true) =>
     until(async () => {
       for (const n of live())
         if (!/cluster_state:ok/.test(String(await n.call('CLUSTER', 'INFO')))) return false
       const { primary } = await ownerOf(key)
       if ((await primary.role()) !== 'master') return false
       const info = String(await primary.call('INFO', 'replication'))
-      return /state=online/.test(info)
+      return !withReplica || /state=online/.test(info)
     }, 'the cluster to be healthy')
   await waitHealthy('lk:{0}:seq')
   return {

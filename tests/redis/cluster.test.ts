@@ -62,7 +62,7 @@ async function underLoad(tag: string, failover: () => Promise<void>): Promise<Ou
 
 test("the updates go by sharded pub/sub: a publish reaches the slot's shard only, not every node", async () => {
   const { primary } = await cluster.ownerOf(SEQ_KEY)
-  const other = cluster.nodes.find(async (n) => n !== primary)!
+  const other = cluster.nodes.find((n) => n !== primary)!
   const [shardChannels, plainChannels] = await Promise.all([
     primary.call('PUBSUB', 'SHARDCHANNELS'),
     other.call('PUBSUB', 'CHANNELS'),

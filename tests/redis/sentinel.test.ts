@@ -42,7 +42,18 @@ async function underLoad(tag: string, failover: () => Promise<void>): Promise<Ou
   writer.start(urls, tag)
   await new Promise((r) => setTimeout(r, 800))
   await failover()
-  await eventually(async () => (await apps[0].inject('/readyz')).statusCode === 200, 'node ready', 30_000)
+  let why = ''
+  await eventually(
+    async () => {
+      const res = await apps[0].inject('/readyz')
+      why = res.body
+      return res.statusCode === 200
+    },
+    'node ready',
+    30_000,
+  ).catch((err) => {
+    throw new Error(`${(err as Error).message}: ${why}`)
+  })
   await new Promise((r) => setTimeout(r, 800))
   await writer.drain()
   return writer

@@ -8,7 +8,7 @@ import { burst } from './scenarios/burst.ts'
 import { wallSoak } from './scenarios/wall-soak.ts'
 import { bundle } from './scenarios/bundle.ts'
 
-// npm run bench -- [scenario...] [--quick] [--viewers 1000,5000] [--batches 1,100,500] [--seconds N] [--minutes N] [--profile]
+// npm run bench -- [scenario...] [--quick] [--viewers 1000,5000] [--batches 1,100,500] [--seconds N] [--minutes N] [--profile] [--load]
 // npm run bench -- ingest --redis single|sentinel|cluster   (REDIS_WAIT_REPLICAS 0 and 1 beside one plain Redis)
 // Runs each scenario (all by default), prints its table and writes bench/results/<scenario>.json.
 
@@ -38,6 +38,7 @@ export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
       minutes: { type: 'string' },
       profile: { type: 'boolean', default: false },
       redis: { type: 'string' },
+      load: { type: 'boolean', default: false },
     },
   })
   const unknown = positionals.filter((p) => !(p in SCENARIOS))
@@ -59,6 +60,7 @@ export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
     minutes: number(values.minutes, 'minutes'),
     profile: values.profile ?? false,
     redis: topology(values.redis),
+    load: values.load ?? false,
     command: ['npm run bench --', ...argv].join(' '),
   }
   const results: ScenarioResult[] = []

@@ -73,6 +73,7 @@ export class FeedHub {
     this.mirror = new RedisMirror(deps, {
       reloaded: (view) => this.onReloaded(view),
       degraded: (reason) => this.viewers.sendAll(statusMessage(reason), 'status'),
+      changed: () => this.pacer.changesArrived(),
     })
     this.pacer = new FlushPacer(opts, () => this.flush())
     this.screens = new ScreenHealth(deps.metrics)

@@ -35,6 +35,8 @@ export interface MirrorEvents {
   reloaded(view: WallState): void
   /** The view may no longer be what Redis holds: viewers must hear it. */
   degraded(reason: string): void
+  /** A publish joined the pending changes. */
+  changed(): void
 }
 
 export class RedisMirror {
@@ -121,7 +123,7 @@ export class RedisMirror {
       this.arrivedWhileLoading.push(pub)
       return
     }
-    this.applyPublished(this.view, pub)
+    if (this.applyPublished(this.view, pub) && this.pending) this.events.changed()
   }
 
   /** Adds a publish to the pending changes; false on a gap (a publish was missed: reload). */

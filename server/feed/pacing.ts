@@ -1,5 +1,7 @@
 // When the hub flushes: every flushMs, and no faster than a byte budget per viewer allows (a token
-// bucket). It decides timing only; what is sent is the hub's business.
+// bucket); a change after a quiet spell (nothing sent for a whole flushMs) goes at once, so at a
+// command center's usual rate (an event a second or less) it reaches the screens as fast as a bare
+// broadcast would, not up to flushMs later. It decides timing only; what is sent is the hub's business.
 
 export interface PacingOptions {
   /** Flush coalesced changes at most this often. */
@@ -22,6 +24,8 @@ export class FlushPacer {
   private fanningOut = false
   /** A flush came due while a fan-out was still being written: it runs as soon as that ends. */
   private dueAfterFanOut = false
+  /** An early flush (changes after a quiet spell) waits for this turn of the event loop to end. */
+  private flushingEarly = false
 
   constructor(
     private readonly opts: PacingOptions,
@@ -61,6 +65,23 @@ export class FlushPacer {
       : tickAt + this.opts.flushMs
     this.timer = setTimeout(this.loop, Math.max(5, due - now))
     this.timer.unref()
+  }
+
+  /**
+   * Changes reached the hub. After a quiet spell they go out now — after this turn of the event
+   * loop, so publishes that arrived together go as one delta — and the next flush is counted from
+   * this one, so flushes stay at least flushMs apart.
+   */
+  changesArrived(): void {
+    if (this.stopped || this.fanningOut || this.flushingEarly) return
+    if (Date.now() - this.sentAt < this.opts.flushMs) return
+    this.flushingEarly = true
+    setImmediate(() => {
+      this.flushingEarly = false
+      if (this.stopped || this.fanningOut || Date.now() - this.sentAt < this.opts.flushMs) return
+      clearTimeout(this.timer)
+      this.loop()
+    })
   }
 
   /**

@@ -17,8 +17,8 @@ export function redisSettingsWarnings(s: RedisSettings): string[] {
   if (s.appendonly === 'no') {
     warnings.push(
       s.save
-        ? `Redis keeps only snapshots (save "${s.save}", appendonly no): a crash loses the events accepted since the last one. Set appendonly yes (README, "Running it for real")`
-        : 'Redis keeps nothing on disk (appendonly no, no snapshots): its next restart empties the wall and loses the event log. Set appendonly yes (README, "Running it for real")',
+        ? `Redis keeps only snapshots (save "${s.save}", appendonly no): a crash loses the events accepted since the last one. Set appendonly yes (docs/operations.md)`
+        : 'Redis keeps nothing on disk (appendonly no, no snapshots): its next restart empties the wall and loses the event log. Set appendonly yes (docs/operations.md)',
     )
   }
   if (Number(s.hashMaxEntries) > 128)

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { Type, type Static } from 'typebox'
 import type { Result } from 'ioredis'
 import type { RedisClient } from './connect.ts'
 import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
-import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
 import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '../../shared/search.ts'
 import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
+import type { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
 import { decodeEnterprise, decodeHazard } from './records.ts'
@@ -19,9 +18,10 @@ import { decodeEnterprise, decodeHazard } from './records.ts'
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8')
 const COMMON = lua('common')
 const SCRIPTS = {
-  lkIngest: COMMON + lua('ingest'),
+  lkIngest: COMMON + lua('mandates') + lua('ingest'),
   lkTick: COMMON + lua('tick'),
   lkSnapshot: COMMON + lua('snapshot'),
+  lkReadLog: COMMON + lua('read-log'),
 }
 
 declare module 'ioredis' {
@@ -47,6 +47,7 @@ declare module 'ioredis' {
       feedLength: string,
       overdueLength: string,
     ): Result<string, Context>
+    lkReadLog(seqKey: string, after: string, limit: string): Result<(string | number)[], Context>
   }
 }
 
@@ -80,38 +81,8 @@ export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
   | { ok: false; index: number; field: string; reason: string }
 
-export const OpenHazardSchema = Type.Object({
-  hazardId: Type.String(),
-  title: Type.String(),
-  town: Type.String(),
-  domain: Type.String(),
-  industry: Type.Optional(Type.String()),
-  grade: Type.String(),
-  status: Type.String(),
-  /** Overdue after this instant (ms). */
-  deadline: Type.Number(),
-  reportedAt: Type.String(),
-  enterprise: Type.Optional(Type.String()),
-  overdue: Type.Boolean(),
-  /** 临期: the deadline is at most the region's dueSoonDays away. */
-  dueSoon: Type.Boolean(),
-})
-export type OpenHazard = Static<typeof OpenHazardSchema>
-
 /** Enterprise ids read from the index per round trip. */
 const ENTERPRISE_PAGE = 1000
-
-export const EnterpriseSchema = Type.Object({
-  enterpriseId: Type.String(),
-  name: Type.String(),
-  town: Type.String(),
-  domain: Type.String(),
-  industry: Type.Optional(Type.String()),
-  riskLevel: Type.Enum(RiskLevel.values),
-  /** The work state last reported; absent when it never stopped or resumed. */
-  work: Type.Optional(Type.Enum(WorkState.values)),
-})
-export type Enterprise = Static<typeof EnterpriseSchema>
 
 type LoggedEvent =
   | AcceptedEvent
@@ -488,15 +459,15 @@ export class RegionStore {
     })
   }
 
-  /** Up to `limit` logged events after seq `after`, oldest first, each with its seq. */
+  /**
+   * Up to `limit` logged events after seq `after`, oldest first, each with its seq. Read by a script
+   * that returns only these (read-log.lua): an entry holds a whole batch of up to BATCH_LIMIT events.
+   */
   async readLog(after: number, limit: number): Promise<LogEntry[]> {
+    const flat = await this.redis.lkReadLog(this.keys.seq, String(after), String(limit))
     const entries: LogEntry[] = []
-    // Every stored entry holds at least one event, so `limit` of them hold enough.
-    for (const batch of await this.readLogBatches(after, limit)) {
-      const first = batch.seq - batch.events.length + 1
-      batch.events.forEach((event, i) => {
-        if (first + i > after && entries.length < limit) entries.push({ seq: first + i, event })
-      })
+    for (let i = 0; i < flat.length; i += 2) {
+      entries.push({ seq: Number(flat[i]), event: JSON.parse(String(flat[i + 1])) as LoggedEvent })
     }
     return entries
   }

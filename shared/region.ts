@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { MandatesSchema, mandateProblems } from './mandates/config.ts'
 
 // A region's configuration: the one file another city edits to run Lookout (server/regions/<code>.json).
 
@@ -48,6 +49,8 @@ export const RegionSchema = Type.Object(
     ),
     towns: Type.Array(TownSchema, { minItems: 1 }),
     domains: Type.Array(DomainSchema, { minItems: 1 }),
+    /** Principal-person scoring, emergency readiness, work lists (shared/mandates/config.ts). */
+    mandates: Type.Optional(MandatesSchema),
   },
   { additionalProperties: false },
 )
@@ -94,6 +97,8 @@ export function regionProblems(region: Region): string[] {
       d.industries.map((i) => i.id),
       `industry id in domain ${d.id}`,
     )
+  if (region.mandates)
+    problems.push(...mandateProblems(region.mandates, new Set(region.towns.map((t) => t.code))))
   if (!isTimeZone(region.timeZone)) problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
   return problems
 }

@@ -14,6 +14,7 @@ function touches(e: AcceptedEvent, field: string): string {
   if (e.type === 'hazard.status') return `changes hazard ${e.hazardId} of`
   if (e.type === 'enterprise.registered') return `moves enterprise ${e.enterpriseId} of`
   if (e.type === 'enterprise.work') return `changes enterprise ${e.enterpriseId} of`
+  if (e.type === 'principal.scored') return `scores enterprise ${e.enterpriseId} of`
   return 'is for'
 }
 

@@ -5,6 +5,7 @@ import { prepareEvent } from '../ingest/prepare.ts'
 import { ErrorReply } from '../../shared/api/errors.ts'
 import { IngestBody, IngestReply, LogPage, LogQuery } from '../../shared/api/events.ts'
 import { foreignTownDetail, foreignTownEvents } from '../auth/towns.ts'
+import { eventsNeedingAdmin } from '../auth/event-roles.ts'
 
 /** Ids or problems named in one log line; a batch of 500 says how many, not all of them. */
 const LOGGED_MAX = 10
@@ -43,6 +44,11 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       }
       const events = checked.ok ? checked.events : (checked.wellFormed ?? [])
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
+      const adminOnly = eventsNeedingAdmin(req.caller, events, inBatch)
+      if (adminOnly.length) {
+        req.log.info({ by, details: adminOnly.slice(0, LOGGED_MAX) }, 'events refused: admins only')
+        return reply.code(403).send({ error: 'admins only', details: adminOnly })
+      }
       // A reporter limited to some towns: any event for another town refuses the whole request.
       const foreign = foreignTownEvents(req.caller, events, { region: app.region, inBatch })
       if (foreign.length) {

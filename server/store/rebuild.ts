@@ -28,6 +28,7 @@ const SINGLE_KEYS = new Set([
   'ents',
   'feed',
   'daily',
+  'scores',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 

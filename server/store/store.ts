@@ -18,7 +18,7 @@ import { decodeEnterprise, decodeHazard } from './records.ts'
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8')
 const COMMON = lua('common')
 const SCRIPTS = {
-  lkIngest: COMMON + lua('ingest'),
+  lkIngest: COMMON + lua('mandates') + lua('ingest'),
   lkTick: COMMON + lua('tick'),
   lkSnapshot: COMMON + lua('snapshot'),
   lkReadLog: COMMON + lua('read-log'),

@@ -2,8 +2,9 @@ import { Type, type Static } from 'typebox'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from '../enums.ts'
 import { RegionSchema, type Region } from '../region.ts'
 import { RegionCallerSchema, type RegionCaller } from '../access.ts'
+import { mandatesOf } from '../mandates/defaults.ts'
 
-// GET /api/regions: the region file, every enumeration with its labels, and who asked. Both pages
+// GET /api/regions: the region file (its mandates section filled with the defaults), every enumeration with its labels, and who asked. Both pages
 // build their forms and labels from it; the lookups below are the only place a label is chosen.
 
 /** The enumerations the pages label, by name. */
@@ -43,6 +44,7 @@ const ENUM_ENTRIES = Object.fromEntries(
 /** The reply for `region` and `caller` (the enumerations are the same for every region). */
 export const regionsReply = (region: Region, caller: RegionCaller): RegionsReply => ({
   ...region,
+  mandates: mandatesOf(region),
   enums: ENUM_ENTRIES,
   caller,
 })

@@ -18,18 +18,12 @@ export function mandateRuleErrors(ev: MandateEvent, m: Mandates, base = ''): Err
         message: `must be one of ${m.scoring.pointTable.map((r) => r.code).join(', ')}`,
       })
     } else if (ev.points === undefined && rule.min !== rule.max) {
-      details.push({
-        path: `${base}/points`,
-        message: `is required: ${rule.code} scores ${rule.min}–${rule.max}`,
-      })
-    } else if (ev.points !== undefined && (ev.points < rule.min || ev.points > rule.max)) {
-      details.push({
-        path: `${base}/points`,
-        message:
-          rule.min === rule.max
-            ? `must be ${rule.min} for ${rule.code}`
-            : `must be ${rule.min}–${rule.max} for ${rule.code}`,
-      })
+      // The words of the schema's own refusals, which every client already says in its language.
+      details.push({ path: `${base}/points`, message: 'is required' })
+    } else if (ev.points !== undefined && ev.points < rule.min) {
+      details.push({ path: `${base}/points`, message: `must be >= ${rule.min}` })
+    } else if (ev.points !== undefined && ev.points > rule.max) {
+      details.push({ path: `${base}/points`, message: `must be <= ${rule.max}` })
     }
   }
   return details

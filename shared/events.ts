@@ -214,7 +214,7 @@ export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''
   if ('town' in ev && !region.town.has(ev.town)) {
     details.push({ path: `${base}/town`, message: `unknown town "${ev.town}"` })
   }
-  if ('domain' in ev) {
+  if ('domain' in ev && ev.domain !== undefined) {
     const domain = region.domain.get(ev.domain)
     if (!domain) details.push({ path: `${base}/domain`, message: `unknown domain "${ev.domain}"` })
     else if (

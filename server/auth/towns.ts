@@ -2,6 +2,7 @@ import type { AcceptedEvent, ErrorDetail } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 import type { RegionStore } from '../store/store.ts'
 import type { Caller } from './tokens.ts'
+import { resourceTowns } from '../store/mandate-records.ts'
 
 // A reporter limited to some towns writes only there. Most events name their town; a hazard's
 // status change and an enterprise's work state do not, so their town is looked up (the batch first
@@ -25,7 +26,14 @@ async function storedTowns(store: RegionStore, events: AcceptedEvent[]) {
       ),
     ),
   ]
-  return store.towns(hazardIds, enterpriseIds)
+  const resourceIds = [
+    ...new Set(events.flatMap((e) => (e.type === 'resource.retired' ? [e.resourceId] : []))),
+  ]
+  const [towns, resource] = await Promise.all([
+    store.towns(hazardIds, enterpriseIds),
+    resourceTowns(store, resourceIds),
+  ])
+  return { ...towns, resource }
 }
 
 /**
@@ -43,6 +51,7 @@ export async function foreignTownEvents(
   const stored = await storedTowns(opts.store, events)
   const hazardInBatch = new Map<string, string>()
   const enterpriseInBatch = new Map<string, string>()
+  const resourceInBatch = new Map<string, string>()
   const details: ErrorDetail[] = []
   const townName = (code: string) => opts.region.town.get(code)?.name ?? 'unknown'
   events.forEach((e, i) => {
@@ -81,6 +90,17 @@ export async function foreignTownEvents(
           town: enterpriseInBatch.get(e.enterpriseId) ?? stored.enterprise.get(e.enterpriseId),
           field: 'enterpriseId',
           what: `scores enterprise ${e.enterpriseId} of`,
+        })
+        break
+      case 'resource.registered':
+        resourceInBatch.set(e.resourceId, e.town)
+        touches.push({ town: e.town, field: 'town', what: 'is for' })
+        break
+      case 'resource.retired':
+        touches.push({
+          town: resourceInBatch.get(e.resourceId) ?? stored.resource.get(e.resourceId),
+          field: 'resourceId',
+          what: `retires resource ${e.resourceId} of`,
         })
         break
       case 'principal.score_revoked':

@@ -15,7 +15,14 @@ import { INSPECTION_WEIGHT_BY_RISK, PLACES, PLACE_TOWNS } from './profile.ts'
 import { TimeQueue } from './queue.ts'
 import { Rng } from './random.ts'
 import { buildRegistry, pickTown, type Enterprise } from './registry.ts'
-import { accidentScore, dutyScores, lateHazardScore, type Planned } from './mandates.ts'
+import {
+  accidentScore,
+  drillsOfDay,
+  dutyScores,
+  lateHazardScore,
+  resourceRegister,
+  type Planned,
+} from './mandates.ts'
 
 // The simulated city: a pure, seeded generator. Given a seed and the time, it says what happened
 // (the backfill of the past days) and what happens next (the live flow). It does no I/O.
@@ -203,6 +210,9 @@ export class Simulation {
     this.readyTarget = Math.max(100, this.ready.size)
     return [
       ...this.enterprises.map((e) => withAt(this.registration(e), registeredAt)),
+      ...resourceRegister(this.seed, this.idPrefix, this.region.towns).map((body) =>
+        withAt(body, registeredAt),
+      ),
       ...emitted.map((x) => withAt(x.body, x.at)),
     ]
   }
@@ -280,6 +290,8 @@ export class Simulation {
     if (activity(day) >= 1) {
       const ids = this.enterprises.map((e) => e.id)
       for (const p of dutyScores(this.seed, day, stem, ids, this.tz)) tracks.push(planned([p]))
+      const towns = this.region.towns.map((town) => town.code)
+      for (const p of drillsOfDay(this.seed, day, stem, towns, this.tz)) tracks.push(planned([p]))
     }
     return tracks
   }

@@ -27,3 +27,15 @@ test('a month of history holds ~20 scores, mostly for its own accidents and over
     expect(Date.parse(s.at)).toBeGreaterThan(Date.parse(cause.at))
   }
 })
+
+test('the register holds ~40 emergency resources in every town, and a quarter ~20 drills', () => {
+  const sim = new Simulation({ seed: 7, region: region.region, backfillDays: 91 })
+  const events = sim.backfill(Date.parse('2026-09-30T20:00:00+08:00'))
+  const resources = events.filter((e) => e.type === 'resource.registered')
+  expect(resources.length).toBeGreaterThanOrEqual(30)
+  expect(resources.length).toBeLessThanOrEqual(60)
+  expect(new Set(resources.map((e) => (e as { town: string }).town)).size).toBe(region.region.towns.length)
+  const q3 = events.filter((e) => e.type === 'drill.completed' && e.at >= '2026-07-01')
+  expect(q3.length).toBeGreaterThanOrEqual(10)
+  expect(q3.length).toBeLessThanOrEqual(35)
+})

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EnterpriseNamesQuery, EnterpriseNamesReply, NAMES_MAX } from '../../shared/mandates/api.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import { decodeEnterprise } from '../store/records.ts'
-import { ErrorReply } from './schemas.ts'
+import { ErrorReply } from '../../shared/api/errors.ts'
 
 // Reads the mandates' wall panels need beside the live cells (docs/mandates.md).
 

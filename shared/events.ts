@@ -238,7 +238,7 @@ export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''
   if ('town' in ev && !region.town.has(ev.town)) {
     details.push(detail(`${base}/town`, 'unknown_town', { town: ev.town }))
   }
-  if ('domain' in ev) {
+  if ('domain' in ev && ev.domain !== undefined) {
     const domain = region.domain.get(ev.domain)
     if (!domain) details.push(detail(`${base}/domain`, 'unknown_domain', { domain: ev.domain }))
     else if (

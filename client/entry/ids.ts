@@ -17,6 +17,6 @@ export function newEventId(): string {
 }
 
 /** A new hazard's, inspection's, accident's or enterprise's id: readable prefix and day, random tail. */
-export function newEntityId(prefix: 'hz' | 'insp' | 'acc' | 'ent', day: string): string {
+export function newEntityId(prefix: 'hz' | 'insp' | 'acc' | 'ent' | 'ps', day: string): string {
   return `${prefix}-${day.replaceAll('-', '')}-${uuid().slice(0, 8)}`
 }

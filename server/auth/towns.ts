@@ -18,6 +18,7 @@ function touches(e: AcceptedEvent, field: string): Touch {
   if (e.type === 'enterprise.registered') return { action: 'moves_enterprise', entityId: e.enterpriseId }
   if (e.type === 'enterprise.work') return { action: 'changes_enterprise', entityId: e.enterpriseId }
   if (e.type === 'principal.scored') return { action: 'scores_enterprise', entityId: e.enterpriseId }
+  if (e.type === 'resource.retired') return { action: 'retires_resource', entityId: e.resourceId }
   return { action: 'is_for' }
 }
 

@@ -111,6 +111,41 @@ export function eventExamples(region: RegionIndex): Record<EventType, Example<Lo
         note: rule.name,
       },
     },
+    'resource.registered': {
+      summary: 'An emergency resource (应急资源) in service: a rescue team, warehouse, expert or equipment',
+      value: {
+        id: 'rr-20260506-0001',
+        type: 'resource.registered',
+        resourceId: 'RS-2026-0001',
+        kind: 'rescue_team',
+        name: '黄桥镇应急救援队',
+        town,
+        domain: domain.id,
+        size: 30,
+      },
+    },
+    'resource.retired': {
+      summary: 'A resource taken out of service',
+      value: {
+        id: 'rt-20260506-0001',
+        type: 'resource.retired',
+        resourceId: 'RS-2026-0001',
+        note: '队伍合并',
+      },
+    },
+    'drill.completed': {
+      summary: "An emergency drill (应急演练) held, counted against the town's quarter plan",
+      value: {
+        id: 'dc-20260506-0001',
+        type: 'drill.completed',
+        at: AT,
+        drillId: 'DR-2026-0001',
+        town,
+        domain: domain.id,
+        participants: 45,
+        scenario: '危化品泄漏处置',
+      },
+    },
     'principal.score_revoked': {
       summary: 'A wrong score undone (admins only); the undoing is kept in the log',
       value: { id: 'pr-20260507-0001', type: 'principal.score_revoked', scoreId: 'PS-2026-0001' },

@@ -15,6 +15,14 @@ import { INSPECTION_WEIGHT_BY_RISK, PLACES, PLACE_TOWNS } from './profile.ts'
 import { TimeQueue } from './queue.ts'
 import { Rng } from './random.ts'
 import { buildRegistry, pickTown, type Enterprise } from './registry.ts'
+import {
+  accidentScore,
+  drillsOfDay,
+  dutyScores,
+  lateHazardScore,
+  resourceRegister,
+  type Planned,
+} from './mandates.ts'
 
 // The simulated city: a pure, seeded generator. Given a seed and the time, it says what happened
 // (the backfill of the past days) and what happens next (the live flow). It does no I/O.
@@ -202,6 +210,9 @@ export class Simulation {
     this.readyTarget = Math.max(100, this.ready.size)
     return [
       ...this.enterprises.map((e) => withAt(this.registration(e), registeredAt)),
+      ...resourceRegister(this.seed, this.idPrefix, this.region.towns).map((body) =>
+        withAt(body, registeredAt),
+      ),
       ...emitted.map((x) => withAt(x.body, x.at)),
     ]
   }
@@ -276,6 +287,12 @@ export class Simulation {
     if (r.chance(ACCIDENT_CHANCE_PER_DAY)) tracks.push(this.accident(`${stem}-A1`, day))
     if (day === this.significantAccidentDay(Number(day.slice(0, 4))))
       tracks.push(this.accident(`${stem}-AX`, day, undefined, true))
+    if (activity(day) >= 1) {
+      const ids = this.enterprises.map((e) => e.id)
+      for (const p of dutyScores(this.seed, day, stem, ids, this.tz)) tracks.push(planned([p]))
+      const towns = this.region.towns.map((town) => town.code)
+      for (const p of drillsOfDay(this.seed, day, stem, towns, this.tz)) tracks.push(planned([p]))
+    }
     return tracks
   }
 
@@ -404,7 +421,13 @@ export class Simulation {
       directLossYuan: Math.round(r.between(...kind.lossYuan) / 1000) * 1000,
       title,
     }
-    return creation(time, [accident], [])
+    const track = creation(time, [accident], [])
+    // Its principal is scored once the investigation has its first findings.
+    if (enterprise)
+      track.steps.push(
+        planned([accidentScore(this.seed, id, enterprise.id, significant, time, this.tz)]).steps[0],
+      )
+    return track
   }
 
   /**
@@ -510,6 +533,15 @@ export class Simulation {
       t = office(t + acceptanceDelay())
       move(t, 'closed', NOTES.accepted)
       if (halts) work(office(t + r.between(2, 20) * HOUR), 'resumed', 'reopen') // 复产验收 done with the acceptance
+      // Left overdue at an enterprise: its principal may be scored a few days after the deadline.
+      const score =
+        pace !== 'on_time' && site.enterprise
+          ? lateHazardScore(this.seed, hazardId, site.enterprise.id, major, due, this.tz)
+          : undefined
+      if (score) {
+        steps.push(planned([score]).steps[0])
+        steps.sort((a, b) => a.at - b.at) // stable: the lifecycle keeps its order
+      }
     }
     return { report, track: { steps, next: 0 } satisfies Track }
   }
@@ -591,6 +623,11 @@ export class Simulation {
       majorShare: place.majorShare,
     }
   }
+}
+
+/** Events planned by server/simulator/mandates.ts, as a track of their own. */
+function planned(list: Planned[]): Track {
+  return { steps: list.map((p) => ({ at: p.at, events: [p.body], realTime: false, spawn: [] })), next: 0 }
 }
 
 function creation(at: number, events: EventBody[], spawn: Track[]): Track {

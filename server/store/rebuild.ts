@@ -29,6 +29,8 @@ const SINGLE_KEYS = new Set([
   'feed',
   'daily',
   'scores',
+  'resources',
+  'drills',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 

@@ -56,12 +56,6 @@ export const ERROR_MESSAGES = define({
   future: () => 'is in the future',
   /** A deadline not after the hazard's stated found time (`day`: the day it was found, region time). */
   deadline_before_found: (p: { day: string }) => `is before the hazard was reported (${p.day})`,
-  /** A principal-person score whose reason gives a range of points, sent without `points`. */
-  points_required: (p: { reason: string; min: number; max: number }) =>
-    `is required: ${p.reason} scores ${p.min}–${p.max}`,
-  /** Points outside what the point table gives `reason`. */
-  points_out_of_table: (p: { reason: string; min: number; max: number }) =>
-    p.min === p.max ? `must be ${p.min} for ${p.reason}` : `must be ${p.min}–${p.max} for ${p.reason}`,
   // The state (409: nothing applied)
   /** A hazard, inspection or accident id reported before (`field` names which id). */
   already_reported: (p: { field: string; id: string }) =>
@@ -75,17 +69,28 @@ export const ERROR_MESSAGES = define({
   score_already_filed: (p: { scoreId: string }) => `scoreId ${p.scoreId} was already filed`,
   unknown_score: (p: { scoreId: string }) => `unknown score ${p.scoreId}`,
   score_already_revoked: (p: { scoreId: string }) => `score ${p.scoreId} was already revoked`,
+  /** A resource id registered before (resource ids are permanent, like hazard ids). */
+  resource_already_registered: (p: { resourceId: string }) =>
+    `resourceId ${p.resourceId} was already registered`,
+  unknown_resource: (p: { resourceId: string }) => `unknown resource ${p.resourceId}`,
+  resource_already_retired: (p: { resourceId: string }) => `resource ${p.resourceId} was already retired`,
   // The token (403)
   /** An event only an admin may send (`type`), from another role's token. */
   needs_admin: (p: { type: string }) => `${p.type} needs an admin token`,
   /**
    * An event for a town the token does not cover. `action`: is_for (the event's town),
-   * changes_hazard / changes_enterprise / moves_enterprise / scores_enterprise (the town of the hazard or enterprise
+   * changes_hazard / changes_enterprise / moves_enterprise / scores_enterprise / retires_resource (the town of the hazard or enterprise
    * `entityId` it touches); `allowed`: the token's towns.
    */
   foreign_town: (p: {
     eventId: string
-    action: 'is_for' | 'changes_hazard' | 'changes_enterprise' | 'moves_enterprise' | 'scores_enterprise'
+    action:
+      | 'is_for'
+      | 'changes_hazard'
+      | 'changes_enterprise'
+      | 'moves_enterprise'
+      | 'scores_enterprise'
+      | 'retires_resource'
     entityId?: string
     town: string
     townName: string
@@ -97,6 +102,7 @@ export const ERROR_MESSAGES = define({
       changes_enterprise: `changes enterprise ${p.entityId} of`,
       moves_enterprise: `moves enterprise ${p.entityId} of`,
       scores_enterprise: `scores enterprise ${p.entityId} of`,
+      retires_resource: `retires resource ${p.entityId} of`,
     }[p.action]
     return `event ${p.eventId} ${what} town ${p.town} (${p.townName}): this token may only write for ${p.allowed.join(', ')}`
   },

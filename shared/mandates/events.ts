@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { LIMITS } from '../limits.ts'
-import { Code, EntityId, event } from '../event-base.ts'
+import { Code, Count, EntityId, Enum, event } from '../event-base.ts'
+import { RESOURCE_KINDS } from './readiness.ts'
 
 // Events of the conference's other mandates (docs/mandates.md), additive to API contract v1: a v1
 // client never sends them and never needs to read them.
@@ -23,14 +24,46 @@ export const PrincipalScoreRevoked = event('principal.score_revoked', {
   note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
 })
 
+/** 应急资源: a rescue team, a supply warehouse, an expert or equipment, in a town (ids are for good). */
+export const ResourceRegistered = event('resource.registered', {
+  resourceId: EntityId,
+  kind: Enum(RESOURCE_KINDS.map((k) => k.value)),
+  name: Type.String({ minLength: 1, maxLength: LIMITS.nameMax }),
+  town: Code,
+  domain: Type.Optional(Code),
+  /** People (a team) or items (a warehouse, equipment). */
+  size: Type.Optional(Count),
+})
+
+export const ResourceRetired = event('resource.retired', {
+  resourceId: EntityId,
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+})
+
+/** 应急演练: a drill held in a town; counted against the town's quarter plan (region file). */
+export const DrillCompleted = event('drill.completed', {
+  drillId: EntityId,
+  town: Code,
+  domain: Code,
+  participants: Count,
+  scenario: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.titleMax })),
+})
+
 export const MANDATE_EVENT_SCHEMAS = {
   'principal.scored': PrincipalScored,
   'principal.score_revoked': PrincipalScoreRevoked,
+  'resource.registered': ResourceRegistered,
+  'resource.retired': ResourceRetired,
+  'drill.completed': DrillCompleted,
 } as const
 
 export type PrincipalScored = Static<typeof PrincipalScored>
 export type PrincipalScoreRevoked = Static<typeof PrincipalScoreRevoked>
-export type MandateEvent = PrincipalScored | PrincipalScoreRevoked
+export type ResourceRegistered = Static<typeof ResourceRegistered>
+export type ResourceRetired = Static<typeof ResourceRetired>
+export type DrillCompleted = Static<typeof DrillCompleted>
+export type MandateEvent =
+  PrincipalScored | PrincipalScoreRevoked | ResourceRegistered | ResourceRetired | DrillCompleted
 export type MandateEventType = keyof typeof MANDATE_EVENT_SCHEMAS
 
 /** Events only an admin may push (a reporter's token is refused 403 for them). */

@@ -16,13 +16,12 @@ export function mandateRuleErrors(ev: MandateEvent, m: Mandates, base = ''): Err
     if (!rule) {
       details.push(detail(`${base}/reason`, 'one_of', { allowed: m.scoring.pointTable.map((r) => r.code) }))
     } else if (ev.points === undefined && rule.min !== rule.max) {
-      details.push(
-        detail(`${base}/points`, 'points_required', { reason: rule.code, min: rule.min, max: rule.max }),
-      )
-    } else if (ev.points !== undefined && (ev.points < rule.min || ev.points > rule.max)) {
-      details.push(
-        detail(`${base}/points`, 'points_out_of_table', { reason: rule.code, min: rule.min, max: rule.max }),
-      )
+      // The schema's own refusals, which every client already says in its language.
+      details.push(detail(`${base}/points`, 'required'))
+    } else if (ev.points !== undefined && ev.points < rule.min) {
+      details.push(detail(`${base}/points`, 'too_small', { min: rule.min }))
+    } else if (ev.points !== undefined && ev.points > rule.max) {
+      details.push(detail(`${base}/points`, 'too_large', { max: rule.max }))
     }
   }
   return details

@@ -47,6 +47,24 @@ beforeAll(async () => {
     registered('EN-rd-2', '泰兴市黄桥建筑安装有限公司'),
     scored('EN-rd-1', 'significant_accident'),
     scored('EN-rd-2', 'rectification_overdue', 3),
+    {
+      id: newId('rr'),
+      type: 'resource.registered',
+      resourceId: 'RS-rd-1',
+      kind: 'rescue_team',
+      name: '延令街道应急救援队',
+      town: TOWN,
+      size: 32,
+    },
+    {
+      id: newId('dc'),
+      type: 'drill.completed',
+      drillId: 'DR-rd-1',
+      town: TOWN,
+      domain: 'fire',
+      participants: 80,
+      scenario: '人员密集场所火灾疏散演练',
+    },
   ])
   browser = await launchChromium()
 }, 120_000)
@@ -78,6 +96,11 @@ test(
     await expect.poll(() => row.textContent()).toContain('泰兴市滨江精细化工有限公司')
     expect(await row.locator('[data-field="points"]').textContent()).toBe('12')
     expect(await page.locator('[data-page-name]').textContent()).toBe('应急准备与责任落实')
+    const teams = page.locator('[data-panel="resources"] [data-kind="rescue_team"]')
+    await expect.poll(() => teams.getAttribute('data-value')).toBe('1')
+    expect(await page.locator('[data-panel="drills"] [data-field="drills"]').getAttribute('data-done')).toBe(
+      '1',
+    )
     expect(await page.locator('body').textContent()).not.toContain('王某某')
     await page.screenshot({ path: artifact('wall-readiness.png') })
 

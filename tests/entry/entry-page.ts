@@ -20,7 +20,7 @@ export async function openEntry(page: Page, baseUrl: string): Promise<void> {
 
 export async function showTab(
   page: Page,
-  id: 'hazard' | 'status' | 'inspection' | 'accident' | 'enterprise',
+  id: 'hazard' | 'status' | 'inspection' | 'accident' | 'enterprise' | 'score',
 ): Promise<void> {
   await page.locator(`[data-tab="${id}"]`).click()
   await page.locator('[role="tabpanel"] [data-form]').waitFor()

@@ -1,5 +1,11 @@
-import type { PrincipalScoreRevoked, PrincipalScored } from '../../shared/mandates/events.ts'
-import { eid } from '../helpers/app.ts'
+import type {
+  DrillCompleted,
+  PrincipalScoreRevoked,
+  PrincipalScored,
+  ResourceRegistered,
+  ResourceRetired,
+} from '../../shared/mandates/events.ts'
+import { TOWN, eid } from '../helpers/app.ts'
 import { entityId } from '../ingest/fixtures.ts'
 
 // Valid events of the mandates (shared/mandates/events.ts), overridden where a test needs it.
@@ -19,5 +25,34 @@ export const revoke = (scoreId: string, over: Over<PrincipalScoreRevoked> = {}):
   id: eid('pr'),
   type: 'principal.score_revoked',
   scoreId,
+  ...over,
+})
+
+export const resource = (over: Over<ResourceRegistered> = {}): ResourceRegistered => ({
+  id: eid('rr'),
+  type: 'resource.registered',
+  resourceId: entityId('RS'),
+  kind: 'rescue_team',
+  name: '泰兴市危化品应急救援队',
+  town: TOWN,
+  domain: 'production',
+  size: 24,
+  ...over,
+})
+
+export const retire = (resourceId: string): ResourceRetired => ({
+  id: eid('rt'),
+  type: 'resource.retired',
+  resourceId,
+})
+
+export const drill = (over: Over<DrillCompleted> = {}): DrillCompleted => ({
+  id: eid('dr'),
+  type: 'drill.completed',
+  drillId: entityId('DR'),
+  town: TOWN,
+  domain: 'production',
+  participants: 40,
+  scenario: '储罐泄漏处置',
   ...over,
 })

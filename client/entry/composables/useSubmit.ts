@@ -18,7 +18,7 @@ export function compact<T extends object>(value: T): T {
 /** A second tap this soon after a submission, with nothing changed, is the same tap twice. */
 const DOUBLE_TAP_MS = 2_000
 /** Ids the page makes for each new hazard, inspection, accident or enterprise (ids.ts newEntityId). */
-const MADE_ID = /^(hz|insp|acc|ent)-\d{8}-[0-9a-f]{8}$/
+const MADE_ID = /^(hz|insp|acc|ent|ps)-\d{8}-[0-9a-f]{8}$/
 
 /** What a report says, without what is made anew for each submission: its id, its time, new entity ids. */
 function contentOf(event: LookoutEvent): string {

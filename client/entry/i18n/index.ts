@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n'
 import zh from './zh.ts'
 import en from './en.ts'
+import score from './score.ts'
 
 // Chinese by default; the header switch changes it and the choice is remembered on this device
 // (the same key as the wall's, so one phone keeps one language).
@@ -20,7 +21,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: remembered(),
   fallbackLocale: 'zh',
-  messages: { zh, en },
+  messages: { zh: { ...zh, score: score.zh }, en: { ...en, score: score.en } },
 })
 
 export function currentLang(): Lang {

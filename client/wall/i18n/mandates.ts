@@ -20,6 +20,20 @@ export default {
       empty: '暂无企业达到处置线',
       page: '第 {page}/{pages} 页',
     },
+    resources: {
+      title: '应急资源',
+      total: '共 {n} 项',
+      size: '{n} 人/件',
+      empty: '尚未登记应急资源',
+      town: '镇街',
+    },
+    drills: {
+      title: '应急演练 · 第{q}季度',
+      done: '已完成 {done} / 计划 {planned} 场',
+      participants: '参演 {n} 人',
+      behind: '未完成计划',
+      allDone: '各镇街均已完成本季度计划',
+    },
   },
   en: {
     page: 'Emergency readiness & accountability',
@@ -38,6 +52,20 @@ export default {
       count: '{n}',
       empty: 'No enterprise at a threshold',
       page: 'page {page}/{pages}',
+    },
+    resources: {
+      title: 'Emergency resources',
+      total: '{n} in all',
+      size: '{n} people/items',
+      empty: 'No resources registered',
+      town: 'Town',
+    },
+    drills: {
+      title: 'Drills · Q{q}',
+      done: '{done} of {planned} planned',
+      participants: '{n} took part',
+      behind: 'Behind plan',
+      allDone: 'Every town has met its plan this quarter',
     },
   },
 }

@@ -211,6 +211,13 @@ for i, it in ipairs(items) do
         local foreign = foreignTown(enterpriseTown(e.enterpriseId))
         if foreign then return { 'foreign', i - 1, 'enterpriseId', foreign } end
       end
+      -- A retirement is for the resource's town as it is stored (one registered in this batch was
+      -- judged by its own town).
+      if t == 'resource.retired' then
+        local r = mandates.resources[e.resourceId]
+        local foreign = foreignTown(r and r.town)
+        if foreign then return { 'foreign', i - 1, 'resourceId', foreign } end
+      end
     end
   end
 end

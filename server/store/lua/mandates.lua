@@ -2,14 +2,31 @@
 -- ingest.lua in the same atomic script as every other event. One table, so the script's main chunk
 -- gains one local, not one per function.
 --   scores[scoreId] = year|revoked (1/0)|points|town|enterpriseId|reason
+--   resources[resourceId] = active (1/0)|kind|town|domain ('-': none)|size|name
+--   drills[drillId] = the region-time day it was held
 -- Cells (year hash of the score's region-time year): ps.pts|town|enterpriseId|reason (points) and
 -- ps.n|town|enterpriseId|reason (scores); a revocation takes both back from the year it counted in.
-local mandates = { types = { ['principal.scored'] = true, ['principal.score_revoked'] = true } }
+-- Gauges (now): res|town|domain|kind and res.size|town|domain|kind for the resources in service.
+-- Year cells: drill.q<quarter>|town|domain|- and drill.people.q<quarter>|… by the region-time quarter.
+local mandates = { types = {
+  ['principal.scored'] = true, ['principal.score_revoked'] = true,
+  ['resource.registered'] = true, ['resource.retired'] = true, ['drill.completed'] = true,
+} }
 
 local function decodeScore(s)
   if not s then return false end
   local year, revoked, points, town, enterpriseId, reason = string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
   return { year = year, revoked = revoked, points = tonumber(points), town = town, enterpriseId = enterpriseId, reason = reason }
+end
+
+local function decodeResource(s)
+  if not s then return false end
+  local active, kind, town, domain, size, name = string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  return { active = active, kind = kind, town = town, domain = domain, size = tonumber(size), name = name }
+end
+
+local function encodeResource(r)
+  return r.active .. '|' .. r.kind .. '|' .. r.town .. '|' .. r.domain .. '|' .. r.size .. '|' .. r.name
 end
 
 local function encodeScore(r)
@@ -18,13 +35,33 @@ end
 
 -- Reads every record the batch names, with one HMGET per hash.
 function mandates.prefetch(items)
-  local ids, has = {}, {}
-  for _, it in ipairs(items) do
-    local id = it.e.scoreId
-    if id and not has[id] then has[id] = true; ids[#ids + 1] = id end
+  local function ids(field)
+    local list, has = {}, {}
+    for _, it in ipairs(items) do
+      local id = it.e[field]
+      if id and not has[id] then has[id] = true; list[#list + 1] = id end
+    end
+    return list
   end
-  mandates.scores, mandates.changedScores, mandates.checked = {}, {}, {}
-  for i, s in ipairs(hmgetAll(key('scores'), ids)) do mandates.scores[ids[i]] = decodeScore(s) end
+  local function read(hash, field, decode)
+    local list, records = ids(field), {}
+    for i, s in ipairs(hmgetAll(key(hash), list)) do records[list[i]] = decode(s) end
+    return records
+  end
+  mandates.scores = read('scores', 'scoreId', decodeScore)
+  mandates.resources = read('resources', 'resourceId', decodeResource)
+  mandates.drills = read('drills', 'drillId', function(s) return s or false end)
+  mandates.changedScores, mandates.changedResources, mandates.newDrills = {}, {}, {}
+  mandates.checked, mandates.checkedResources = {}, {}
+end
+
+-- A resource's state as pass 1 has it so far: 'active', 'retired' or false (never registered).
+local function resourceState(id)
+  if mandates.checkedResources[id] == nil then
+    local r = mandates.resources[id]
+    mandates.checkedResources[id] = r and (r.active == '1' and 'active' or 'retired') or false
+  end
+  return mandates.checkedResources[id]
 end
 
 -- A score's state as pass 1 has it so far: 'active', 'revoked' or false (never filed).
@@ -50,7 +87,28 @@ function mandates.check(e, isEnterprise)
     if not state then return 'scoreId', 'unknown_score', { scoreId = e.scoreId } end
     if state == 'revoked' then return 'scoreId', 'score_already_revoked', { scoreId = e.scoreId } end
     mandates.checked[e.scoreId] = 'revoked'
+  elseif e.type == 'resource.registered' then
+    if resourceState(e.resourceId) then
+      return 'resourceId', 'resource_already_registered', { resourceId = e.resourceId }
+    end
+    mandates.checkedResources[e.resourceId] = 'active'
+  elseif e.type == 'resource.retired' then
+    local state = resourceState(e.resourceId)
+    if not state then return 'resourceId', 'unknown_resource', { resourceId = e.resourceId } end
+    if state == 'retired' then return 'resourceId', 'resource_already_retired', { resourceId = e.resourceId } end
+    mandates.checkedResources[e.resourceId] = 'retired'
+  elseif e.type == 'drill.completed' then
+    if mandates.drills[e.drillId] then
+      return 'drillId', 'already_reported', { field = 'drillId', id = e.drillId }
+    end
+    mandates.drills[e.drillId] = true
   end
+end
+
+local function resourceCells(r, sign)
+  local where = '|' .. r.town .. '|' .. r.domain .. '|' .. r.kind
+  bumpNow('res' .. where, sign)
+  bumpNow('res.size' .. where, sign * r.size)
 end
 
 local function scoreCells(r, sign)
@@ -74,6 +132,26 @@ function mandates.addAppliers(appliers, enterprises)
     mandates.changedScores[#mandates.changedScores + 1] = e.scoreId
     scoreCells(r, -1)
   end
+  appliers['resource.registered'] = function(e)
+    local r = { active = '1', kind = e.kind, town = e.town, domain = e.domain or '-', size = e.size or 0, name = e.name }
+    mandates.resources[e.resourceId] = r
+    mandates.changedResources[#mandates.changedResources + 1] = e.resourceId
+    resourceCells(r, 1)
+  end
+  appliers['resource.retired'] = function(e)
+    local r = mandates.resources[e.resourceId]
+    r.active = '0'
+    mandates.changedResources[#mandates.changedResources + 1] = e.resourceId
+    resourceCells(r, -1)
+  end
+  appliers['drill.completed'] = function(e, it)
+    local quarter = math.floor((tonumber(string.sub(it.day, 6, 7)) - 1) / 3) + 1
+    local where = '|' .. e.town .. '|' .. e.domain .. '|-'
+    bumpPeriod('year', it.year, 'drill.q' .. quarter .. where, 1)
+    bumpPeriod('year', it.year, 'drill.people.q' .. quarter .. where, e.participants)
+    mandates.newDrills[#mandates.newDrills + 1] = e.drillId
+    mandates.newDrills[#mandates.newDrills + 1] = it.day
+  end
 end
 
 -- Writes the records changed, each once (as it ended the batch).
@@ -81,4 +159,8 @@ function mandates.write()
   local flat = {}
   for _, id in ipairs(mandates.changedScores) do flat[#flat + 1] = id; flat[#flat + 1] = encodeScore(mandates.scores[id]) end
   hsetAll(key('scores'), flat)
+  flat = {}
+  for _, id in ipairs(mandates.changedResources) do flat[#flat + 1] = id; flat[#flat + 1] = encodeResource(mandates.resources[id]) end
+  hsetAll(key('resources'), flat)
+  hsetAll(key('drills'), mandates.newDrills)
 end

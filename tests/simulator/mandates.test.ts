@@ -1,0 +1,41 @@
+import { expect, test } from 'vitest'
+import type { AcceptedEvent } from '../../shared/events.ts'
+import { Simulation } from '../../server/simulator/generator.ts'
+import { region } from '../helpers/app.ts'
+
+// The simulated city's principal-person scores: about twenty a month, most for its own accidents and
+// overdue hazards, each naming a registered enterprise, each after what it is for.
+const NOW = Date.parse('2026-11-20T15:30:00+08:00')
+
+test('a month of history holds ~20 scores, mostly for its own accidents and overdue hazards', () => {
+  const sim = new Simulation({ seed: 42, region: region.region, backfillDays: 30 })
+  const events = sim.backfill(NOW)
+  const scores = events.filter(
+    (e): e is Extract<AcceptedEvent, { type: 'principal.scored' }> => e.type === 'principal.scored',
+  )
+  expect(scores.length).toBeGreaterThanOrEqual(10)
+  expect(scores.length).toBeLessThanOrEqual(40)
+  const registered = new Set(sim.enterprises.map((e) => e.id))
+  for (const s of scores) expect(registered.has(s.enterpriseId)).toBe(true)
+  // Tied to what happened: a hazard's or an accident's score comes after it, for its own enterprise.
+  const byId = new Map(events.map((e) => [e.id, e]))
+  const tied = scores.filter((s) => s.scoreId.endsWith(':ps'))
+  expect(tied.length / scores.length).toBeGreaterThan(0.6)
+  for (const s of tied) {
+    const cause = byId.get(s.scoreId.slice(0, -3))
+    if (!cause) continue // its hazard was found before the month
+    expect(Date.parse(s.at)).toBeGreaterThan(Date.parse(cause.at))
+  }
+})
+
+test('the register holds ~40 emergency resources in every town, and a quarter ~20 drills', () => {
+  const sim = new Simulation({ seed: 7, region: region.region, backfillDays: 91 })
+  const events = sim.backfill(Date.parse('2026-09-30T20:00:00+08:00'))
+  const resources = events.filter((e) => e.type === 'resource.registered')
+  expect(resources.length).toBeGreaterThanOrEqual(30)
+  expect(resources.length).toBeLessThanOrEqual(60)
+  expect(new Set(resources.map((e) => (e as { town: string }).town)).size).toBe(region.region.towns.length)
+  const q3 = events.filter((e) => e.type === 'drill.completed' && e.at >= '2026-07-01')
+  expect(q3.length).toBeGreaterThanOrEqual(10)
+  expect(q3.length).toBeLessThanOrEqual(35)
+})

@@ -19,6 +19,7 @@ import { storageUnavailable } from './store/unavailable.ts'
 import hazardRoutes from './routes/hazards.ts'
 import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
+import alarmRoutes from './routes/alarms.ts'
 import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
 
 export interface AppOptions {
@@ -104,6 +105,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(hazardRoutes)
   await app.register(enterpriseRoutes)
   await app.register(importRoutes)
+  await app.register(alarmRoutes)
   await app.register(staticPlugin)
   return app
 }

@@ -3,6 +3,7 @@ import { Value } from 'typebox/value'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from './enums.ts'
 import { LIMITS } from './limits.ts'
 import { accidentGrade } from './accident.ts'
+import { AlarmAcknowledgedProps } from './alarms.ts'
 import { deadlineMs, regionDay } from './time.ts'
 import type { RegionIndex } from './region.ts'
 
@@ -87,6 +88,9 @@ export const EnterpriseWork = event('enterprise.work', {
   preCheckDone: Type.Boolean(),
 })
 
+/** Clears an alarm on every wall (shared/alarms.ts); only a duty officer's or an admin's token may send it. */
+export const AlarmAcknowledged = event('alarm.acknowledged', AlarmAcknowledgedProps)
+
 export const EVENT_SCHEMAS = {
   'hazard.reported': HazardReported,
   'hazard.status': HazardStatusChanged,
@@ -94,6 +98,7 @@ export const EVENT_SCHEMAS = {
   'accident.reported': AccidentReported,
   'enterprise.registered': EnterpriseRegistered,
   'enterprise.work': EnterpriseWork,
+  'alarm.acknowledged': AlarmAcknowledged,
 } as const
 
 export type EventType = keyof typeof EVENT_SCHEMAS
@@ -105,6 +110,7 @@ export type InspectionCompleted = Static<typeof InspectionCompleted>
 export type AccidentReported = Static<typeof AccidentReported>
 export type EnterpriseRegistered = Static<typeof EnterpriseRegistered>
 export type EnterpriseWork = Static<typeof EnterpriseWork>
+export type AlarmAcknowledged = Static<typeof AlarmAcknowledged>
 export type LookoutEvent =
   | HazardReported
   | HazardStatusChanged
@@ -112,6 +118,7 @@ export type LookoutEvent =
   | AccidentReported
   | EnterpriseRegistered
   | EnterpriseWork
+  | AlarmAcknowledged
 /**
  * An event as accepted: `at` always present. `by` is set by the server only (a client sending it is
  * refused as an unknown field): the name of the access token that pushed it, so an audit of the log

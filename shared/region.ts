@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { AlarmRulesSchema, DEFAULT_ALARM_RULES, type AlarmRules } from './alarms.ts'
 
 // A region's configuration: the one file another city edits to run Lookout (server/regions/<code>.json).
 
@@ -48,6 +49,8 @@ export const RegionSchema = Type.Object(
     ),
     towns: Type.Array(TownSchema, { minItems: 1 }),
     domains: Type.Array(DomainSchema, { minItems: 1 }),
+    /** Which events raise an alarm and when one escalates (shared/alarms.ts); defaults when absent. */
+    alarms: Type.Optional(AlarmRulesSchema),
   },
   { additionalProperties: false },
 )
@@ -107,3 +110,6 @@ export function isTimeZone(name: string): boolean {
     return false
   }
 }
+
+/** The region's alarm rules, or the defaults. */
+export const alarmRules = (region: Pick<Region, 'alarms'>): AlarmRules => region.alarms ?? DEFAULT_ALARM_RULES

@@ -2,6 +2,7 @@ import type { ErrorDetail, LookoutEvent } from '../../shared/events.ts'
 import type { EnumEntry } from '../../shared/enums.ts'
 import type { Region } from '../../shared/region.ts'
 import type { RegionCaller } from '../../shared/access.ts'
+import type { Alarm } from '../../shared/alarms.ts'
 import { learnServerTime } from './clock.ts'
 import type { Enterprise, OpenHazard } from '../../server/store/store.ts'
 
@@ -64,6 +65,11 @@ export async function getOpenHazards(opts: ListQuery, token: string): Promise<Op
 export async function getEnterprises(opts: ListQuery, token: string): Promise<Enterprise[]> {
   return (await getJson<{ enterprises: Enterprise[] }>(`/api/enterprises?${listQuery(opts)}`, token))
     .enterprises
+}
+
+/** GET /api/alarms: open ones, or every one kept (newest first). */
+export async function getAlarms(open: boolean, token: string): Promise<Alarm[]> {
+  return (await getJson<{ alarms: Alarm[] }>(`/api/alarms?open=${open}&limit=50`, token)).alarms
 }
 
 /** What one attempt to send an event came to. Only `retry` leaves it in the outbox for another try. */

@@ -74,6 +74,8 @@ export async function foreignTownEvents(
           what: `changes enterprise ${e.enterpriseId} of`,
         })
         break
+      case 'alarm.acknowledged':
+        break // town-free: who may acknowledge is a matter of role (server/auth/event-roles.ts)
       default:
         touches.push({ town: e.town, field: 'town', what: 'is for' })
     }

@@ -25,7 +25,7 @@ import {
 declare module 'fastify' {
   interface FastifyInstance {
     /** A hook for a route that needs `role` or better: use as `onRequest: app.requireRole('admin')`. */
-    requireRole: (role: Role) => onRequestAsyncHookHandler
+    requireRole: (role: Role | readonly Role[]) => onRequestAsyncHookHandler
     /** Admits websockets to the feed (the /ws route asks it before attaching to the hub). */
     socketGate: SocketGate
     /** The credential a request brings (null: none, or auth off): for sockets, which check it themselves. */
@@ -131,20 +131,19 @@ export default fp<AccessOptions>(
       return verdict
     }
 
-    function requireRole(role: Role): onRequestAsyncHookHandler {
+    function requireRole(role: Role | readonly Role[]): onRequestAsyncHookHandler {
+      const roles: readonly Role[] = typeof role === 'string' ? [role] : role
+      const needs = typeof role === 'string' ? `${role} or better` : `${roles.join(' or ')} (or admin)`
       const hook: onRequestAsyncHookHandler = async (req, reply) => {
         if (!tokens) return
         const verdict = credentialOf(req)
         if (!verdict)
-          return unauthorized(
-            reply,
-            `a token is required (${role} or better): send Authorization: Bearer <token>`,
-          )
+          return unauthorized(reply, `a token is required (${needs}): send Authorization: Bearer <token>`)
         if (!verdict.ok) return unauthorized(reply, verdict.reason)
         const { id, name, role: has, towns } = verdict.record
-        if (!roleAllows(has, role)) {
+        if (!roles.some((r) => roleAllows(has, r))) {
           return reply.code(403).send({
-            error: `token ${id} is a ${has}: ${req.method} ${req.routeOptions.url} needs ${role} or better`,
+            error: `token ${id} is a ${has}: ${req.method} ${req.routeOptions.url} needs ${needs}`,
             reason: 'role',
           })
         }
@@ -247,12 +246,12 @@ export default fp<AccessOptions>(
         .some((h) => h !== undefined && REQUIRED_ROLE in h)
       if (own) return
       const methods = [route.method].flat()
-      const kinds = new Set(methods.map((m) => accessFor(m, route.url)))
+      const kinds = new Set(methods.map((m) => String(accessFor(m, route.url))))
       if (kinds.size > 1)
         throw new Error(
           `route ${methods.join(',')} ${route.url} mixes accesses ${[...kinds].join(', ')}: declare its methods apart`,
         )
-      const access: Access = kinds.values().next().value!
+      const access: Access = accessFor(methods[0], route.url)
       if (access === 'public' || access === 'socket') return
       route.onRequest = [...[route.onRequest ?? []].flat(), requireRole(access)]
       if (route.schema?.response) {

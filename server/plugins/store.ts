@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
-import type { RegionIndex } from '../../shared/region.ts'
+import { alarmRules, type RegionIndex } from '../../shared/region.ts'
 import { regionDay } from '../../shared/time.ts'
 import type { Config } from '../config.ts'
 import { redisUrlForLog } from '../log.ts'
@@ -77,6 +77,7 @@ export default fp<StoreOptions>(
     const store = new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
       dedupeSeconds: opts.config.dedupeDays * 86_400,
       dueSoonDays: opts.region.region.thresholds.dueSoonDays,
+      majorOverdueAlarms: alarmRules(opts.region.region).majorHazardOverdue,
     })
     app.decorate('store', store)
     app.addHook('onClose', async () => {

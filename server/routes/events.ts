@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
-import { prepareEvent } from '../ingest/prepare.ts'
+import { prepareEvent, raisesByRules } from '../ingest/prepare.ts'
+import { alarmRules } from '../../shared/region.ts'
 import { ErrorReply, IngestReply } from './schemas.ts'
 import { foreignTownEvents } from '../auth/towns.ts'
+import { eventRoleRefusals } from '../auth/event-roles.ts'
 
 /** Ids or problems named in one log line; a batch of 500 says how many, not all of them. */
 const LOGGED_MAX = 10
@@ -43,6 +45,11 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       }
       const events = checked.ok ? checked.events : (checked.wellFormed ?? [])
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
+      const wrongRole = eventRoleRefusals(req.caller, events, inBatch)
+      if (wrongRole.length) {
+        req.log.info({ by, details: wrongRole.slice(0, LOGGED_MAX) }, 'events refused: not their role')
+        return reply.code(403).send({ error: 'not your role', details: wrongRole })
+      }
       // A reporter limited to some towns: any event for another town refuses the whole request.
       const foreign = await foreignTownEvents(req.caller, events, {
         store: app.store,
@@ -61,9 +68,10 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
       }
       const tz = app.region.region.timeZone
+      const raises = raisesByRules(alarmRules(app.region.region), now)
       // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
       const outcome = await app.store.ingest(
-        events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz)),
+        events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz, raises)),
         now,
       )
       if (!outcome.ok) {

@@ -9,6 +9,7 @@ import {
   WorkState,
 } from '../../shared/enums.ts'
 import { buildSnapshot } from '../../shared/summary.ts'
+import { alarmRules } from '../../shared/region.ts'
 import { RegionCallerSchema, type RegionCaller } from '../../shared/access.ts'
 
 const reads: FastifyPluginAsyncTypebox = async (app) => {
@@ -38,6 +39,7 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     region: region.region,
     timeZone: region.timeZone,
     thresholds: region.thresholds,
+    alarms: alarmRules(region),
     towns: region.towns,
     domains: region.domains,
     enums: Object.fromEntries(Object.entries(enums).map(([k, v]) => [k, v.entries])),

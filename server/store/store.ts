@@ -7,6 +7,7 @@ import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
 import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '../../shared/search.ts'
 import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
+import type { Alarm } from '../../shared/alarms.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
@@ -16,7 +17,8 @@ import { decodeEnterprise, decodeHazard } from './records.ts'
 // and every write is one Lua script (atomic, exactly once).
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8')
-const COMMON = lua('common')
+// alarms.lua uses common.lua's helpers and hooks into its publish and log entry.
+const COMMON = lua('common') + lua('alarms')
 const SCRIPTS = {
   lkIngest: COMMON + lua('ingest'),
   lkTick: COMMON + lua('tick'),
@@ -45,6 +47,7 @@ declare module 'ioredis' {
       dailyFields: string,
       feedLength: string,
       overdueLength: string,
+      alarmLength: string,
     ): Result<string, Context>
   }
 }
@@ -62,13 +65,14 @@ export function defineScripts(redis: Redis): void {
  * event once.
  */
 export function ingestArgs(items: PreparedEvent[]): string[] {
-  const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant }) => ({
+  const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant, alarm }) => ({
     atMs,
     day,
     year,
     deadlineMs,
     grade,
     significant,
+    alarm,
   }))
   const args = [JSON.stringify(facts)]
   for (const it of items) args.push(it.raw)
@@ -127,6 +131,8 @@ export interface LogBatch {
   events: LoggedEvent[]
   /** When the batch was applied (ms); absent in entries logged before it was kept, and in ticks. */
   appliedAt?: number
+  /** The alarms it raised (alarm ids; alarms.lua), so a replay raises the same. */
+  alarms?: string[]
 }
 
 /** The ingest script's config (ARGV[1] of ingest.lua), as every RegionStore passes it. */
@@ -139,6 +145,7 @@ export function ingestConfig(dedupeSeconds: number): string {
     feedPublish: LIMITS.feedLength,
     feedMaxAgeMs: LIMITS.feedMaxAgeMs,
     overdueLength: LIMITS.overdueListLength,
+    alarmListLength: LIMITS.alarmListLength,
   })
 }
 
@@ -154,13 +161,18 @@ export class RegionStore {
   constructor(
     readonly redis: Redis,
     prefix: string,
-    opts: { dedupeSeconds: number; dueSoonDays: number },
+    opts: { dedupeSeconds: number; dueSoonDays: number; majorOverdueAlarms?: boolean },
   ) {
     this.keys = regionKeys(prefix)
     this.dedupeSeconds = opts.dedupeSeconds
     this.ingestCfg = ingestConfig(opts.dedupeSeconds)
     this.ingestCfgNoAppliedAt = JSON.stringify({ ...JSON.parse(this.ingestCfg), logAppliedAt: false })
-    this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength })
+    this.tickCfg = JSON.stringify({
+      overdueLength: LIMITS.overdueListLength,
+      alarmListLength: LIMITS.alarmListLength,
+      majorOverdueAlarms: opts.majorOverdueAlarms ?? false,
+      alarmHorizonMs: LIMITS.feedMaxAgeMs,
+    })
     this.dueSoonMs = opts.dueSoonDays * 86_400_000
   }
 
@@ -211,12 +223,14 @@ export class RegionStore {
    * Moves hazards whose deadline is near into due soon, and those whose deadline passed into overdue
    * (tick.lua); returns how many moves it made. `dueSoonMs`: how long before its deadline a hazard
    * is due soon (default the region's dueSoonDays; -1: no due-soon step, as before there was one).
+   * `alarmOnly`: raise exactly these overdue alarms, whatever the rules say (a replay of a logged tick).
    */
-  tick(nowMs: number, dueSoonMs = this.dueSoonMs): Promise<number> {
+  tick(nowMs: number, dueSoonMs = this.dueSoonMs, alarmOnly?: string[]): Promise<number> {
+    const cfg = alarmOnly ? JSON.stringify({ ...JSON.parse(this.tickCfg), alarmOnly }) : this.tickCfg
     return this.redis.lkTick(
       this.keys.seq,
       String(nowMs),
-      this.tickCfg,
+      cfg,
       new Date(nowMs).toISOString(),
       String(dueSoonMs),
     )
@@ -231,9 +245,22 @@ export class RegionStore {
       JSON.stringify(dailyWindow(day)),
       String(LIMITS.feedLength),
       String(LIMITS.overdueListLength),
+      String(LIMITS.alarmListLength),
     )
     const raw = JSON.parse(json) as Omit<WallState, 'day' | 'asOf'>
     return { ...raw, day, asOf }
+  }
+
+  /** Alarms, newest first: only the unacknowledged with `open`, else every one kept. */
+  async alarms(opts: { open: boolean; limit: number }): Promise<Alarm[]> {
+    let ids: string[]
+    if (opts.open) ids = await this.redis.zrevrange(this.keys.alarmsOpen, 0, opts.limit - 1)
+    else ids = await this.redis.hkeys(this.keys.alarms)
+    if (!ids.length) return []
+    const alarms = (await this.redis.hmget(this.keys.alarms, ...ids)).flatMap((json) =>
+      json ? [JSON.parse(json) as Alarm] : [],
+    )
+    return alarms.sort((a, b) => b.seq - a.seq).slice(0, opts.limit)
   }
 
   async currentSeq(): Promise<number> {
@@ -363,10 +390,11 @@ export class RegionStore {
   async readLogBatches(after: number, limit: number): Promise<LogBatch[]> {
     const rows = await this.redis.xrange(this.keys.log, `${after + 1}-0`, '+', 'COUNT', limit)
     return rows.map(([id, fields]) => {
-      // fields: 'a', apply time (ms; not in every entry), then 'e', event, 'e', event...
+      // fields: 'a', apply time (ms; not in every entry), 'r', alarms raised (when any), then 'e', event, 'e', event...
       const batch: LogBatch = { seq: Number(id.split('-')[0]), events: [] }
       for (let i = 0; i < fields.length; i += 2) {
         if (fields[i] === 'a') batch.appliedAt = Number(fields[i + 1])
+        else if (fields[i] === 'r') batch.alarms = JSON.parse(fields[i + 1]) as string[]
         else batch.events.push(JSON.parse(fields[i + 1]) as LoggedEvent)
       }
       return batch

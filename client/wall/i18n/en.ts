@@ -107,5 +107,16 @@ const en: typeof zh = {
     rate: 'Resumed',
     withoutCheck: 'No pre-check',
   },
+  alarm: {
+    title: 'Alarm',
+    count: '{n} to acknowledge',
+    kind: { accident: 'Accident', major_hazard: 'New major hazard', major_overdue: 'Major hazard overdue' },
+    severe: 'Significant+ accident',
+    at: '{time}',
+    waiting: 'unacknowledged for {n} min',
+    pending: 'awaiting the duty officer',
+    casualties: '{deaths} dead · {injuries} seriously injured',
+    more: '{n} more',
+  },
 }
 export default en

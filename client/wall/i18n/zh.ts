@@ -108,4 +108,15 @@ export default {
     rate: '复工率',
     withoutCheck: '未经复工前检查',
   },
+  alarm: {
+    title: '警报',
+    count: '共 {n} 条待确认',
+    kind: { accident: '事故', major_hazard: '新增重大隐患', major_overdue: '重大隐患逾期' },
+    severe: '较大及以上事故',
+    at: '{time}',
+    waiting: '已 {n} 分钟未确认',
+    pending: '待值班员确认',
+    casualties: '死亡 {deaths} 人 · 重伤 {injuries} 人',
+    more: '另有 {n} 条',
+  },
 }

@@ -4,6 +4,7 @@ import { FeedClient, type FeedStatus } from '../../feed/feed-client.ts'
 import { summarize } from '../../../shared/summary.ts'
 import type { EnumEntry } from '../../../shared/enums.ts'
 import type { Region } from '../../../shared/region.ts'
+import type { AlarmRules } from '../../../shared/alarms.ts'
 import { CLOSE, type ClientMessage, type WallState } from '../../../shared/protocol.ts'
 import { clockOffsetMs } from '../../../shared/time.ts'
 
@@ -13,7 +14,7 @@ import { clockOffsetMs } from '../../../shared/time.ts'
 // read at a glance; every update re-renders charts on a screen that often has no GPU).
 
 /** What GET /api/regions answers. */
-export type RegionInfo = Region & { enums: Record<string, EnumEntry<string>[]> }
+export type RegionInfo = Region & { enums: Record<string, EnumEntry<string>[]>; alarms: AlarmRules }
 
 const UPDATE_EVERY_MS = 1_000
 /** Updates further apart than this leave time for motion (slides, growing bars); closer ones do not. */

@@ -42,6 +42,7 @@ do
   end
   for i, state in ipairs(hmgetAll(key('hazards'), hazardIds)) do hazards[hazardIds[i]] = decodeHazard(state) end
   for i, state in ipairs(hmgetAll(key('enterprises'), enterpriseIds)) do enterprises[enterpriseIds[i]] = decodeEnterprise(state) end
+  prefetchAlarms(items)
   for j = 1, #claimKeys, SLICE do
     local values = redis.call('MGET', unpack(claimKeys, j, math.min(j + SLICE - 1, #claimKeys)))
     for n = 1, math.min(SLICE, #claimKeys - j + 1) do
@@ -140,6 +141,9 @@ for i, it in ipairs(items) do
       if not claim(key('acc:' .. e.accidentId), seq) then
         return refuse(i, 'accidentId', 'accidentId ' .. e.accidentId .. ' was already reported')
       end
+    elseif t == 'alarm.acknowledged' then
+      local refusal = ackRefusal(e.alarmId)
+      if refusal then return refuse(i, 'alarmId', refusal) end
     elseif t == 'enterprise.registered' then
       enterpriseKnown[e.enterpriseId] = true
     elseif t == 'enterprise.work' then
@@ -284,6 +288,21 @@ appliers['enterprise.work'] = function(e, it, feed)
   changedEnterprises[#changedEnterprises + 1] = e.enterpriseId
 end
 
+appliers['alarm.acknowledged'] = function(e, it)
+  acknowledgeAlarm(e, it.seq)
+end
+
+-- What a ticker line (FeedItem in shared/protocol.ts) shows of each type of event, besides its seq,
+-- `at` and `type` and what the applier adds (a status change's hazard, an accident's grade...).
+local FEED_FIELDS = {
+  ['hazard.reported'] = { 'hazardId', 'town', 'domain', 'grade', 'title' },
+  ['hazard.status'] = { 'hazardId', 'status' },
+  ['inspection.completed'] = { 'town', 'domain', 'hazardsFound' },
+  ['accident.reported'] = { 'town', 'domain', 'deaths', 'seriousInjuries', 'title' },
+  ['enterprise.registered'] = { 'town', 'domain', 'name', 'riskLevel' },
+  ['enterprise.work'] = { 'state', 'preCheckDone' },
+}
+
 -- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).
 local feedExtras = {}
 -- Events that happened before this get no ticker line (see below).
@@ -298,22 +317,12 @@ for i, it in ipairs(items) do
     logged[#logged + 1] = it.raw
     local extra = { seq = it.seq, index = i }
     appliers[e.type](e, it, extra)
+    if it.alarm then raiseEventAlarm(e, it, asOf) end
     -- The ticker is what is happening now: an event from longer ago (a ledger's history, a backfill)
-    -- counts everywhere else but takes no ticker line from the live ones.
-    if tonumber(it.atMs) >= feedSince then feedExtras[#feedExtras + 1] = extra end
+    -- counts everywhere else but takes no ticker line from the live ones. An acknowledgement is none.
+    if tonumber(it.atMs) >= feedSince and FEED_FIELDS[e.type] then feedExtras[#feedExtras + 1] = extra end
   end
 end
-
--- What a ticker line (FeedItem in shared/protocol.ts) shows of each type of event, besides its seq,
--- `at` and `type` and what the applier adds (a status change's hazard, an accident's grade...).
-local FEED_FIELDS = {
-  ['hazard.reported'] = { 'hazardId', 'town', 'domain', 'grade', 'title' },
-  ['hazard.status'] = { 'hazardId', 'status' },
-  ['inspection.completed'] = { 'town', 'domain', 'hazardsFound' },
-  ['accident.reported'] = { 'town', 'domain', 'deaths', 'seriousInjuries', 'title' },
-  ['enterprise.registered'] = { 'town', 'domain', 'name', 'riskLevel' },
-  ['enterprise.work'] = { 'state', 'preCheckDone' },
-}
 
 -- The ticker line of event `index`, with what the applier added. Built only for the lines kept.
 local function feedLine(extra)

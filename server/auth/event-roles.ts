@@ -1,0 +1,32 @@
+import type { AcceptedEvent, ErrorDetail } from '../../shared/events.ts'
+import { roleAllows } from '../../shared/access.ts'
+import type { Caller } from './tokens.ts'
+
+// Which events a role may send: a reporter reports and may not acknowledge alarms, a duty officer
+// (值班员) acknowledges alarms and reports nothing, an admin does both. Any event a caller may not
+// send refuses the whole request (403), like an event for another town.
+
+/** Why each event the caller may not send is refused (empty: all may go; null caller: auth is off). */
+export function eventRoleRefusals(
+  caller: Caller | null,
+  events: AcceptedEvent[],
+  inBatch: boolean,
+): ErrorDetail[] {
+  if (!caller) return []
+  const details: ErrorDetail[] = []
+  events.forEach((e, i) => {
+    const base = inBatch ? `/events/${i}` : ''
+    const acknowledging = e.type === 'alarm.acknowledged'
+    if (acknowledging && !roleAllows(caller.role, 'duty'))
+      details.push({
+        path: `${base}/type`,
+        message: `acknowledging an alarm needs a duty or admin token; token ${caller.id} is a ${caller.role}`,
+      })
+    else if (!acknowledging && !roleAllows(caller.role, 'reporter'))
+      details.push({
+        path: `${base}/type`,
+        message: `a ${caller.role} token may only acknowledge alarms, not send ${e.type}`,
+      })
+  })
+  return details
+}

@@ -16,16 +16,18 @@ import eventsRoutes from './routes/events.ts'
 import readRoutes from './routes/reads.ts'
 import staticPlugin from './plugins/static.ts'
 import { storageUnavailable } from './store/unavailable.ts'
+import type { RedisTarget } from './store/connect.ts'
 import hazardRoutes from './routes/hazards.ts'
 import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
 import alarmRoutes from './routes/alarms.ts'
 import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
+import { finiteKeyword } from './routes/schemas.ts'
 
 export interface AppOptions {
   config: Config
   region: RegionIndex
-  redisUrl: string
+  redis: RedisTarget
   clock?: () => number
   keyVariant?: string
   /** Live feed tuning (tests shorten the timers). */
@@ -44,6 +46,7 @@ export async function buildApp(opts: AppOptions) {
     // The route schemas' ajv: reject unknown query fields instead of dropping them silently.
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+      plugins: [finiteKeyword],
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -92,7 +95,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(storePlugin, {
     config: opts.config,
     region: opts.region,
-    redisUrl: opts.redisUrl,
+    redis: opts.redis,
     clock: opts.clock,
     keyVariant: opts.keyVariant,
   })

@@ -4,7 +4,7 @@ import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, Work
 import { LIMITS } from './limits.ts'
 import { accidentGrade } from './accident.ts'
 import { AlarmAcknowledgedProps } from './alarms.ts'
-import { deadlineMs, regionDay } from './time.ts'
+import { OUT_OF_DATE_RANGE, deadlineMs, inDateRange, regionDay } from './time.ts'
 import type { RegionIndex } from './region.ts'
 
 // API contract v1: the events data-entry clients push. Defined once; the server validates with it,
@@ -167,7 +167,7 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
   if (!schema) {
     return [{ path: `${base}/type`, message: `must be one of ${EVENT_TYPES.join(', ')}` }]
   }
-  if (fitsSchema(type as EventType, value)) return []
+  if (fitsSchema(type as EventType, value)) return valueErrors(value as LookoutEvent, base)
   const details: ErrorDetail[] = []
   // An enumeration is a union of literals: one "must be equal to constant" per literal, then "anyOf".
   // Collect the literals and say once which values are allowed.
@@ -189,7 +189,8 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
       continue
     }
     if (e.keyword === 'additionalProperties') {
-      const extra = Object.keys(value).filter((k) => !(k in schema.properties))
+      // Own properties only: `in` would take `constructor` or `toString` for known fields.
+      const extra = Object.keys(value).filter((k) => !Object.hasOwn(schema.properties, k))
       for (const k of extra) details.push({ path: `${base}/${k}`, message: 'is not a known field' })
       continue
     }
@@ -203,7 +204,32 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
       message: friendly(e.keyword, e.message, e.instancePath, e.params),
     })
   }
+  // The check refused it, so something must be said even when no error above could name it.
+  if (!details.length) details.push({ path: base || '/', message: 'does not match its event schema' })
   return details.slice(0, 10)
+}
+
+/** A UTF-16 surrogate with no partner: `u` makes a paired one a single code point, so only lone ones match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
+/** Whether a text holds a lone surrogate: no valid Unicode, so neither UTF-8 nor the ingest script's JSON can carry it. */
+export const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text)
+
+/**
+ * What the schema lets through but no later step can use: a text that is not valid Unicode, and an
+ * `at` of the date-time form that names no instant (a leap second, 24:00).
+ */
+function valueErrors(ev: LookoutEvent, base: string): ErrorDetail[] {
+  const details: ErrorDetail[] = []
+  for (const [field, v] of Object.entries(ev)) {
+    if (typeof v === 'string' && hasLoneSurrogate(v)) {
+      details.push({ path: `${base}/${field}`, message: 'is not valid Unicode (a lone UTF-16 surrogate)' })
+    }
+  }
+  if (ev.at !== undefined && Number.isNaN(Date.parse(ev.at))) {
+    details.push({ path: `${base}/at`, message: 'is not a real instant' })
+  }
+  return details
 }
 
 function friendly(keyword: string, message: string, path: string, params: unknown): string {
@@ -253,8 +279,14 @@ export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''
       })
     }
   }
-  if (ev.type === 'hazard.reported' && !isRealDate(ev.deadline)) {
-    details.push({ path: `${base}/deadline`, message: 'is not a real date' })
+  if (ev.type === 'hazard.reported') {
+    if (!isRealDate(ev.deadline)) details.push({ path: `${base}/deadline`, message: 'is not a real date' })
+    else if (!inDateRange(Date.parse(ev.deadline))) {
+      details.push({ path: `${base}/deadline`, message: OUT_OF_DATE_RANGE })
+    }
+  }
+  if (ev.at !== undefined && !inDateRange(Date.parse(ev.at))) {
+    details.push({ path: `${base}/at`, message: OUT_OF_DATE_RANGE })
   }
   if (ev.type === 'accident.reported' && ev.grade !== undefined) {
     const derived = accidentGrade(ev)

@@ -1,4 +1,15 @@
+import { LIMITS } from './limits.ts'
+
 // Region time: "today", "this year" and day buckets follow the region's zone, never the process's.
+
+const RANGE_START_MS = Date.UTC(LIMITS.yearMin, 0, 1)
+const RANGE_END_MS = Date.UTC(LIMITS.yearMax + 1, 0, 1)
+
+/** Whether instant `ms` falls in the years events and deadlines may name (LIMITS.yearMin–yearMax, UTC). */
+export const inDateRange = (ms: number) => ms >= RANGE_START_MS && ms < RANGE_END_MS
+
+/** The refusal of a time or deadline outside those years (the import says it in its own words). */
+export const OUT_OF_DATE_RANGE = `must be in the years ${LIMITS.yearMin}–${LIMITS.yearMax}`
 
 /** The region's calendar date (YYYY-MM-DD) at instant `ms`. */
 export function regionDay(ms: number, timeZone: string): string {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../store/connect.ts'
 import { IMPORT_LIMITS } from './columns.ts'
 import { IMPORT_PHASES, type ImportProgress } from './schemas.ts'
 
@@ -9,7 +9,7 @@ type Phase = ImportProgress['phase']
 
 export class ImportProgressStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

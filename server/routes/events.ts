@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
 import { prepareEvent, raisesByRules } from '../ingest/prepare.ts'
 import { alarmRules } from '../../shared/region.ts'
-import { ErrorReply, IngestReply } from './schemas.ts'
+import { ErrorReply, IngestReply, QueryInteger } from './schemas.ts'
 import { foreignTownEvents } from '../auth/towns.ts'
 import { eventRoleRefusals } from '../auth/event-roles.ts'
 
@@ -65,6 +65,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
           { events: events.length },
           'resent events a rule now refuses were applied before: answered duplicate',
         )
+        // A duplicate is an acknowledgement: only once the first write is replicated (REDIS_WAIT_REPLICAS).
+        await app.store.confirmReplicated()
         return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
       }
       const tz = app.region.region.timeZone
@@ -102,8 +104,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         description: 'The event log, oldest first: every accepted event (and overdue ticks) with its seq.',
         querystring: Type.Object(
           {
-            after: Type.Integer({ minimum: 0, default: 0 }),
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+            after: QueryInteger({ minimum: 0, default: 0 }),
+            limit: QueryInteger({ minimum: 1, maximum: 1000, default: 100 }),
           },
           { additionalProperties: false },
         ),

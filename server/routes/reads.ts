@@ -1,3 +1,4 @@
+import { writableProblem } from '../store/connect.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import {
@@ -96,12 +97,10 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (_req, reply) => {
-      try {
-        await app.store.redis.ping()
-        return { ok: true }
-      } catch {
-        return reply.code(503).send({ ok: false, error: 'Redis does not answer' })
-      }
+      // Ready means the region's writes can be taken: a primary for its slot (a replica answers
+      // reads, and a Sentinel or Cluster failover leaves a few seconds without one).
+      const problem = await writableProblem(app.store.redis, app.store.keys.seq)
+      return problem ? reply.code(503).send({ ok: false, error: problem }) : { ok: true }
     },
   )
 }

@@ -1,6 +1,26 @@
-import { Type } from 'typebox'
+import { Type, type TNumberOptions } from 'typebox'
+import type { Ajv } from 'ajv'
 
 // Request and response shapes shared by the routes.
+
+/**
+ * An integer in a query string. ajv coerces `Infinity` (and `-Infinity`) to a number and then skips
+ * `minimum` and `maximum`, which test finite numbers only: `finite` (added by finiteKeyword) refuses
+ * it. The maximum defaults to the largest integer a double holds exactly: `after=1e30` is refused too.
+ */
+export const QueryInteger = (opts: TNumberOptions & { minimum: number; default: number }) =>
+  Type.Integer({ maximum: Number.MAX_SAFE_INTEGER, ...opts, finite: true })
+
+/** The ajv plugin that defines `finite` for the route schemas (app.ts). */
+export function finiteKeyword(ajv: Ajv): Ajv {
+  // No `type: 'number'`: ajv would then skip it for non-finite numbers as it does its own keywords.
+  return ajv.addKeyword({
+    keyword: 'finite',
+    schemaType: 'boolean',
+    validate: (_schema: boolean, data: unknown) => Number.isFinite(data),
+    error: { message: 'must be a finite number' },
+  })
+}
 
 export const ErrorReply = Type.Object({
   error: Type.String(),
@@ -20,7 +40,7 @@ export const PickListQuery = Type.Object(
   {
     towns: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]+(,[0-9A-Za-z]+)*$' })),
     q: Type.Optional(Type.String({ maxLength: 100 })),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    limit: QueryInteger({ minimum: 1, maximum: 500, default: 50 }),
   },
   { additionalProperties: false },
 )

@@ -218,5 +218,6 @@ local function publish(cfg, from, seq, asOf, feed)
     local part = extra(cfg)
     if part then parts[#parts + 1] = part end
   end
-  redis.call('PUBLISH', key('updates'), '{' .. table.concat(parts, ',') .. '}')
+  -- SPUBLISH on a Redis Cluster: a PUBLISH there is copied to every node of the cluster.
+  redis.call(cfg.publish or 'PUBLISH', key('updates'), '{' .. table.concat(parts, ',') .. '}')
 end

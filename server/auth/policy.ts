@@ -18,6 +18,7 @@ const POLICY: Record<string, Access> = {
   'GET /metrics': 'viewer',
   'GET /ws': 'socket',
   'GET /api/alarms': 'viewer',
+  'GET /api/accidents': 'viewer',
   // Reporters report, duty officers acknowledge alarms (which events each may send: auth/event-roles.ts).
   'POST /api/events': ['reporter', 'duty'],
 }

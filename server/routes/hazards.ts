@@ -4,6 +4,7 @@ import { OpenHazardSchema } from '../store/store.ts'
 import { visibleTowns } from '../auth/towns.ts'
 import { PickListQuery } from './schemas.ts'
 import { townNamesOf } from '../../shared/search.ts'
+import { HazardGrade } from '../../shared/enums.ts'
 
 /** GET /api/hazards: open hazards, newest first (the entry page's "pick a hazard to update"). */
 const hazards: FastifyPluginAsyncTypebox = async (app) => {
@@ -13,8 +14,17 @@ const hazards: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         description:
-          'Open hazards (not closed), newest first; filter by towns (comma-separated codes) and a search text (id, title, enterprise or town name).',
-        querystring: PickListQuery,
+          'Open hazards (not closed), newest first; filter by towns (comma-separated codes), a search text (id, title, enterprise or town name), grade, and overdue.',
+        querystring: Type.Object(
+          {
+            ...PickListQuery.properties,
+            /** Only this grade (the wall's rotation of open major hazards). */
+            grade: Type.Optional(Type.Enum([...HazardGrade.values])),
+            /** Only overdue ones (the wall's rotation of every overdue hazard). */
+            overdue: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ hazards: Type.Array(OpenHazardSchema) }) },
       },
     },
@@ -22,7 +32,14 @@ const hazards: FastifyPluginAsyncTypebox = async (app) => {
       // A reporter limited to some towns sees only theirs.
       const towns = visibleTowns(req.caller, req.query.towns?.split(','))
       return {
-        hazards: await app.store.openHazards({ towns, q: req.query.q, limit: req.query.limit, townNames }),
+        hazards: await app.store.openHazards({
+          towns,
+          q: req.query.q,
+          limit: req.query.limit,
+          townNames,
+          grade: req.query.grade,
+          overdue: req.query.overdue,
+        }),
       }
     },
   )

@@ -28,6 +28,7 @@ const SINGLE_KEYS = new Set([
   'ents',
   'alarms',
   'alarms-open',
+  'accidents',
   'feed',
   'daily',
 ])

@@ -7,7 +7,9 @@ import { LIMITS } from '../../shared/limits.ts'
 import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
 import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '../../shared/search.ts'
-import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
+import type { AcceptedEvent, AccidentReported, HazardReported } from '../../shared/events.ts'
+import { accidentRecord, type AccidentRecord } from '../../shared/accident-list.ts'
+import { regionDay } from '../../shared/time.ts'
 import type { Alarm } from '../../shared/alarms.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
@@ -321,6 +323,16 @@ export class RegionStore {
     return { ...raw, day, asOf }
   }
 
+  /** This year's (or any year's) accidents as reported, newest first (the wall's accident list). */
+  async accidents(opts: { year: string; timeZone: string; limit: number }): Promise<AccidentRecord[]> {
+    const raw = await this.redis.hvals(this.keys.accidents)
+    return raw
+      .map((json) => accidentRecord(JSON.parse(json) as AccidentReported & AcceptedEvent))
+      .filter((a) => regionDay(Date.parse(a.at), opts.timeZone).startsWith(opts.year))
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
+      .slice(0, opts.limit)
+  }
+
   /** Alarms, newest first: only the unacknowledged with `open`, else every one kept. */
   async alarms(opts: { open: boolean; limit: number }): Promise<Alarm[]> {
     let ids: string[]
@@ -348,6 +360,8 @@ export class RegionStore {
     scanMax?: number
     /** Lets a search text match the town's name too. */
     townNames?: TownNames
+    grade?: string
+    overdue?: boolean
   }): Promise<OpenHazard[]> {
     const ids = await this.redis.zrevrange(this.keys.open, 0, (opts.scanMax ?? 10_000) - 1)
     if (!ids.length) return []
@@ -358,7 +372,9 @@ export class RegionStore {
       const state = states[i]
       if (!state) return []
       const s = decodeHazard(state)
-      return opts.towns && !opts.towns.includes(s.town) ? [] : [{ hazardId, s }]
+      if (opts.towns && !opts.towns.includes(s.town)) return []
+      if ((opts.grade && s.grade !== opts.grade) || (opts.overdue && !s.overdue)) return []
+      return [{ hazardId, s }]
     })
     const q = opts.q === undefined ? '' : searchText(opts.q)
     if (!q) candidates = candidates.slice(0, opts.limit)

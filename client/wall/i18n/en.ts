@@ -65,12 +65,12 @@ const en: typeof zh = {
   risk: { title: 'Enterprise risk levels', total: 'Enterprises', share: 'Share' },
   funnel: { title: 'Rectification pipeline', closedNote: 'this year', flow: 'flow' },
   overdue: {
+    deadline: 'due {day}',
     title: 'Overdue hazards · oldest first',
     count: '{n} in all',
     empty: 'No overdue hazards',
     more: '{n} more not shown',
     days: '{n} d',
-    rest: '{h}h {m}m {s}s',
   },
   ticker: {
     title: 'Live events',
@@ -106,6 +106,15 @@ const en: typeof zh = {
     resumed: 'Resumed',
     rate: 'Resumed',
     withoutCheck: 'No pre-check',
+  },
+  lists: {
+    accidentCount: '{n} in all',
+    majorTitle: 'Open major hazards',
+    accidentsTitle: 'Accidents this year',
+    overdue: 'overdue',
+    deadline: 'deadline',
+    casualties: '{deaths} dead · {injuries} injured',
+    empty: 'None',
   },
   alarm: {
     title: 'Alarm',

@@ -63,13 +63,12 @@ export default {
   risk: { title: '企业风险四色分布', total: '登记企业', share: '占比' },
   funnel: { title: '隐患整改流程', closedNote: '本年累计', flow: '流转' },
   overdue: {
+    deadline: '期限 {day}',
     title: '逾期隐患 · 最久在前',
     count: '共 {n} 项',
     empty: '当前无逾期隐患',
     more: '另有 {n} 项未显示',
     days: '{n}天',
-    /** The rest of the overdue time, ticking (a duration, not a clock time). */
-    rest: '{h}时{m}分{s}秒',
   },
   ticker: {
     title: '实时动态',
@@ -107,6 +106,15 @@ export default {
     resumed: '已复工',
     rate: '复工率',
     withoutCheck: '未经复工前检查',
+  },
+  lists: {
+    accidentCount: '共 {n} 起',
+    majorTitle: '重大隐患 · 在改',
+    accidentsTitle: '本年事故',
+    overdue: '已逾期',
+    deadline: '整改期限',
+    casualties: '亡 {deaths} · 伤 {injuries}',
+    empty: '暂无',
   },
   alarm: {
     title: '警报',

@@ -245,8 +245,11 @@ appliers['inspection.completed'] = function(e, it)
   bumpDaily(it.day, 'insp', 1)
 end
 
+local accidentRecords = {} -- accidentId, the accident.reported event as logged: the wall's accident list
 appliers['accident.reported'] = function(e, it, feed)
   feed.grade = it.grade
+  accidentRecords[#accidentRecords + 1] = e.accidentId
+  accidentRecords[#accidentRecords + 1] = it.raw
   count(it, cell('acc', e.town, e.domain, it.grade), 1)
   count(it, cell('acc.deaths', e.town, e.domain, it.grade), e.deaths)
   count(it, cell('acc.injuries', e.town, e.domain, it.grade), e.seriousInjuries)
@@ -353,6 +356,7 @@ if seq >= first then
   for _, id in ipairs(changedEnterprises) do states[#states + 1] = id; states[#states + 1] = encodeEnterprise(enterprises[id]) end
   hsetAll(key('enterprises'), states)
   hsetAll(key('hazard-reports'), reports)
+  hsetAll(key('accidents'), accidentRecords)
   for j = 1, #claims, 2 * SLICE do redis.call('MSET', unpack(claims, j, math.min(j + 2 * SLICE - 1, #claims))) end
   -- The ticker list keeps the newest feedKeep items: only those are encoded and pushed (oldest
   -- first, so the newest ends at the head); the publish carries the newest feedPublish.

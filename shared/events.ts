@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from './enums.ts'
 import { LIMITS } from './limits.ts'
@@ -6,33 +6,14 @@ import { accidentGrade } from './accident.ts'
 import { AlarmAcknowledgedProps } from './alarms.ts'
 import { OUT_OF_DATE_RANGE, deadlineMs, inDateRange, regionDay } from './time.ts'
 import type { RegionIndex } from './region.ts'
+import type { ErrorDetail } from './api/errors.ts'
+import { Code, Count, DATE_OR_DATETIME, Enum, EntityId, event } from './event-base.ts'
+import { MANDATE_EVENT_SCHEMAS, type MandateEvent } from './mandates/events.ts'
+import { completeMandateEvent, mandateRuleErrors } from './mandates/rules.ts'
+import { mandatesOf } from './mandates/defaults.ts'
 
 // API contract v1: the events data-entry clients push. Defined once; the server validates with it,
 // the entry form validates with it, and the types below come from it.
-
-const Id = Type.String({
-  minLength: LIMITS.eventIdMin,
-  maxLength: LIMITS.eventIdMax,
-  pattern: LIMITS.idPattern,
-})
-const EntityId = Type.String({ minLength: 1, maxLength: LIMITS.entityIdMax, pattern: LIMITS.idPattern })
-const Code = Type.String({ minLength: 1, maxLength: 32 })
-const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 })
-const Enum = <V extends string>(values: V[]) => Type.Enum(values)
-const DATE_OR_DATETIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$'
-
-function event<T extends string, P extends Record<string, TSchema>>(type: T, props: P) {
-  return Type.Object(
-    {
-      id: Id,
-      type: Type.Literal(type),
-      /** When it happened (ISO 8601 with offset); the server fills in "now" when absent. */
-      at: Type.Optional(Type.String({ format: 'date-time' })),
-      ...props,
-    },
-    { additionalProperties: false },
-  )
-}
 
 export const HazardReported = event('hazard.reported', {
   hazardId: EntityId,
@@ -99,6 +80,7 @@ export const EVENT_SCHEMAS = {
   'enterprise.registered': EnterpriseRegistered,
   'enterprise.work': EnterpriseWork,
   'alarm.acknowledged': AlarmAcknowledged,
+  ...MANDATE_EVENT_SCHEMAS,
 } as const
 
 export type EventType = keyof typeof EVENT_SCHEMAS
@@ -119,6 +101,7 @@ export type LookoutEvent =
   | EnterpriseRegistered
   | EnterpriseWork
   | AlarmAcknowledged
+  | MandateEvent
 /**
  * An event as accepted: `at` always present. `by` is set by the server only (a client sending it is
  * refused as an unknown field): the name of the access token that pushed it, so an audit of the log
@@ -126,11 +109,7 @@ export type LookoutEvent =
  */
 export type AcceptedEvent = LookoutEvent & { at: string; by?: string }
 
-export interface ErrorDetail {
-  /** JSON pointer into the request body, e.g. `/events/3/town`. */
-  path: string
-  message: string
-}
+export type { ErrorDetail }
 
 export type CheckResult =
   | { ok: true; events: AcceptedEvent[] }
@@ -279,6 +258,9 @@ export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''
       })
     }
   }
+  if (ev.type in MANDATE_EVENT_SCHEMAS) {
+    details.push(...mandateRuleErrors(ev as MandateEvent, mandatesOf(region.region), base))
+  }
   if (ev.type === 'hazard.reported') {
     if (!isRealDate(ev.deadline)) details.push({ path: `${base}/deadline`, message: 'is not a real date' })
     else if (!inDateRange(Date.parse(ev.deadline))) {
@@ -352,7 +334,11 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
         message: deadlineBeforeFound(regionDay(Date.parse(ev.at), tz)),
       })
     }
-    const withAt = { ...ev, at: ev.at ?? new Date(opts.now).toISOString() }
+    const completed =
+      ev.type in MANDATE_EVENT_SCHEMAS
+        ? completeMandateEvent(ev as MandateEvent, mandatesOf(opts.region.region))
+        : ev
+    const withAt = { ...completed, at: ev.at ?? new Date(opts.now).toISOString() }
     wellFormed.push(withAt)
     if (ruleErrors.length) return void details.push(...ruleErrors)
     accepted.push(withAt)

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { AlarmRulesSchema, DEFAULT_ALARM_RULES, type AlarmRules } from './alarms.ts'
+import { MandatesSchema, mandateProblems } from './mandates/config.ts'
 
 // A region's configuration: the one file another city edits to run Lookout (server/regions/<code>.json).
 
@@ -51,6 +52,8 @@ export const RegionSchema = Type.Object(
     domains: Type.Array(DomainSchema, { minItems: 1 }),
     /** Which events raise an alarm and when one escalates (shared/alarms.ts); defaults when absent. */
     alarms: Type.Optional(AlarmRulesSchema),
+    /** Principal-person scoring, emergency readiness, work lists (shared/mandates/config.ts). */
+    mandates: Type.Optional(MandatesSchema),
   },
   { additionalProperties: false },
 )
@@ -97,6 +100,8 @@ export function regionProblems(region: Region): string[] {
       d.industries.map((i) => i.id),
       `industry id in domain ${d.id}`,
     )
+  if (region.mandates)
+    problems.push(...mandateProblems(region.mandates, new Set(region.towns.map((t) => t.code))))
   if (!isTimeZone(region.timeZone)) problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
   return problems
 }

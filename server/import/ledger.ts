@@ -20,7 +20,7 @@ import {
   type FoundColumn,
 } from './columns.ts'
 import { LedgerFileError, type CellValue, type SheetRow } from './read.ts'
-import type { ImportIssue } from './schemas.ts'
+import type { ImportIssue } from '../../shared/api/import.ts'
 import {
   cellText,
   domainLookup,

@@ -32,5 +32,5 @@ export default fp<{ hub?: Partial<HubOptions> }>(
     app.decorate('feedHub', hub)
     app.addHook('preClose', async () => hub.stop())
   },
-  { name: 'feed', dependencies: ['store', 'metrics'] },
+  { name: 'feed', dependencies: ['context', 'store', 'metrics'] },
 )

@@ -1,7 +1,5 @@
 import fp from 'fastify-plugin'
-import { alarmRules, type RegionIndex } from '../../shared/region.ts'
-import { regionDay } from '../../shared/time.ts'
-import type { Config } from '../config.ts'
+import { alarmRules } from '../../shared/region.ts'
 import { connectRedis, describeTarget, isCluster, type RedisTarget } from '../store/connect.ts'
 import { regionPrefix } from '../store/keys.ts'
 import { UnsupportedRedisError, redisVersionProblem } from '../store/redis-version.ts'
@@ -10,23 +8,14 @@ import { readRedisSettings, redisSettingsWarnings } from '../store/redis-setting
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: Config
-    region: RegionIndex
     store: RegionStore
-    /** The region's clock: tests replace it to cross midnight. */
-    clock: () => number
-    /** The region's calendar day now. */
-    today: () => string
     /** The Redis topology every connection of this node is made to. */
     redisTarget: RedisTarget
   }
 }
 
 export interface StoreOptions {
-  config: Config
-  region: RegionIndex
   redis: RedisTarget
-  clock?: () => number
   /** Key prefix variant (tests and the rebuild check use their own key spaces). */
   keyVariant?: string
 }
@@ -73,25 +62,20 @@ export default fp<StoreOptions>(
     const settings = await readRedisSettings(redis)
     for (const warning of settings ? redisSettingsWarnings(settings) : []) app.log.warn(warning)
     defineScripts(redis)
-    const clock = opts.clock ?? Date.now
-    const tz = opts.region.region.timeZone
-    app.decorate('config', opts.config)
-    app.decorate('region', opts.region)
     app.decorate('redisTarget', { getter: () => target })
-    app.decorate('clock', clock)
-    app.decorate('today', () => regionDay(clock(), tz))
-    const store = new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
-      dedupeSeconds: opts.config.dedupeDays * 86_400,
-      dueSoonDays: opts.region.region.thresholds.dueSoonDays,
-      majorOverdueAlarms: alarmRules(opts.region.region).majorHazardOverdue,
+    const { config, region } = app
+    const store = new RegionStore(redis, regionPrefix(region.region.region.code, opts.keyVariant), {
+      dedupeSeconds: config.dedupeDays * 86_400,
+      dueSoonDays: region.region.thresholds.dueSoonDays,
+      majorOverdueAlarms: alarmRules(region.region).majorHazardOverdue,
       shardedPubSub: isCluster(redis),
-      waitReplicas: opts.config.redisWaitReplicas,
-      waitMs: opts.config.redisWaitMs,
+      waitReplicas: config.redisWaitReplicas,
+      waitMs: config.redisWaitMs,
     })
     app.decorate('store', store)
     app.addHook('onClose', async () => {
       await redis.quit().catch(() => redis.disconnect())
     })
   },
-  { name: 'store' },
+  { name: 'store', dependencies: ['context'] },
 )

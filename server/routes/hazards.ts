@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { OpenHazardSchema } from '../store/store.ts'
 import { visibleTowns } from '../auth/towns.ts'
-import { PickListQuery } from './schemas.ts'
+import { HazardsReply, PickListQuery } from '../../shared/api/lists.ts'
 import { townNamesOf } from '../../shared/search.ts'
 import { HazardGrade } from '../../shared/enums.ts'
 
@@ -25,7 +24,7 @@ const hazards: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ hazards: Type.Array(OpenHazardSchema) }) },
+        response: { 200: HazardsReply },
       },
     },
     async (req) => {

@@ -14,8 +14,8 @@ import {
   ImportProgress,
   ImportRefused,
   type ImportIssue,
-} from '../import/schemas.ts'
-import { ErrorReply } from './schemas.ts'
+} from '../../shared/api/import.ts'
+import { ErrorReply } from '../../shared/api/errors.ts'
 
 // Bulk import of a hazard ledger (隐患台账): check every row, then apply them all, or apply nothing
 // and say which rows are wrong. Progress is kept in Redis so any node answers the polling browser.

@@ -31,6 +31,7 @@ const SINGLE_KEYS = new Set([
   'accidents',
   'feed',
   'daily',
+  'scores',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { Type, type Static } from 'typebox'
 import type { Result } from 'ioredis'
 import type { RedisClient } from './connect.ts'
 import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
-import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
 import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '../../shared/search.ts'
 import type { AcceptedEvent, AccidentReported, HazardReported } from '../../shared/events.ts'
@@ -12,6 +10,7 @@ import { accidentRecord, type AccidentRecord } from '../../shared/accident-list.
 import { regionDay } from '../../shared/time.ts'
 import type { Alarm } from '../../shared/alarms.ts'
 import type { WallState } from '../../shared/protocol.ts'
+import type { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
 import { decodeEnterprise, decodeHazard } from './records.ts'
@@ -23,7 +22,7 @@ const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.m
 // alarms.lua uses common.lua's helpers and hooks into its publish and log entry.
 const COMMON = lua('common') + lua('alarms')
 const SCRIPTS = {
-  lkIngest: COMMON + lua('ingest'),
+  lkIngest: COMMON + lua('mandates') + lua('ingest'),
   lkTick: COMMON + lua('tick'),
   lkSnapshot: COMMON + lua('snapshot'),
   lkReadLog: COMMON + lua('read-log'),
@@ -88,38 +87,8 @@ export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
   | { ok: false; index: number; field: string; reason: string }
 
-export const OpenHazardSchema = Type.Object({
-  hazardId: Type.String(),
-  title: Type.String(),
-  town: Type.String(),
-  domain: Type.String(),
-  industry: Type.Optional(Type.String()),
-  grade: Type.String(),
-  status: Type.String(),
-  /** Overdue after this instant (ms). */
-  deadline: Type.Number(),
-  reportedAt: Type.String(),
-  enterprise: Type.Optional(Type.String()),
-  overdue: Type.Boolean(),
-  /** 临期: the deadline is at most the region's dueSoonDays away. */
-  dueSoon: Type.Boolean(),
-})
-export type OpenHazard = Static<typeof OpenHazardSchema>
-
 /** Enterprise ids read from the index per round trip. */
 const ENTERPRISE_PAGE = 1000
-
-export const EnterpriseSchema = Type.Object({
-  enterpriseId: Type.String(),
-  name: Type.String(),
-  town: Type.String(),
-  domain: Type.String(),
-  industry: Type.Optional(Type.String()),
-  riskLevel: Type.Enum(RiskLevel.values),
-  /** The work state last reported; absent when it never stopped or resumed. */
-  work: Type.Optional(Type.Enum(WorkState.values)),
-})
-export type Enterprise = Static<typeof EnterpriseSchema>
 
 type LoggedEvent =
   | AcceptedEvent

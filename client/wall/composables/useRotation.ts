@@ -1,30 +1,18 @@
-import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
+import { computed, onBeforeUnmount, ref, type Ref } from 'vue'
 
-// Lists that do not fit rotate instead of saying "N more not shown": a page at a time, each shown
-// for `?rotate=<seconds>` (default DEFAULT_ROTATE_S); `?rotate=0` stops on the first page.
+// A list longer than its panel shows a page at a time, turning every `everyMs`, instead of
+// "N more not shown": over a cycle every item is on screen.
 
-export const DEFAULT_ROTATE_S = 12
-
-/** The rotation period in ms from the address (`?rotate=`), 0 for none. */
-export function rotationMs(search: string): number {
-  const asked = new URLSearchParams(search).get('rotate')
-  if (asked === null || asked.trim() === '') return DEFAULT_ROTATE_S * 1000
-  const s = Number(asked)
-  return Number.isFinite(s) && s > 0 ? Math.max(3, s) * 1000 : 0
-}
-
-/** Which of `count` pages shows now: the next one every `periodMs` (never moving when it is 0). */
-export function useRotation(count: Ref<number>, periodMs: number) {
-  const index = ref(0)
-  let timer: ReturnType<typeof setInterval> | undefined
-  onMounted(() => {
-    if (periodMs > 0)
-      timer = setInterval(() => (index.value = (index.value + 1) % Math.max(1, count.value)), periodMs)
-  })
+export function useRotation<T>(items: Ref<T[]>, perPage: Ref<number>, everyMs = 8_000) {
+  const page = ref(0)
+  const pages = computed(() => Math.max(1, Math.ceil(items.value.length / Math.max(1, perPage.value))))
+  const timer = setInterval(() => {
+    page.value = (page.value + 1) % pages.value
+  }, everyMs)
   onBeforeUnmount(() => clearInterval(timer))
-  // The pages changed under it (an item gone): stay in range.
-  watch(count, (n) => {
-    if (index.value >= n) index.value = 0
+  const shown = computed(() => {
+    const at = (page.value % pages.value) * perPage.value
+    return items.value.slice(at, at + perPage.value)
   })
-  return computed(() => Math.min(index.value, Math.max(0, count.value - 1)))
+  return { shown, page: computed(() => page.value % pages.value), pages }
 }

@@ -30,6 +30,8 @@ export const LIMITS = {
   feedMaxAgeMs: 24 * 3_600_000,
   /** Oldest overdue hazards the wall lists. */
   overdueListLength: 20,
+  /** Open alarms the wall's queue holds (newest first; the count beside it is exact). */
+  alarmListLength: 20,
   /** Days in the found-vs-closed trend. */
   trendDays: 30,
 } as const

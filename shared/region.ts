@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { AlarmRulesSchema, DEFAULT_ALARM_RULES, type AlarmRules } from './alarms.ts'
 import { MandatesSchema, mandateProblems } from './mandates/config.ts'
 
 // A region's configuration: the one file another city edits to run Lookout (server/regions/<code>.json).
@@ -49,6 +50,8 @@ export const RegionSchema = Type.Object(
     ),
     towns: Type.Array(TownSchema, { minItems: 1 }),
     domains: Type.Array(DomainSchema, { minItems: 1 }),
+    /** Which events raise an alarm and when one escalates (shared/alarms.ts); defaults when absent. */
+    alarms: Type.Optional(AlarmRulesSchema),
     /** Principal-person scoring, emergency readiness, work lists (shared/mandates/config.ts). */
     mandates: Type.Optional(MandatesSchema),
   },
@@ -112,3 +115,6 @@ export function isTimeZone(name: string): boolean {
     return false
   }
 }
+
+/** The region's alarm rules, or the defaults. */
+export const alarmRules = (region: Pick<Region, 'alarms'>): AlarmRules => region.alarms ?? DEFAULT_ALARM_RULES

@@ -3,8 +3,8 @@ import zh from './zh.ts'
 import en from './en.ts'
 import score from './score.ts'
 
-// Chinese by default; the header switch changes it and the choice is remembered on this device
-// (the same key as the wall's, so one phone keeps one language).
+// Chinese by default; `?lang=en` (or `zh`) or the header switch changes it, and the choice is
+// remembered on this device (the same key as the wall's, so one phone keeps one language).
 
 export type Lang = 'zh' | 'en'
 const STORAGE_KEY = 'lookout.lang'
@@ -17,9 +17,23 @@ function remembered(): Lang {
   }
 }
 
+/** `?lang=` in the address wins (and is remembered), as on the wall. */
+function initialLang(): Lang {
+  const asked = new URLSearchParams(location.search).get('lang')
+  if (asked === 'en' || asked === 'zh') {
+    try {
+      localStorage.setItem(STORAGE_KEY, asked)
+    } catch {
+      /* not remembered, still used */
+    }
+    return asked
+  }
+  return remembered()
+}
+
 export const i18n = createI18n({
   legacy: false,
-  locale: remembered(),
+  locale: initialLang(),
   fallbackLocale: 'zh',
   messages: { zh: { ...zh, score: score.zh }, en: { ...en, score: score.en } },
 })

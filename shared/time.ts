@@ -98,3 +98,15 @@ export function clockOffsetMs(dateHeader: string | null, sentAt: number, receive
   const serverMs = Date.parse(dateHeader ?? '')
   return Number.isNaN(serverMs) ? null : serverMs + 500 - (sentAt + receivedAt) / 2
 }
+
+/**
+ * The years a date anywhere in Lookout may name (an event's time, a deadline). Outside them a date is
+ * a slip (9999-12-31 for "no deadline", a year typed 20255), and past 275760 it is no JS Date at all.
+ */
+export const YEAR_RANGE = { min: 1970, max: 2999 } as const
+
+/** Whether the year of a YYYY-MM-DD day (or of an instant, in UTC) is within YEAR_RANGE. */
+export function inYearRange(dayOrMs: string | number): boolean {
+  const year = typeof dayOrMs === 'number' ? new Date(dayOrMs).getUTCFullYear() : Number(dayOrMs.slice(0, 4))
+  return Number.isInteger(year) && year >= YEAR_RANGE.min && year <= YEAR_RANGE.max
+}

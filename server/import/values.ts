@@ -1,18 +1,27 @@
 import { HazardGrade, HazardSource, HazardStatus, type EnumEntry } from '../../shared/enums.ts'
 import type { Domain, RegionIndex, Town } from '../../shared/region.ts'
-import { dayStartMs } from '../../shared/time.ts'
+import { dayStartMs, inYearRange, YEAR_RANGE } from '../../shared/time.ts'
 import type { CellValue } from './read.ts'
+import type { ImportIssueCode } from './schemas.ts'
 
 // Reading one cell as the value an event field needs: names or codes to ids, dates in region time.
 // Each reader returns the value, or why the cell cannot be read (in Chinese and English).
 
-export type Read<T> = { ok: true; value: T } | { ok: false; reason: string; reasonEn: string }
+export type Read<T> =
+  { ok: true; value: T } | { ok: false; code: ImportIssueCode; reason: string; reasonEn: string }
 const ok = <T>(value: T): Read<T> => ({ ok: true, value })
-const bad = (reason: string, reasonEn: string): Read<never> => ({ ok: false, reason, reasonEn })
+export const bad = (code: ImportIssueCode, reason: string, reasonEn: string): Read<never> => ({
+  ok: false,
+  code,
+  reason,
+  reasonEn,
+})
 
 /** A cell as text, the way the user sees it (a date cell as its date). */
 export function cellText(cell: CellValue): string {
   if (cell === null) return ''
+  // A date cell no calendar holds (a serial number of 1e20): no text to show, and no date.
+  if (cell instanceof Date && Number.isNaN(cell.getTime())) return ''
   if (cell instanceof Date)
     return cell
       .toISOString()
@@ -40,7 +49,11 @@ export function townLookup(region: RegionIndex): (cell: CellValue) => Read<Town>
     const text = key(cellText(cell))
     const town = byName.get(text) ?? (short.get(text)?.length === 1 ? short.get(text)![0] : undefined)
     if (town) return ok(town)
-    return bad(`不是本市的镇街：「${cellText(cell)}」`, `not a town of this region: "${cellText(cell)}"`)
+    return bad(
+      'cell.unknown_town',
+      `不是本市的镇街：「${cellText(cell)}」`,
+      `not a town of this region: "${cellText(cell)}"`,
+    )
   }
 }
 
@@ -53,6 +66,7 @@ export function domainLookup(region: RegionIndex): (cell: CellValue) => Read<Dom
     const domain = byName.get(key(cellText(cell)))
     if (domain) return ok(domain)
     return bad(
+      'cell.unknown_domain',
       `不是已知的领域：「${cellText(cell)}」，应为 ${names} 之一`,
       `not a known domain: "${cellText(cell)}"`,
     )
@@ -69,12 +83,14 @@ export function readIndustry(cell: CellValue, domain: Domain, region: RegionInde
   const elsewhere = region.region.domains.find((d) => d.industries.some(named))
   if (elsewhere) {
     return bad(
+      'cell.industry_of_other_domain',
       `行业「${cellText(cell)}」属于${elsewhere.name}，不属于${domain.name}`,
       `industry "${cellText(cell)}" belongs to ${elsewhere.nameEn}, not to ${domain.nameEn}`,
     )
   }
   const list = domain.industries.map((i) => i.name).join('、') || '（该领域不分行业，请留空）'
   return bad(
+    'cell.unknown_industry',
     `不是${domain.name}的行业：「${cellText(cell)}」，应为 ${list}`,
     `not an industry of ${domain.nameEn}: "${cellText(cell)}"`,
   )
@@ -94,6 +110,7 @@ function enumLookup<V extends string>(
     const value = byName.get(key(cellText(cell)))
     if (value) return ok(value)
     return bad(
+      'cell.unknown_value',
       `${what[0]}应为 ${labels} 之一，不能是「${cellText(cell)}」`,
       `${what[1]} must be one of ${entries.map((e) => e.value).join(', ')}`,
     )
@@ -118,8 +135,11 @@ export interface When {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0')
+/** 2025-03-31, 2025/3/31, 2025.3.31, 2025年3月31日, each maybe with 9:30[:00] or 9时30分[00秒]. */
 const DATE_TIME =
-  /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?)?$/
+  /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]*(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?$/
+/** 20261220, as clerks type a date with no separators (often into a number cell). */
+const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
 
 function realDay(y: number, m: number, d: number): string | null {
@@ -128,36 +148,59 @@ function realDay(y: number, m: number, d: number): string | null {
   return `${y}-${pad(m)}-${pad(d)}`
 }
 
-/**
- * A date or date-time cell: a spreadsheet date (exceljs gives it as the UTC instant of the wall
- * time written in the cell), text YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日 with an optional
- * H:mm[:ss], or ISO 8601 with an offset.
- */
-export function readWhen(cell: CellValue): Read<When> {
-  const wrong = bad(
-    `不是有效的日期：「${cellText(cell)}」，应写成 2025-03-31 或 2025/3/31（可带时间 09:30）`,
-    `not a valid date: "${cellText(cell)}" (write 2025-03-31 or 2025/3/31, optionally with a time 09:30)`,
-  )
+/** The When a cell writes, or null when it writes none (range not yet checked). */
+function parseWhen(cell: CellValue): When | null {
   if (cell instanceof Date) {
-    if (Number.isNaN(cell.getTime())) return wrong
+    if (Number.isNaN(cell.getTime())) return null
     const day = cell.toISOString().slice(0, 10)
     const timeMs = cell.getTime() - Date.parse(`${day}T00:00:00Z`)
-    return ok(timeMs ? { day, timeMs } : { day })
+    return timeMs ? { day, timeMs } : { day }
   }
-  if (typeof cell !== 'string') return wrong
-  if (WITH_OFFSET.test(cell)) {
-    const instant = Date.parse(cell)
-    const day = realDay(Number(cell.slice(0, 4)), Number(cell.slice(5, 7)), Number(cell.slice(8, 10)))
-    return Number.isNaN(instant) || !day ? wrong : ok({ day, instant })
+  const text = typeof cell === 'number' && Number.isInteger(cell) ? String(cell) : cell
+  if (typeof text !== 'string') return null
+  if (WITH_OFFSET.test(text)) {
+    const instant = Date.parse(text)
+    const day = realDay(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)))
+    return Number.isNaN(instant) || !day ? null : { day, instant }
   }
-  const m = DATE_TIME.exec(cell)
-  if (!m) return wrong
+  const compact = COMPACT_DATE.exec(text)
+  if (compact) {
+    const day = realDay(Number(compact[1]), Number(compact[2]), Number(compact[3]))
+    return day ? { day } : null
+  }
+  const m = DATE_TIME.exec(text)
+  if (!m) return null
   const day = realDay(Number(m[1]), Number(m[2]), Number(m[3]))
-  if (!day) return wrong
-  if (m[4] === undefined) return ok({ day })
+  if (!day) return null
+  if (m[4] === undefined) return { day }
   const [h, min, s] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)]
-  if (h > 23 || min > 59 || s > 59) return wrong
-  return ok({ day, timeMs: ((h * 60 + min) * 60 + s) * 1000 })
+  if (h > 23 || min > 59 || s > 59) return null
+  return { day, timeMs: ((h * 60 + min) * 60 + s) * 1000 }
+}
+
+/**
+ * A date or date-time cell: a spreadsheet date (exceljs gives it as the UTC instant of the wall
+ * time written in the cell), text YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD or YYYY年M月D日 with an
+ * optional H:mm[:ss] or H时mm分, or ISO 8601 with an offset; its year within YEAR_RANGE.
+ */
+export function readWhen(cell: CellValue): Read<When> {
+  const when = parseWhen(cell)
+  if (!when) {
+    return bad(
+      'cell.bad_date',
+      `不是有效的日期：「${cellText(cell)}」，应写成 2025-03-31 或 2025/3/31（可带时间 09:30）`,
+      `not a valid date: "${cellText(cell)}" (write 2025-03-31 or 2025/3/31, optionally with a time 09:30)`,
+    )
+  }
+  if (!inYearRange(when.day) || (when.instant !== undefined && !inYearRange(when.instant))) {
+    const { min, max } = YEAR_RANGE
+    return bad(
+      'cell.date_out_of_range',
+      `年份应在 ${min}–${max} 之间：「${cellText(cell)}」`,
+      `the year must be within ${min}–${max}: "${cellText(cell)}"`,
+    )
+  }
+  return ok(when)
 }
 
 /**

@@ -10,7 +10,7 @@ import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
-import { decodeEnterprise, decodeHazard } from './records.ts'
+import { decodeEnterprise, decodeHazard, type HazardState } from './records.ts'
 
 // The Redis data layer of one region: every read and write of aggregates goes through here,
 // and every write is one Lua script (atomic, exactly once).
@@ -308,6 +308,14 @@ export class RegionStore {
         ]),
       ),
     }
+  }
+
+  /** Each hazard as stored (null: not reported). */
+  async hazardStates(ids: string[]): Promise<(HazardState | null)[]> {
+    if (!ids.length) return []
+    return (await this.redis.hmget(this.keys.hazards, ...ids)).map((h) =>
+      h === null ? null : decodeHazard(h),
+    )
   }
 
   /** Whether each hazard was reported. */

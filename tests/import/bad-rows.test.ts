@@ -115,6 +115,7 @@ test('the same 隐患编号 twice in one file: the later row is named, with the 
       row: 4,
       column: '隐患编号',
       value: 'DUP-1',
+      code: 'row.duplicate_id',
       reason: '隐患编号与第 2 行重复',
       reasonEn: 'the same 隐患编号 as row 2',
     },

@@ -5,6 +5,7 @@ import type { RegionIndex } from '../../shared/region.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { COLUMN_BY_KEY, IMPORT_LIMITS, matchHeaders, type ColumnKey } from './columns.ts'
 import { readLedger, type CellValue, type LedgerSheet, type SheetRow } from './read.ts'
+import { footerKind } from './footer.ts'
 import { rowReader } from './row.ts'
 import type { ImportIssue } from './schemas.ts'
 import { cellText } from './values.ts'
@@ -142,7 +143,19 @@ export async function checkLedger(sheet: LedgerSheet, ctx: LedgerContext): Promi
   const headers = Object.fromEntries([...match.found].map(([key, f]) => [key, f.header]))
   if (issues.length) return { rows: [], issues, warnings, total: 0, headers, sheet: sheet.sheet }
 
-  const dataRows = sheetRows.filter((r) => r.row > headerRow)
+  const dataRows: SheetRow[] = []
+  for (const r of sheetRows.filter((r) => r.row > headerRow)) {
+    const footer = footerKind(r.cells)
+    if (!footer) {
+      dataRows.push(r)
+      continue
+    }
+    const [reason, reasonEn] =
+      footer === 'total'
+        ? ['合计行，未导入', 'a total row: not imported']
+        : ['签名或落款行，未导入', 'a signature footer: not imported']
+    warnings.push({ row: r.row, column: '', code: 'row.footer', reason, reasonEn })
+  }
   const unheaded = new Set<number>()
   for (const r of dataRows)
     r.cells.forEach((c, i) => c !== null && !cellText(headerCells[i] ?? null) && unheaded.add(i))

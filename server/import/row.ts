@@ -19,10 +19,8 @@ import {
   cellText,
   domainLookup,
   regionWhen,
-  readGrade,
+  enumReaders,
   readIndustry,
-  readSource,
-  readStatus,
   readWhen,
   townLookup,
   type Read,
@@ -68,6 +66,7 @@ export function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext
   const { ms: whenMs, deadline: deadlineText } = regionWhen(region.region.timeZone)
   const readTown = townLookup(region)
   const readDomain = domainLookup(region)
+  const { grade: readGrade, source: readSource, status: readStatus } = enumReaders(region)
   const headerOf = (key: ColumnKey) => found.get(key)?.header ?? COLUMN_BY_KEY.get(key)!.header
 
   return (r: SheetRow): RowResult => {

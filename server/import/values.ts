@@ -31,11 +31,17 @@ export function cellText(cell: CellValue): string {
   return String(cell)
 }
 
-const key = (text: string) => text.replace(/\s+/g, '').toLowerCase()
+/**
+ * A value as matched: full-width forms as their half-width twins (（）→ (), ＡＢ１ → AB1, the
+ * ideographic space), no spaces, any case. Names and cells pass through it alike.
+ */
+export const matchKey = (text: string) => text.normalize('NFKC').replace(/\s+/g, '').toLowerCase()
+const key = matchKey
 
 /**
- * Town by code, Chinese or English name, the short names the wall shows, or name without its
- * 镇/街道/乡 (when that is unambiguous).
+ * Town by code, Chinese or English name, the short names the wall shows, an alias of the region
+ * file, or name without its 镇/街道/乡 (when that is unambiguous); with or without the province's
+ * and the region's name in front (泰兴市黄桥镇).
  */
 export function townLookup(region: RegionIndex): (cell: CellValue) => Read<Town> {
   const byName = new Map<string, Town>()
@@ -45,9 +51,22 @@ export function townLookup(region: RegionIndex): (cell: CellValue) => Read<Town>
     const stem = t.name.replace(/(街道|镇|乡)$/, '')
     if (stem !== t.name) short.set(stem, [...(short.get(stem) ?? []), t])
   }
+  for (const [alias, code] of Object.entries(region.region.importAliases?.town ?? {})) {
+    const town = region.town.get(code)
+    if (town) byName.set(key(alias), town)
+  }
+  const { name, province } = region.region.region
+  const prefixes = [key(province), key(name), key(name.replace(/(市|县|区)$/, ''))]
+  const withoutPrefix = (text: string) => {
+    for (const p of prefixes)
+      if (p && text.startsWith(p) && text.length > p.length) text = text.slice(p.length)
+    return text
+  }
+  const find = (text: string) =>
+    byName.get(text) ?? (short.get(text)?.length === 1 ? short.get(text)![0] : undefined)
   return (cell) => {
     const text = key(cellText(cell))
-    const town = byName.get(text) ?? (short.get(text)?.length === 1 ? short.get(text)![0] : undefined)
+    const town = find(text) ?? find(withoutPrefix(text))
     if (town) return ok(town)
     return bad(
       'cell.unknown_town',
@@ -61,6 +80,10 @@ export function townLookup(region: RegionIndex): (cell: CellValue) => Read<Town>
 export function domainLookup(region: RegionIndex): (cell: CellValue) => Read<Domain> {
   const byName = new Map<string, Domain>()
   for (const d of region.region.domains) for (const name of [d.id, d.name, d.nameEn]) byName.set(key(name), d)
+  for (const [alias, id] of Object.entries(region.region.importAliases?.domain ?? {})) {
+    const domain = region.domain.get(id)
+    if (domain) byName.set(key(alias), domain)
+  }
   const names = region.region.domains.map((d) => d.name).join('、')
   return (cell) => {
     const domain = byName.get(key(cellText(cell)))
@@ -73,11 +96,14 @@ export function domainLookup(region: RegionIndex): (cell: CellValue) => Read<Dom
   }
 }
 
-/** Industry by id, Chinese or English name, looked up within its domain. */
+/** Industry by id, Chinese or English name or an alias of the region file, looked up within its domain. */
 export function readIndustry(cell: CellValue, domain: Domain, region: RegionIndex): Read<string> {
   const text = key(cellText(cell))
+  const aliased = Object.entries(region.region.importAliases?.industry ?? {}).find(
+    ([a]) => key(a) === text,
+  )?.[1]
   const named = (i: { id: string; name: string; nameEn: string }) =>
-    [i.id, i.name, i.nameEn].some((n) => key(n) === text)
+    i.id === aliased || [i.id, i.name, i.nameEn].some((n) => key(n) === text)
   const own = domain.industries.find(named)
   if (own) return ok(own.id)
   const elsewhere = region.region.domains.find((d) => d.industries.some(named))
@@ -117,13 +143,66 @@ function enumLookup<V extends string>(
   }
 }
 
-export const readGrade = enumLookup(
-  HazardGrade.entries,
-  { 一般: 'general', 重大: 'major', 一般事故隐患: 'general', 重大事故隐患: 'major' },
-  ['隐患等级', 'grade'],
-)
-export const readSource = enumLookup(HazardSource.entries, {}, ['隐患来源', 'source'])
-export const readStatus = enumLookup(HazardStatus.entries, { 销号: 'closed' }, ['整改状态', 'status'])
+/** Spellings clerks write for the enumerations, beside their labels; a region file may add more. */
+export const ENUM_ALIASES = {
+  grade: {
+    一般: 'general',
+    重大: 'major',
+    一般事故隐患: 'general',
+    重大事故隐患: 'major',
+    一般隐患: 'general',
+    重大隐患: 'major',
+  },
+  source: {
+    日常巡查: 'routine',
+    日常检查: 'routine',
+    执法检查: 'routine',
+    双随机检查: 'routine',
+    双随机: 'routine',
+    专项检查: 'special_campaign',
+    举报: 'report',
+    投诉举报: 'report',
+    自查: 'self_check',
+  },
+  status: {
+    销号: 'closed',
+    已整改: 'closed',
+    整改完成: 'closed',
+    已闭环: 'closed',
+    已完成: 'closed',
+    未整改: 'reported',
+    正在整改: 'rectifying',
+  },
+} as const satisfies Record<string, Record<string, string>>
+
+/** The enumeration readers of a region: Lookout's spellings and the region file's aliases. */
+export function enumReaders(region: RegionIndex) {
+  const aliases = region.region.importAliases ?? {}
+  const merged = <V extends string>(
+    own: Record<string, string>,
+    extra: Record<string, string> | undefined,
+    values: readonly V[],
+  ) =>
+    Object.fromEntries(
+      Object.entries({ ...own, ...extra }).filter((e): e is [string, V] => values.includes(e[1] as V)),
+    ) as Record<string, V>
+  return {
+    grade: enumLookup(HazardGrade.entries, merged(ENUM_ALIASES.grade, aliases.grade, HazardGrade.values), [
+      '隐患等级',
+      'grade',
+    ]),
+    source: enumLookup(
+      HazardSource.entries,
+      merged(ENUM_ALIASES.source, aliases.source, HazardSource.values),
+      ['隐患来源', 'source'],
+    ),
+    status: enumLookup(
+      HazardStatus.entries,
+      merged(ENUM_ALIASES.status, aliases.status, HazardStatus.values),
+      ['整改状态', 'status'],
+    ),
+  }
+}
 
 /** A point in time as the ledger gives it: a calendar day, maybe with a time of day (region time). */
 export interface When {
@@ -156,8 +235,9 @@ function parseWhen(cell: CellValue): When | null {
     const timeMs = cell.getTime() - Date.parse(`${day}T00:00:00Z`)
     return timeMs ? { day, timeMs } : { day }
   }
-  const text = typeof cell === 'number' && Number.isInteger(cell) ? String(cell) : cell
-  if (typeof text !== 'string') return null
+  const raw = typeof cell === 'number' && Number.isInteger(cell) ? String(cell) : cell
+  if (typeof raw !== 'string') return null
+  const text = raw.normalize('NFKC').trim()
   if (WITH_OFFSET.test(text)) {
     const instant = Date.parse(text)
     const day = realDay(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)))

@@ -1,3 +1,5 @@
+import { LIMITS } from '../../shared/limits.ts'
+
 // The columns of a hazard ledger (隐患台账): the one place that says which headers the import reads,
 // which are required, and how the template names and explains them.
 
@@ -39,7 +41,7 @@ export const COLUMNS: Column[] = [
     header: '隐患描述',
     aliases: ['隐患名称', '隐患内容', '隐患情况', '存在问题', '问题描述'],
     required: true,
-    help: '隐患的简要描述，最长 200 字。',
+    help: `隐患的描述，最长 ${LIMITS.titleMax} 字（大屏上只显示开头）。`,
   },
   {
     key: 'town',

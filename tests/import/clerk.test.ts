@@ -111,3 +111,25 @@ test('an .ods file is answered as OpenDocument, with what to do', async () => {
   expect(report.issues[0]).toMatchObject({ code: 'file.opendocument' })
   expect(report.issues[0].reason).toMatch(/OpenDocument.*\.xlsx/)
 })
+
+test('a description as long as ledgers write it (500 characters) imports; 501 is refused with the limit', async () => {
+  const text = readFileSync(new URL('../fixtures/ledger-spellings.csv', import.meta.url), 'utf8')
+  const long = '液氨储罐区喷淋装置失效，'.repeat(42).slice(0, 500)
+  const done = await importOk(app, Buffer.from(text.replace('两客一危车辆动态监控缺失', long)), '台账.csv')
+  expect(done.new).toBe(4)
+  const { hazards } = (await app.inject('/api/hazards?limit=10').then((r) => r.json())) as {
+    hazards: { title: string }[]
+  }
+  expect(hazards.map((h) => h.title)).toContain(long)
+
+  const report = await importRefused(
+    app,
+    Buffer.from(text.replace('值班记录缺失', `${long}。`)),
+    400,
+    '台账-2.csv',
+  )
+  expect(report.issues).toEqual([
+    expect.objectContaining({ row: 5, column: '隐患描述', code: 'cell.too_long' }),
+  ])
+  expect(report.issues[0].reason).toBe('超过 500 字（现有 501 字）')
+})

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   checkEvents,
   DEADLINE_BEFORE_FOUND,
@@ -31,6 +32,26 @@ import {
 // checks them and prepared for the ingest script, so nothing that can fail is left for the apply.
 
 const MAX_FUTURE_MS = 10 * 60_000
+const ID_PATTERN = new RegExp(LIMITS.idPattern)
+
+/** A row's hazard id, and the number its ledger wrote when that was no valid id. */
+export interface LedgerId {
+  hazardId: string
+  number?: string
+}
+
+/**
+ * The hazard id of a ledger's 隐患编号. One that is a valid id is used as it is; one as clerks write
+ * them (黄桥2026-001, HQ/2026/001, 〔2026〕12号) becomes `LG-` and 20 hex digits of its SHA-256: the
+ * same number gives the same id on every import (and every node), so a re-sent ledger syncs. The
+ * number itself is kept on the hazard. Null when it is too long to keep.
+ */
+export function ledgerHazardId(text: string): LedgerId | null {
+  const number = text.normalize('NFKC').trim()
+  if (!number || Array.from(number).length > LIMITS.entityIdMax) return null
+  if (number.length <= LIMITS.entityIdMax && ID_PATTERN.test(number)) return { hazardId: number }
+  return { hazardId: `LG-${createHash('sha256').update(number).digest('hex').slice(0, 20)}`, number }
+}
 
 /** Event ids stable across imports of the same file: a second import is all duplicates. */
 export function rowEventId(fileHash: string, row: number, step = 0): string {
@@ -111,15 +132,10 @@ export function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext
               `longer than ${max} characters (${s.length})`,
             )
       }
-    const idPattern = new RegExp(LIMITS.idPattern)
-    const readId = (c: CellValue): Read<string> => {
-      const s = cellText(c)
-      if (s.length <= LIMITS.entityIdMax && idPattern.test(s)) return { ok: true, value: s }
-      return bad(
-        'cell.bad_id',
-        `只能由字母、数字和 _ - : . 组成，最长 ${LIMITS.entityIdMax} 位`,
-        `must be 1–${LIMITS.entityIdMax} characters of A-Z a-z 0-9 _ - : .`,
-      )
+    const readId = (c: CellValue): Read<LedgerId> => {
+      const id = ledgerHazardId(cellText(c))
+      if (id) return { ok: true, value: id }
+      return bad('cell.bad_id', `最长 ${LIMITS.entityIdMax} 字`, `at most ${LIMITS.entityIdMax} characters`)
     }
     const notFuture =
       (key: ColumnKey) =>
@@ -135,7 +151,8 @@ export function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext
         return when
       }
 
-    const hazardId = read('hazardId', readId)
+    const ledgerId = read('hazardId', readId)
+    const hazardId = ledgerId?.hazardId
     if (hazardId === EXAMPLE_HAZARD_ID) return { kind: 'example', column: headerOf('hazardId') }
     const title = read('title', text(LIMITS.titleMax))
     const town = read('town', readTown)
@@ -178,6 +195,7 @@ export function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext
       deadline: deadlineText(deadline),
       ...(enterprise ? { enterprise } : {}),
       ...(source ? { source } : {}),
+      ...(ledgerId?.number ? { number: ledgerId.number } : {}),
       ...(foundAt ? { at: new Date(whenMs(foundAt)).toISOString() } : {}),
     }
     const stepsAt = closedWhen ?? foundWhen

@@ -81,6 +81,8 @@ export type IngestOutcome =
 
 export const OpenHazardSchema = Type.Object({
   hazardId: Type.String(),
+  /** The number its ledger gave it, when that was no valid id (hazardId was made from it). */
+  number: Type.Optional(Type.String()),
   title: Type.String(),
   town: Type.String(),
   domain: Type.String(),
@@ -275,6 +277,7 @@ export class RegionStore {
       const reported = JSON.parse(report) as HazardReported & AcceptedEvent
       const h: OpenHazard = {
         hazardId,
+        number: reported.number || undefined,
         title: s.title,
         town: s.town,
         domain: s.domain,

@@ -133,3 +133,25 @@ test('a description as long as ledgers write it (500 characters) imports; 501 is
   ])
   expect(report.issues[0].reason).toBe('超过 500 字（现有 501 字）')
 })
+
+test('隐患编号 as clerks write them (黄桥2026-001, HQ/2026/001, 〔2026〕12号): imported under a made id, the number kept, shown and searchable, and a re-sent ledger syncs', async () => {
+  const numbers = ['黄桥2026-001', 'HQ/2026/001', '〔2026〕12号']
+  const text = readFileSync(new URL('../fixtures/ledger-clerk-ids.csv', import.meta.url), 'utf8')
+  const done = await importOk(app, Buffer.from(text), '台账.csv')
+  expect(done).toMatchObject({ rows: 3, new: 3 })
+  const list = async (q = '') =>
+    (
+      (await app
+        .inject(`/api/hazards?limit=10${q ? `&q=${encodeURIComponent(q)}` : ''}`)
+        .then((r) => r.json())) as {
+        hazards: { hazardId: string; number?: string }[]
+      }
+    ).hazards
+  const hazards = await list()
+  expect(hazards.map((h) => h.number).sort()).toEqual([...numbers].sort())
+  for (const h of hazards) expect(h.hazardId).toMatch(/^LG-[0-9a-f]{20}$/)
+  expect((await list('〔2026〕12')).map((h) => h.number)).toEqual(['〔2026〕12号'])
+  // The same numbers map to the same ids: the ledger sent again with a status moved syncs.
+  const again = await importOk(app, Buffer.from(text.replace(/待整改,\r\n$/, '整改中,\r\n')), '台账-2.csv')
+  expect(again).toMatchObject({ new: 0, updated: 1, unchanged: 2 })
+})

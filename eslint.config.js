@@ -38,4 +38,21 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // client/ talks to the server only through the API: the contract in shared/ (STYLE.md).
+    files: ['client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/server'],
+              message: 'client/ imports nothing from server/: the API contract is in shared/api/',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

@@ -22,7 +22,12 @@ export default defineConfig({
     // ECharts and Vue make one ~730 kB bundle; screens load it once over the LAN and cache it for good.
     chunkSizeWarningLimit: 1024,
     rolldownOptions: {
-      input: { wall: here('client/index.html'), entry: here('client/entry.html') },
+      input: {
+        wall: here('client/index.html'),
+        // The wall's second page (its own address, the same app: client/wall/composables/usePlaylist.ts).
+        readiness: here('client/readiness.html'),
+        entry: here('client/entry.html'),
+      },
     },
   },
   server: {

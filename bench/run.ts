@@ -8,7 +8,7 @@ import { burst } from './scenarios/burst.ts'
 import { wallSoak } from './scenarios/wall-soak.ts'
 import { bundle } from './scenarios/bundle.ts'
 
-// npm run bench -- [scenario...] [--quick] [--viewers 1000,5000] [--batches 1,100,500] [--seconds N] [--minutes N] [--profile]
+// npm run bench -- [scenario...] [--quick] [--viewers 1000,5000] [--batches 1,100,500] [--seconds N] [--minutes N] [--profile] [--load]
 // Runs each scenario (all by default), prints its table and writes bench/results/<scenario>.json.
 
 export const SCENARIOS: Record<string, (opts: BenchOptions) => Promise<ScenarioResult>> = {
@@ -30,6 +30,7 @@ export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
       seconds: { type: 'string' },
       minutes: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      load: { type: 'boolean', default: false },
     },
   })
   const unknown = positionals.filter((p) => !(p in SCENARIOS))
@@ -50,6 +51,7 @@ export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
     seconds: number(values.seconds, 'seconds'),
     minutes: number(values.minutes, 'minutes'),
     profile: values.profile ?? false,
+    load: values.load ?? false,
     command: ['npm run bench --', ...argv].join(' '),
   }
   const results: ScenarioResult[] = []

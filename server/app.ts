@@ -3,10 +3,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { RegionIndex } from '../shared/region.ts'
 import type { Config } from './config.ts'
 import { withoutToken } from './log.ts'
+import contextPlugin from './plugins/context.ts'
 import storePlugin from './plugins/store.ts'
 import metricsPlugin from './plugins/metrics.ts'
 import headersPlugin from './plugins/headers.ts'
-import accessPlugin, { SAFE_METHODS } from './plugins/access.ts'
+import tokensPlugin from './plugins/tokens.ts'
+import originCheck, { SAFE_METHODS } from './plugins/origin-check.ts'
+import viewerLink from './plugins/viewer-link.ts'
+import socketGate from './plugins/socket-gate.ts'
+import routePolicy from './plugins/route-policy.ts'
 import overdueTick from './plugins/overdue-tick.ts'
 import websocket from '@fastify/websocket'
 import feedPlugin from './plugins/feed.ts'
@@ -16,15 +21,18 @@ import eventsRoutes from './routes/events.ts'
 import readRoutes from './routes/reads.ts'
 import staticPlugin from './plugins/static.ts'
 import { storageUnavailable } from './store/unavailable.ts'
+import type { RedisTarget } from './store/connect.ts'
 import hazardRoutes from './routes/hazards.ts'
 import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
+import mandateRoutes from './routes/mandates.ts'
 import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
+import { finiteKeyword } from './routes/finite-keyword.ts'
 
 export interface AppOptions {
   config: Config
   region: RegionIndex
-  redisUrl: string
+  redis: RedisTarget
   clock?: () => number
   keyVariant?: string
   /** Live feed tuning (tests shorten the timers). */
@@ -43,6 +51,7 @@ export async function buildApp(opts: AppOptions) {
     // The route schemas' ajv: reject unknown query fields instead of dropping them silently.
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+      plugins: [finiteKeyword],
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -84,17 +93,16 @@ export async function buildApp(opts: AppOptions) {
     return reply.code(500).send({ error: 'internal error' })
   })
 
+  await app.register(contextPlugin, { config: opts.config, region: opts.region, clock: opts.clock })
+  await app.register(headersPlugin)
   // Before any route: access control is attached to each route as it is registered.
-  await app.register(headersPlugin, { config: opts.config })
-  await app.register(accessPlugin, { config: opts.config })
+  await app.register(tokensPlugin)
+  await app.register(originCheck)
+  await app.register(viewerLink)
+  await app.register(socketGate)
+  await app.register(routePolicy)
   await app.register(metricsPlugin)
-  await app.register(storePlugin, {
-    config: opts.config,
-    region: opts.region,
-    redisUrl: opts.redisUrl,
-    clock: opts.clock,
-    keyVariant: opts.keyVariant,
-  })
+  await app.register(storePlugin, { redis: opts.redis, keyVariant: opts.keyVariant })
   await app.register(overdueTick)
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   await app.register(feedPlugin, { hub: opts.hub })
@@ -104,6 +112,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(hazardRoutes)
   await app.register(enterpriseRoutes)
   await app.register(importRoutes)
+  await app.register(mandateRoutes)
   await app.register(staticPlugin)
   return app
 }

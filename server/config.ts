@@ -5,13 +5,35 @@ import { Value } from 'typebox/value'
 // Configuration: read from the environment once, validated against this schema, then passed around
 // as one typed object. Nothing else in the server reads process.env.
 
+/** A Sentinel or Cluster seed: host:port (IPv6 in brackets), with an optional redis(s):// scheme. */
+const SEED = '^(rediss?://)?(\\[[0-9a-fA-F:.]+\\]|[^\\s:/\\[\\]]+):[0-9]{1,5}$'
+
 export const ConfigSchema = Type.Object({
   /** HTTP port. */
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
   /** Interface to listen on. */
   host: Type.String({ minLength: 1 }),
-  /** Redis to use; when absent, 127.0.0.1:6379 if it answers, else an embedded redis-server. */
+  /**
+   * Redis to use, one of three (docs/redis.md): one Redis (redisUrl), a Sentinel set
+   * (redisSentinels + redisSentinelName) or a Cluster (redisCluster). None: 127.0.0.1:6379 if it
+   * answers, else an embedded redis-server.
+   */
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Sentinels to ask for the primary: host:port, or rediss://host:port for TLS (all alike). */
+  redisSentinels: Type.Optional(Type.Array(Type.String({ pattern: SEED }), { minItems: 1 })),
+  /** The primary's name in the Sentinels' configuration (`sentinel monitor <name> …`). */
+  redisSentinelName: Type.Optional(Type.String({ minLength: 1 })),
+  /** Cluster seed nodes (any one that answers suffices): host:port, or rediss://host:port. */
+  redisCluster: Type.Optional(Type.Array(Type.String({ pattern: SEED }), { minItems: 1 })),
+  /** The Redis password (ACL `default` user), for Sentinel and Cluster; a URL may carry its own. */
+  redisPassword: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Replicas that must hold a write before it is acknowledged (WAIT in the same pipeline as the
+   * script); fewer within redisWaitMs: 503 with Retry-After.
+   */
+  redisWaitReplicas: Type.Integer({ minimum: 0, maximum: 16 }),
+  /** How long a write waits for redisWaitReplicas, in ms. */
+  redisWaitMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
   /** Region code: server/regions/<code>.json holds its towns, domains and thresholds. */
   region: Type.String({ pattern: '^[0-9]{6}$' }),
   /** A region file elsewhere (another city's), instead of server/regions/<region>.json. */
@@ -50,6 +72,8 @@ export const DEFAULTS: Config = {
   port: 3000,
   host: '0.0.0.0',
   region: '321283',
+  redisWaitReplicas: 0,
+  redisWaitMs: 1_000,
   dedupeDays: 30,
   batchLimit: 500,
   bodyLimit: 1024 * 1024,
@@ -68,6 +92,12 @@ const ENV: Record<string, [keyof Config, 'int' | 'string' | 'list']> = {
   PORT: ['port', 'int'],
   HOST: ['host', 'string'],
   REDIS_URL: ['redisUrl', 'string'],
+  REDIS_SENTINELS: ['redisSentinels', 'list'],
+  REDIS_SENTINEL_NAME: ['redisSentinelName', 'string'],
+  REDIS_CLUSTER: ['redisCluster', 'list'],
+  REDIS_PASSWORD: ['redisPassword', 'string'],
+  REDIS_WAIT_REPLICAS: ['redisWaitReplicas', 'int'],
+  REDIS_WAIT_MS: ['redisWaitMs', 'int'],
   REGION: ['region', 'string'],
   REGION_FILE: ['regionFile', 'string'],
   TIME_ZONE: ['timeZone', 'string'],
@@ -103,6 +133,33 @@ function proxyProblem(entry: string): string | null {
   const [least, most] = version === 4 ? [8, 32] : [16, 128]
   if (!/^\d+$/.test(prefix) || bits > most) return bad(`has a prefix that is not /0–/${most}`)
   if (bits < least) return bad(`trusts too wide a range (at most a /${least})`)
+  return null
+}
+
+/**
+ * What is wrong with the Redis variables together, or null: at most one topology, a Sentinel set
+ * with its name, one scheme for all seeds.
+ */
+function redisTopologyProblem(raw: Record<string, unknown>): string | null {
+  const given = [
+    raw.redisUrl !== undefined && 'REDIS_URL',
+    raw.redisSentinels !== undefined && 'REDIS_SENTINELS',
+    raw.redisCluster !== undefined && 'REDIS_CLUSTER',
+  ].filter(Boolean)
+  if (given.length > 1)
+    return `${given.join(' and ')} are both set: give exactly one of REDIS_URL (one Redis), REDIS_SENTINELS with REDIS_SENTINEL_NAME (Sentinel), REDIS_CLUSTER (Cluster)`
+  if ((raw.redisSentinels === undefined) !== (raw.redisSentinelName === undefined))
+    return raw.redisSentinels === undefined
+      ? 'REDIS_SENTINEL_NAME is set without REDIS_SENTINELS: give both (the Sentinels, and the primary name they watch)'
+      : 'REDIS_SENTINELS is set without REDIS_SENTINEL_NAME: give the primary name the Sentinels watch'
+  for (const [name, seeds] of [
+    ['REDIS_SENTINELS', raw.redisSentinels],
+    ['REDIS_CLUSTER', raw.redisCluster],
+  ] as const) {
+    if (!Array.isArray(seeds)) continue
+    const tls = new Set(seeds.map((s) => String(s).startsWith('rediss://')))
+    if (tls.size > 1) return `${name} mixes rediss:// and plain addresses: TLS is all or none`
+  }
   return null
 }
 
@@ -153,6 +210,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
       problems.push(`${envName(field)} ${message} (got ${JSON.stringify(raw[field])})`)
     }
   }
+  const topology = redisTopologyProblem(raw)
+  if (topology) problems.push(topology)
   if (Array.isArray(raw.trustProxy))
     problems.push(...(raw.trustProxy as string[]).map(proxyProblem).filter((p) => p !== null))
   if (problems.length) throw new ConfigError(`Bad configuration: ${[...new Set(problems)].join('; ')}`)

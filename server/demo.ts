@@ -2,6 +2,7 @@ import { createServer } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import type { AddressInfo } from 'node:net'
 import { ConfigError, loadConfig } from './config.ts'
+import { describeTarget } from './store/connect.ts'
 import { startServer } from './main.ts'
 import { parseSimulatorArgs, type SimulatorArgs } from './simulator/cli.ts'
 import { runSimulation } from './simulator/run.ts'
@@ -85,11 +86,12 @@ try {
 }
 
 function printBanner(): void {
-  const redisLine = {
-    embedded: `embedded redis-server started for this demo (${redis.url}, data in ${config.dataDir}), stopped with it`,
-    'local 6379': `the Redis already running on 127.0.0.1:6379 (keys lk:{${config.region}}:*)`,
-    REDIS_URL: `REDIS_URL ${hidePassword(redis.url)}`,
-  }[redis.source]
+  const where = describeTarget(redis.target)
+  const redisLine =
+    {
+      embedded: `embedded redis-server started for this demo (${where}, data in ${config.dataDir}), stopped with it`,
+      'local 6379': `the Redis already running on 127.0.0.1:6379 (keys lk:{${config.region}}:*)`,
+    }[redis.source] ?? `${redis.source} ${where}`
   const lan = wildcard ? lanAddresses().map((ip) => `http://${ip}:${address.port}/`) : []
   const lines = [
     '',
@@ -115,12 +117,6 @@ function lanAddresses(): string[] {
     .flat()
     .filter((a) => a && a.family === 'IPv4' && !a.internal)
     .map((a) => a!.address)
-}
-
-function hidePassword(url: string): string {
-  const u = new URL(url)
-  if (u.password) u.password = '***'
-  return u.toString()
 }
 
 function portFree(port: number, host: string): Promise<boolean> {

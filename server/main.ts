@@ -2,7 +2,8 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { loadRegion } from './region.ts'
-import { logOptions, redisUrlForLog } from './log.ts'
+import { logOptions } from './log.ts'
+import { describeTarget } from './store/connect.ts'
 import { requireTokens } from './auth/startup.ts'
 import { NoRedisError, resolveRedis } from './store/resolve-redis.ts'
 import { RedisStartError } from './store/redis-process.ts'
@@ -36,7 +37,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
   }
   let app
   try {
-    app = await buildApp({ config, region, redisUrl: redis.url, logger: logOptions(config.logLevel) })
+    app = await buildApp({ config, region, redis: redis.target, logger: logOptions(config.logLevel) })
   } catch (err) {
     if (err instanceof UnsupportedRedisError || err instanceof RedisUnreachableError) {
       console.error(err.message)
@@ -65,7 +66,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
     process.exit(1)
   }
   app.log.info(
-    `Lookout for ${region.region.region.name} (${region.region.region.code}) using Redis ${redisUrlForLog(redis.url)} (${redis.source})`,
+    `Lookout for ${region.region.region.name} (${region.region.region.code}) using Redis ${describeTarget(redis.target)} (${redis.source})`,
   )
   return { app, config, redis }
 }

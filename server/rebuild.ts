@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis'
 import { ConfigError, loadConfig } from './config.ts'
 import { loadRegion } from './region.ts'
-import { redisUrlForLog } from './log.ts'
+import { connectRedis, describeTarget, type RedisClient } from './store/connect.ts'
 import { regionPrefix } from './store/keys.ts'
 import { rebuildCheck } from './store/rebuild.ts'
 import { existingRedis } from './store/resolve-redis.ts'
@@ -13,7 +12,7 @@ import { defineScripts } from './store/store.ts'
 // that for an all-clear). Rebuilding the live aggregates in place is deliberately not offered.
 
 const NO_REDIS =
-  'No Redis to check: set REDIS_URL to the server\'s Redis. (A server that runs its own printed its address when it started: "using Redis redis://127.0.0.1:<port> (embedded)".)'
+  'No Redis to check: set REDIS_URL (or REDIS_SENTINELS, REDIS_CLUSTER) to the server\'s Redis. (A server that runs its own printed its address when it started: "using Redis redis://127.0.0.1:<port> (embedded)".)'
 
 const USAGE =
   'usage: npm run rebuild -- --check   (replay the event log into fresh keys and compare with the live aggregates)'
@@ -41,23 +40,20 @@ async function main(args: string[]): Promise<number> {
     console.error(NO_REDIS)
     return 2
   }
-  const redis = new Redis(resolved.url, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  const where = describeTarget(resolved.target)
+  const redis = connectRedis(resolved.target, 'tool')
   redis.on('error', () => {}) // said once below, not as ioredis's unhandled-error trace
   try {
     try {
       await redis.connect()
     } catch (err) {
-      console.error(
-        `Redis at ${redisUrlForLog(resolved.url)} does not answer (${(err as Error).message}): nothing checked`,
-      )
+      console.error(`Redis at ${where} does not answer (${(err as Error).message}): nothing checked`)
       return 2
     }
-    return await checkOn(redis, resolved, region, config.dedupeDays)
+    return await checkOn(redis, { where, source: resolved.source }, region, config.dedupeDays)
   } catch (err) {
     // Lost mid-way: that is not a difference found (exit 1 would say the aggregates are wrong).
-    console.error(
-      `Redis at ${redisUrlForLog(resolved.url)} failed during the check (${(err as Error).message}): nothing checked`,
-    )
+    console.error(`Redis at ${where} failed during the check (${(err as Error).message}): nothing checked`)
     return 2
   } finally {
     redis.disconnect()
@@ -65,15 +61,15 @@ async function main(args: string[]): Promise<number> {
 }
 
 async function checkOn(
-  redis: Redis,
-  resolved: { url: string; source: string },
+  redis: RedisClient,
+  resolved: { where: string; source: string },
   region: ReturnType<typeof loadRegion>,
   dedupeDays: number,
 ): Promise<number> {
   defineScripts(redis)
   const code = region.region.region.code
   console.log(
-    `Rebuild check of region ${code} (${regionPrefix(code)}) on ${redisUrlForLog(resolved.url)} (${resolved.source})`,
+    `Rebuild check of region ${code} (${regionPrefix(code)}) on ${resolved.where} (${resolved.source})`,
   )
   const report = await rebuildCheck({
     redis,
@@ -101,9 +97,11 @@ async function checkOn(
     return 1
   }
   console.log(`no difference; ${summary}`)
-  if (report.replayed === 0) {
+  if (report.replayed === 0 || report.keys === 0) {
     console.log(
-      `(the log of region ${code} is empty here: if the server has taken events, this is not its Redis (REDIS_URL) or region (REGION, REGION_FILE))`,
+      report.replayed === 0
+        ? `(the log of region ${code} is empty here: if the server has taken events, this is not its Redis (REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER) or region (REGION, REGION_FILE))`
+        : `(no key of region ${code} was found to compare: nothing was checked)`,
     )
     return 2
   }

@@ -1,37 +1,18 @@
-import { Type, type Static, type TSchema } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from './enums.ts'
 import { LIMITS } from './limits.ts'
 import { accidentGrade } from './accident.ts'
-import { deadlineMs, regionDay } from './time.ts'
+import { OUT_OF_DATE_RANGE, deadlineMs, inDateRange, regionDay } from './time.ts'
 import type { RegionIndex } from './region.ts'
+import type { ErrorDetail } from './api/errors.ts'
+import { Code, Count, DATE_OR_DATETIME, Enum, EntityId, event } from './event-base.ts'
+import { MANDATE_EVENT_SCHEMAS, type MandateEvent } from './mandates/events.ts'
+import { completeMandateEvent, mandateRuleErrors } from './mandates/rules.ts'
+import { mandatesOf } from './mandates/defaults.ts'
 
 // API contract v1: the events data-entry clients push. Defined once; the server validates with it,
 // the entry form validates with it, and the types below come from it.
-
-const Id = Type.String({
-  minLength: LIMITS.eventIdMin,
-  maxLength: LIMITS.eventIdMax,
-  pattern: LIMITS.idPattern,
-})
-const EntityId = Type.String({ minLength: 1, maxLength: LIMITS.entityIdMax, pattern: LIMITS.idPattern })
-const Code = Type.String({ minLength: 1, maxLength: 32 })
-const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 })
-const Enum = <V extends string>(values: V[]) => Type.Enum(values)
-const DATE_OR_DATETIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$'
-
-function event<T extends string, P extends Record<string, TSchema>>(type: T, props: P) {
-  return Type.Object(
-    {
-      id: Id,
-      type: Type.Literal(type),
-      /** When it happened (ISO 8601 with offset); the server fills in "now" when absent. */
-      at: Type.Optional(Type.String({ format: 'date-time' })),
-      ...props,
-    },
-    { additionalProperties: false },
-  )
-}
 
 export const HazardReported = event('hazard.reported', {
   hazardId: EntityId,
@@ -99,6 +80,7 @@ export const EVENT_SCHEMAS = {
   'accident.reported': AccidentReported,
   'enterprise.registered': EnterpriseRegistered,
   'enterprise.work': EnterpriseWork,
+  ...MANDATE_EVENT_SCHEMAS,
 } as const
 
 export type EventType = keyof typeof EVENT_SCHEMAS
@@ -117,6 +99,7 @@ export type LookoutEvent =
   | AccidentReported
   | EnterpriseRegistered
   | EnterpriseWork
+  | MandateEvent
 /**
  * An event as accepted: `at` always present. `by` is set by the server only (a client sending it is
  * refused as an unknown field): the name of the access token that pushed it, so an audit of the log
@@ -124,11 +107,7 @@ export type LookoutEvent =
  */
 export type AcceptedEvent = LookoutEvent & { at: string; by?: string }
 
-export interface ErrorDetail {
-  /** JSON pointer into the request body, e.g. `/events/3/town`. */
-  path: string
-  message: string
-}
+export type { ErrorDetail }
 
 export type CheckResult =
   | { ok: true; events: AcceptedEvent[] }
@@ -165,7 +144,7 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
   if (!schema) {
     return [{ path: `${base}/type`, message: `must be one of ${EVENT_TYPES.join(', ')}` }]
   }
-  if (fitsSchema(type as EventType, value)) return []
+  if (fitsSchema(type as EventType, value)) return valueErrors(value as LookoutEvent, base)
   const details: ErrorDetail[] = []
   // An enumeration is a union of literals: one "must be equal to constant" per literal, then "anyOf".
   // Collect the literals and say once which values are allowed.
@@ -187,7 +166,8 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
       continue
     }
     if (e.keyword === 'additionalProperties') {
-      const extra = Object.keys(value).filter((k) => !(k in schema.properties))
+      // Own properties only: `in` would take `constructor` or `toString` for known fields.
+      const extra = Object.keys(value).filter((k) => !Object.hasOwn(schema.properties, k))
       for (const k of extra) details.push({ path: `${base}/${k}`, message: 'is not a known field' })
       continue
     }
@@ -201,7 +181,32 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
       message: friendly(e.keyword, e.message, e.instancePath, e.params),
     })
   }
+  // The check refused it, so something must be said even when no error above could name it.
+  if (!details.length) details.push({ path: base || '/', message: 'does not match its event schema' })
   return details.slice(0, 10)
+}
+
+/** A UTF-16 surrogate with no partner: `u` makes a paired one a single code point, so only lone ones match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
+/** Whether a text holds a lone surrogate: no valid Unicode, so neither UTF-8 nor the ingest script's JSON can carry it. */
+export const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text)
+
+/**
+ * What the schema lets through but no later step can use: a text that is not valid Unicode, and an
+ * `at` of the date-time form that names no instant (a leap second, 24:00).
+ */
+function valueErrors(ev: LookoutEvent, base: string): ErrorDetail[] {
+  const details: ErrorDetail[] = []
+  for (const [field, v] of Object.entries(ev)) {
+    if (typeof v === 'string' && hasLoneSurrogate(v)) {
+      details.push({ path: `${base}/${field}`, message: 'is not valid Unicode (a lone UTF-16 surrogate)' })
+    }
+  }
+  if (ev.at !== undefined && Number.isNaN(Date.parse(ev.at))) {
+    details.push({ path: `${base}/at`, message: 'is not a real instant' })
+  }
+  return details
 }
 
 function friendly(keyword: string, message: string, path: string, params: unknown): string {
@@ -251,8 +256,17 @@ export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''
       })
     }
   }
-  if (ev.type === 'hazard.reported' && !isRealDate(ev.deadline)) {
-    details.push({ path: `${base}/deadline`, message: 'is not a real date' })
+  if (ev.type in MANDATE_EVENT_SCHEMAS) {
+    details.push(...mandateRuleErrors(ev as MandateEvent, mandatesOf(region.region), base))
+  }
+  if (ev.type === 'hazard.reported') {
+    if (!isRealDate(ev.deadline)) details.push({ path: `${base}/deadline`, message: 'is not a real date' })
+    else if (!inDateRange(Date.parse(ev.deadline))) {
+      details.push({ path: `${base}/deadline`, message: OUT_OF_DATE_RANGE })
+    }
+  }
+  if (ev.at !== undefined && !inDateRange(Date.parse(ev.at))) {
+    details.push({ path: `${base}/at`, message: OUT_OF_DATE_RANGE })
   }
   if (ev.type === 'accident.reported' && ev.grade !== undefined) {
     const derived = accidentGrade(ev)
@@ -318,7 +332,11 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
         message: deadlineBeforeFound(regionDay(Date.parse(ev.at), tz)),
       })
     }
-    const withAt = { ...ev, at: ev.at ?? new Date(opts.now).toISOString() }
+    const completed =
+      ev.type in MANDATE_EVENT_SCHEMAS
+        ? completeMandateEvent(ev as MandateEvent, mandatesOf(opts.region.region))
+        : ev
+    const withAt = { ...completed, at: ev.at ?? new Date(opts.now).toISOString() }
     wellFormed.push(withAt)
     if (ruleErrors.length) return void details.push(...ruleErrors)
     accepted.push(withAt)

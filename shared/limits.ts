@@ -5,6 +5,12 @@ export const LIMITS = {
   /** Client-made ids: letters, digits and `_-:.`. */
   idPattern: '^[A-Za-z0-9_:.\\-]+$',
   entityIdMax: 64,
+  /**
+   * The years an event's time or a deadline may fall in. Outside them a date is a slip (9999-12-31
+   * for "no deadline"), and the day and year buckets and the overdue index would be keyed by it.
+   */
+  yearMin: 1970,
+  yearMax: 2999,
   /** A hazard's or accident's description: what ledgers hold (a clerk's 隐患描述 runs to a few hundred characters). */
   titleMax: 500,
   /** Characters of a description the wall's ticker shows before it cuts with an ellipsis (shortText). */

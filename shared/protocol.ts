@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 
 // What the server sends: the snapshot (HTTP and websocket), deltas, digests and status messages.
-// DESIGN.md "Wire protocol"; the README documents every field.
+// DESIGN.md "Wire protocol"; docs/live-feed.md documents every field.
 
 const Cells = Type.Record(Type.String(), Type.Number())
 

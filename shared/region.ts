@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { MandatesSchema, mandateProblems } from './mandates/config.ts'
 
 // A region's configuration: the one file another city edits to run Lookout (server/regions/<code>.json).
 
@@ -70,6 +71,8 @@ export const RegionSchema = Type.Object(
     domains: Type.Array(DomainSchema, { minItems: 1 }),
     /** The ledger import's alias table. */
     importAliases: Type.Optional(ImportAliasesSchema),
+    /** Principal-person scoring, emergency readiness, work lists (shared/mandates/config.ts). */
+    mandates: Type.Optional(MandatesSchema),
   },
   { additionalProperties: false },
 )
@@ -130,6 +133,8 @@ export function regionProblems(region: Region): string[] {
       if (!known.has(target))
         problems.push(`importAliases.${kind} "${alias}" names "${target}", which is not one`)
   }
+  if (region.mandates)
+    problems.push(...mandateProblems(region.mandates, new Set(region.towns.map((t) => t.code))))
   if (!isTimeZone(region.timeZone)) problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
   return problems
 }

@@ -13,6 +13,9 @@ import { daysEnding, lastYearSamePeriod } from './time.ts'
 import { LIMITS } from './limits.ts'
 import type { Region } from './region.ts'
 import type { WallState } from './protocol.ts'
+import type { DomainRow, Kpis, RiskDistribution, Snapshot, Summary, TownRow } from './api/snapshot.ts'
+
+export type { Kpis, Snapshot, Summary }
 
 // Every number the wall shows, derived from the raw state by pure functions.
 // Server (GET /api/snapshot) and wall call the same code: to find where a number comes from, start here.
@@ -25,7 +28,7 @@ function dailySum(daily: Cells, days: string[], name: string): number {
   return total
 }
 
-export function computeKpis(s: WallState) {
+export function computeKpis(s: WallState): Kpis {
   const foundYtd = sumCells(s.year, METRIC.hazardFound)
   const closedYtd = sumCells(s.year, METRIC.hazardClosed)
   const lastYear = lastYearSamePeriod(s.day)
@@ -64,9 +67,8 @@ export function computeKpis(s: WallState) {
     enterprisesResumedWithoutCheck: sumCells(s.now, METRIC.enterpriseResumedNoCheck),
   }
 }
-export type Kpis = ReturnType<typeof computeKpis>
 
-export function townRanking(s: WallState, region: Region) {
+export function townRanking(s: WallState, region: Region): TownRow[] {
   const open = rollup(s.now, OPEN_STATUS_METRICS, 'town')
   const overdue = rollup(s.now, METRIC.hazardOverdue, 'town')
   const found = rollup(s.year, METRIC.hazardFound, 'town')
@@ -89,7 +91,7 @@ export function townRanking(s: WallState, region: Region) {
     .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.town.localeCompare(b.town))
 }
 
-export function openByDomain(s: WallState, region: Region) {
+export function openByDomain(s: WallState, region: Region): DomainRow[] {
   return region.domains.map((d) => {
     const row: Record<string, number | string> = { domain: d.id }
     for (const g of HazardGrade.values)
@@ -99,7 +101,7 @@ export function openByDomain(s: WallState, region: Region) {
   })
 }
 
-export function riskDistribution(s: WallState, region: Region) {
+export function riskDistribution(s: WallState, region: Region): RiskDistribution {
   const total = rollup(s.now, METRIC.enterpriseRisk, 'grade')
   const byTown = region.towns.map((t) => {
     const row: Record<string, number | string> = { town: t.code }
@@ -153,7 +155,7 @@ export function dailyWindow(day: string): string[] {
 }
 
 /** Everything the wall shows, derived from `s`. */
-export function summarize(s: WallState, region: Region) {
+export function summarize(s: WallState, region: Region): Summary {
   return withCellIndex(() => ({
     kpis: computeKpis(s),
     byTown: townRanking(s, region),
@@ -164,13 +166,11 @@ export function summarize(s: WallState, region: Region) {
     accidents: accidentsByGrade(s),
   }))
 }
-export type Summary = ReturnType<typeof summarize>
 
 /** The snapshot as `GET /api/snapshot` and the websocket's first message carry it: raw state plus every view. */
-export function buildSnapshot(s: WallState, region: Region) {
+export function buildSnapshot(s: WallState, region: Region): Snapshot {
   return { ...s, region: region.region.code, ...summarize(s, region) }
 }
-export type Snapshot = ReturnType<typeof buildSnapshot>
 
 /** Enterprise resumption (停工复工): how far it has come, and resumptions without the pre-check (goal 0). */
 export function resumption(k: Kpis) {

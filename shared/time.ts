@@ -1,4 +1,15 @@
+import { LIMITS } from './limits.ts'
+
 // Region time: "today", "this year" and day buckets follow the region's zone, never the process's.
+
+const RANGE_START_MS = Date.UTC(LIMITS.yearMin, 0, 1)
+const RANGE_END_MS = Date.UTC(LIMITS.yearMax + 1, 0, 1)
+
+/** Whether instant `ms` falls in the years events and deadlines may name (LIMITS.yearMin–yearMax, UTC). */
+export const inDateRange = (ms: number) => ms >= RANGE_START_MS && ms < RANGE_END_MS
+
+/** The refusal of a time or deadline outside those years (the import says it in its own words). */
+export const OUT_OF_DATE_RANGE = `must be in the years ${LIMITS.yearMin}–${LIMITS.yearMax}`
 
 /** The region's calendar date (YYYY-MM-DD) at instant `ms`. */
 export function regionDay(ms: number, timeZone: string): string {
@@ -97,16 +108,4 @@ export function lastYearSamePeriod(today: string): string[] {
 export function clockOffsetMs(dateHeader: string | null, sentAt: number, receivedAt: number): number | null {
   const serverMs = Date.parse(dateHeader ?? '')
   return Number.isNaN(serverMs) ? null : serverMs + 500 - (sentAt + receivedAt) / 2
-}
-
-/**
- * The years a date anywhere in Lookout may name (an event's time, a deadline). Outside them a date is
- * a slip (9999-12-31 for "no deadline", a year typed 20255), and past 275760 it is no JS Date at all.
- */
-export const YEAR_RANGE = { min: 1970, max: 2999 } as const
-
-/** Whether the year of a YYYY-MM-DD day (or of an instant, in UTC) is within YEAR_RANGE. */
-export function inYearRange(dayOrMs: string | number): boolean {
-  const year = typeof dayOrMs === 'number' ? new Date(dayOrMs).getUTCFullYear() : Number(dayOrMs.slice(0, 4))
-  return Number.isInteger(year) && year >= YEAR_RANGE.min && year <= YEAR_RANGE.max
 }

@@ -4,6 +4,7 @@ import { stateDigest } from '../../shared/state.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import { serveParent, memoryAfterGc } from '../lib/child.ts'
 import { Histogram, clockMs, sleep } from '../lib/stats.ts'
+import type { ViewerTrace } from '../lib/trace.ts'
 
 // A viewer process: holds many websocket viewers at once.
 // - `full` viewers are the wall's own FeedClient: snapshot, deltas applied, gap and digest checks.
@@ -64,6 +65,7 @@ function openFullViewer(url: string): Viewer {
     url,
     socket: (u) => {
       const ws = new WebSocket(u)
+      v.socket = ws // the latest: its port is the one the server writes to (bench/lib/trace.ts)
       ws.on('message', (data) => countMessage(v, data))
       return ws as unknown as SocketLike
     },
@@ -250,6 +252,15 @@ serveParent({
   /** The raw state one viewer holds. */
   state(args: { index: number }) {
     return viewers[args.index]?.feed?.state ?? null
+  },
+
+  /** The viewers on these ports (the ones the node traced): when each held each seq. */
+  trace(args: { ports: number[] }): ViewerTrace[] {
+    const wanted = new Set(args.ports)
+    return viewers.flatMap((v) => {
+      const port = (v.socket as unknown as { _socket?: { localPort?: number } })?._socket?.localPort
+      return port && wanted.has(port) ? [{ port, seqs: v.seqs, times: v.times }] : []
+    })
   },
 
   memory: () => memoryAfterGc(),

@@ -14,7 +14,7 @@ import { spawnChild } from './procs.ts'
 const lua = (name: string) =>
   readFileSync(new URL(`../../server/store/lua/${name}.lua`, import.meta.url), 'utf8')
 /** The ingest script exactly as server/store/store.ts registers it. */
-export const INGEST_SCRIPT = lua('common') + lua('ingest')
+export const INGEST_SCRIPT = lua('common') + lua('mandates') + lua('ingest')
 
 /** The script's config, as RegionStore builds it (dedupe for 30 days). */
 const CFG = ingestConfig(30 * 86_400)

@@ -10,6 +10,8 @@ export interface BenchOptions {
   seconds?: number
   /** Minutes of the wall soak. */
   minutes?: number
+  /** Keep one core busy with a second process while measuring (fanout): how the tail degrades. */
+  load?: boolean
   /** Write V8 CPU profiles of the server nodes to bench/results/profiles/. */
   profile: boolean
   /** The command line, recorded with the figures. */

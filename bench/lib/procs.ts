@@ -149,6 +149,8 @@ export function cpuMeter(named: Record<string, Child | number | Child[]>) {
   const start = Date.now()
   const before = Object.fromEntries(Object.entries(named).map(([k, v]) => [k, total(v)]))
   return {
+    /** CPU milliseconds each used since the meter began. */
+    ms: () => Object.fromEntries(Object.entries(named).map(([k, v]) => [k, total(v) - before[k]])),
     shares: () =>
       Object.fromEntries(
         Object.entries(named).map(([k, v]) => [

@@ -4,11 +4,15 @@ import { machine, type Row, type ScenarioResult } from '../lib/report.ts'
 import { bareWsNode, lookoutNode, shares, viewerProcesses } from '../lib/servers.ts'
 import { Histogram, round, sleep, type HistogramData } from '../lib/stats.ts'
 import type { RateResult } from '../clients/loader.ts'
+import { stages, type FlushTrace, type ViewerTrace, type WriteTrace } from '../lib/trace.ts'
+import { spawn } from 'node:child_process'
 
 // fanout: 1,000 and 5,000 websocket viewers (the wall's FeedClient, in several processes) while
-// events arrive at 100 and 1,000 per second: event-to-viewer latency (POST answered → viewer holds
-// that seq), messages and bytes per viewer per second, server RSS per connection. Baseline: a bare
-// `ws` server broadcasting one ~1 KB message at 10 Hz to the same number of clients.
+// events arrive at 1, 100 and 1,000 per second: event-to-viewer latency (POST answered → viewer holds
+// that seq) with where it went (bench/lib/trace.ts: waiting for the flush, the viewer's place in the
+// fan-out, the wire), messages and bytes per viewer per second, the node's CPU per delivered message,
+// server RSS per connection. Baseline: a bare `ws` server broadcasting one ~1 KB message at 10 Hz to
+// the same number of clients. --load keeps one core busy with a second process throughout.
 
 export interface ViewerReport {
   viewers: number
@@ -106,15 +110,21 @@ async function baselineRun(procs: Child[], count: number, seconds: number, opts:
     await sleep(2000)
     const rssAfter = await rssAfterGc(bare)
     await resetAll(procs)
+    const cpu = cpuMeter({ bare })
     const { bytes } = await bare.call<{ bytes: number }>('start', { hz: 10 })
     await sleep(seconds * 1000)
     await bare.call('stop')
+    const cpuMs = cpu.ms().bare
     await sleep(300)
     const seen = await collect(procs)
     await closeAll(procs)
     return {
       opened,
       messageBytes: bytes,
+      cpuUsPerMessage: round(
+        (cpuMs * 1000) / (seen.messagesPerViewerSecond * seen.viewers * seen.seconds),
+        2,
+      ),
       rssPerViewerKb: round((rssAfter - rssBefore) / 1024 / count, 2),
       rssBefore,
       rssAfter,
@@ -123,6 +133,29 @@ async function baselineRun(procs: Child[], count: number, seconds: number, opts:
   } finally {
     await bare.stop()
   }
+}
+
+/** p50 and p99 of each stage of the traced (event, viewer) pairs. */
+function stageSummary(s: { wait: number[]; place: number[]; wire: number[] }, viewers: number) {
+  const of = (xs: number[]) => {
+    const h = new Histogram()
+    for (const x of xs) h.record(x)
+    const { p50Ms, p99Ms } = h.summary()
+    return { p50Ms, p99Ms }
+  }
+  return {
+    tracedViewers: viewers,
+    pairs: s.wait.length,
+    flushWait: of(s.wait),
+    fanOutPlace: of(s.place),
+    wire: of(s.wire),
+  }
+}
+
+/** A second process spinning on one core, for --load: what else a shared machine is doing. */
+function busyCore(): { stop: () => void } {
+  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' })
+  return { stop: () => child.kill('SIGKILL') }
 }
 
 /** Events on the wall before viewers come: a snapshot of a realistic size. */
@@ -151,18 +184,34 @@ async function lookoutRun(
     const snapshotBytes = (await (await fetch(`${node.url}/api/snapshot`)).text()).length
     const byRate: Record<
       number,
-      Collected & { ingest: Record<string, unknown>; cpu: Record<string, number> }
+      Collected & {
+        ingest: Record<string, unknown>
+        cpu: Record<string, number>
+        cpuUsPerMessage: number
+        stages: ReturnType<typeof stageSummary>
+      }
     > = {}
     for (const rate of rates) {
       await resetAll(procs)
+      await node.call('traceReset')
       const cpu = cpuMeter({ node, redis: redisPid, loader, viewers: procs })
       const load = await loader.call<RateResult>('rate', { eventsPerSecond: rate, batch: 1, seconds })
       await sleep(1000) // the last flush reaches everyone
       const cpuShares = cpu.shares()
+      const nodeCpuMs = cpu.ms().node
       const seen = await collect(procs, { answeredSeq: load.answeredSeq, answeredAt: load.answeredAt })
+      const trace = await node.call<{ flushes: FlushTrace; writes: WriteTrace }>('trace')
+      const ports = Object.keys(trace.writes).map(Number)
+      const traced = (await Promise.all(procs.map((p) => p.call<ViewerTrace[]>('trace', { ports })))).flat()
+      const delivered = seen.messagesPerViewerSecond * seen.viewers * seen.seconds
       byRate[rate] = {
         ...seen,
         cpu: cpuShares,
+        cpuUsPerMessage: round((nodeCpuMs * 1000) / delivered, 2),
+        stages: stageSummary(
+          stages(load.answeredSeq, load.answeredAt, trace.flushes, trace.writes, traced),
+          traced.length,
+        ),
         ingest: {
           eventsPerSecond: round(load.events / load.seconds, 1),
           applied: load.applied,
@@ -194,11 +243,19 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
   const started = Date.now()
   const before = machine()
   const counts = opts.viewers ?? (opts.quick ? [40] : [1000, 5000])
-  const rates = [100, 1000]
-  const seconds = opts.seconds ?? (opts.quick ? 2 : 20)
+  // 1 ev/s is a command center's real rate; 100 and 1,000 a busy and a burst-like feed.
+  const rates = opts.quick ? [1, 100] : [1, 100, 1000]
+  const seconds = opts.seconds ?? (opts.quick ? 3 : 20)
   const redis = await privateRedis()
   const rows: Row[] = []
-  const details: Record<string, unknown> = { seconds, rates, seedEvents: opts.quick ? 500 : SEED_EVENTS }
+  const details: Record<string, unknown> = {
+    seconds,
+    rates,
+    load: opts.load ? 'one core kept busy by a second process' : 'none',
+    seedEvents: opts.quick ? 500 : SEED_EVENTS,
+  }
+  const busy = opts.load ? busyCore() : null
+  const loaded = opts.load ? ', one core busy' : ''
   try {
     for (const count of counts) {
       const procs = await viewerProcesses(count)
@@ -215,10 +272,13 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
           `f${count}-${started}`,
         )
         details[`${count} viewers`] = { processes: procs.length, bare, lookout }
-        const p99Target = count <= 1000 ? 150 : 250
         for (const rate of rates) {
           const r = lookout.byRate[rate]
-          const at = `${count} viewers, ${rate} ev/s`
+          const at = `${count} viewers, ${rate} ev/s${loaded}`
+          // At a real rate a change should come as fast as the bare broadcast's; a busy feed pays the
+          // flush coalescing (up to 100 ms). Judged at 1,000 viewers on a quiet machine.
+          const slack = rate <= 1 ? 25 : 120
+          const judged = count === 1000 && !opts.load && !opts.quick
           rows.push({
             figure: `${at}: event-to-viewer p50`,
             value: r.latency.p50Ms,
@@ -230,10 +290,33 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
             value: r.latency.p99Ms,
             unit: 'ms',
             baseline: { name: 'bare ws p99', value: bare.latency.p99Ms },
-            ...(rate === 1000 && (count === 1000 || count === 5000)
-              ? { target: `≤ ${p99Target} ms`, met: r.latency.p99Ms <= p99Target }
+            ...(judged
+              ? {
+                  target: `≤ bare + ${slack} ms`,
+                  met: r.latency.p99Ms <= bare.latency.p99Ms + slack,
+                }
               : {}),
           })
+          for (const [stage, name] of [
+            ['flushWait', 'waiting for the flush'],
+            ['fanOutPlace', 'place in the fan-out'],
+            ['wire', 'write to read'],
+          ] as const)
+            rows.push({
+              figure: `${at}: p99 of ${name} (${r.stages.tracedViewers} traced viewers)`,
+              value: r.stages[stage].p99Ms,
+              unit: 'ms',
+            })
+          if (rate >= 100)
+            rows.push({
+              figure: `${at}: node CPU per delivered message`,
+              value: r.cpuUsPerMessage,
+              unit: 'µs',
+              baseline: { name: 'bare ws µs/msg', value: bare.cpuUsPerMessage },
+              ...(opts.quick
+                ? {}
+                : { target: '≤ 1.5 × bare ws', met: r.cpuUsPerMessage <= 1.5 * bare.cpuUsPerMessage }),
+            })
           rows.push({
             figure: `${at}: p99, FeedClient viewers (${r.fullViewers})`,
             value: r.fullLatency.p99Ms,
@@ -279,6 +362,7 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
       }
     }
   } finally {
+    busy?.stop()
     await redis.cleanup()
   }
   return {

@@ -1,15 +1,14 @@
-import type { ErrorDetail, LookoutEvent } from '../../shared/events.ts'
-import type { EnumEntry } from '../../shared/enums.ts'
-import type { Region } from '../../shared/region.ts'
-import type { RegionCaller } from '../../shared/access.ts'
+import type { LookoutEvent } from '../../shared/events.ts'
+import type { ErrorDetail, ErrorReply } from '../../shared/api/errors.ts'
+import type { IngestReply } from '../../shared/api/events.ts'
+import type { Enterprise, EnterprisesReply, HazardsReply, OpenHazard } from '../../shared/api/lists.ts'
+import type { RegionsReply as Regions } from '../../shared/api/regions.ts'
 import { learnServerTime } from './clock.ts'
-import type { Enterprise, OpenHazard } from '../../server/store/store.ts'
 
 // The server's HTTP API as the entry page uses it. Every request carries the reporter's token.
 
-/** GET /api/regions: the region file plus every enumeration with its labels. */
-/** `caller` is absent in an answer cached by an earlier build. */
-export type RegionsReply = Region & { enums: Record<string, EnumEntry<string>[]>; caller?: RegionCaller }
+/** GET /api/regions; `caller` is absent in an answer cached by an earlier build. */
+export type RegionsReply = Omit<Regions, 'caller'> & { caller?: Regions['caller'] }
 export type { Enterprise, OpenHazard }
 
 /** What a picker list is asked for: the reporter's towns (none: all), a search text, how many. */
@@ -49,7 +48,7 @@ async function getJson<T>(path: string, token: string): Promise<T> {
   const res = await fetch(path, { headers: headers(token), signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
   learnServerTime(res, sentAt)
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: string } | null
+    const body = (await res.json().catch(() => null)) as Partial<ErrorReply> | null
     throw new ApiError(res.status, body?.error ?? `HTTP ${res.status}`)
   }
   return (await res.json()) as T
@@ -58,12 +57,11 @@ async function getJson<T>(path: string, token: string): Promise<T> {
 export const getRegions = (token: string) => getJson<RegionsReply>('/api/regions', token)
 
 export async function getOpenHazards(opts: ListQuery, token: string): Promise<OpenHazard[]> {
-  return (await getJson<{ hazards: OpenHazard[] }>(`/api/hazards?${listQuery(opts)}`, token)).hazards
+  return (await getJson<HazardsReply>(`/api/hazards?${listQuery(opts)}`, token)).hazards
 }
 
 export async function getEnterprises(opts: ListQuery, token: string): Promise<Enterprise[]> {
-  return (await getJson<{ enterprises: Enterprise[] }>(`/api/enterprises?${listQuery(opts)}`, token))
-    .enterprises
+  return (await getJson<EnterprisesReply>(`/api/enterprises?${listQuery(opts)}`, token)).enterprises
 }
 
 /** What one attempt to send an event came to. Only `retry` leaves it in the outbox for another try. */
@@ -93,9 +91,10 @@ export async function sendEvent(event: LookoutEvent, token: string, timeoutMs: n
   }
   learnServerTime(res, sentAt)
   // A body cut off mid-way is as good as no answer: the retry is deduped by id.
-  const body = (await res.json().catch(() => null)) as Record<string, unknown> | null
+  // The body as the API contract says, each field still checked: it may come from a proxy instead.
+  const body = (await res.json().catch(() => null)) as Partial<IngestReply & ErrorReply> | null
   if (res.status === 200 && body) {
-    const duplicates = (body.duplicates as string[] | undefined) ?? []
+    const duplicates = Array.isArray(body.duplicates) ? body.duplicates : []
     return { kind: duplicates.includes(event.id) ? 'duplicate' : 'applied', seq: Number(body.seq) }
   }
   if (res.status === 401) return { kind: 'unauthorized', error: String(body?.error ?? 'unauthorized') }
@@ -117,6 +116,6 @@ export async function sendEvent(event: LookoutEvent, token: string, timeoutMs: n
     kind: 'refused',
     status: res.status,
     error: String(body?.error ?? `HTTP ${res.status}`),
-    details: Array.isArray(body?.details) ? (body.details as ErrorDetail[]) : [],
+    details: Array.isArray(body?.details) ? body.details : [],
   }
 }

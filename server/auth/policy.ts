@@ -14,6 +14,7 @@ const POLICY: Record<string, Access> = {
   'GET /api/events': 'viewer',
   'GET /api/hazards': 'viewer',
   'GET /api/enterprises': 'viewer',
+  'GET /api/enterprise-names': 'viewer',
   'GET /metrics': 'viewer',
   'GET /ws': 'socket',
   'POST /api/events': 'reporter',

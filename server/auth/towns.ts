@@ -19,7 +19,9 @@ async function storedTowns(store: RegionStore, events: AcceptedEvent[]) {
   const enterpriseIds = [
     ...new Set(
       events.flatMap((e) =>
-        e.type === 'enterprise.work' || e.type === 'enterprise.registered' ? [e.enterpriseId] : [],
+        e.type === 'enterprise.work' || e.type === 'enterprise.registered' || e.type === 'principal.scored'
+          ? [e.enterpriseId]
+          : [],
       ),
     ),
   ]
@@ -74,6 +76,15 @@ export async function foreignTownEvents(
           what: `changes enterprise ${e.enterpriseId} of`,
         })
         break
+      case 'principal.scored':
+        touches.push({
+          town: enterpriseInBatch.get(e.enterpriseId) ?? stored.enterprise.get(e.enterpriseId),
+          field: 'enterpriseId',
+          what: `scores enterprise ${e.enterpriseId} of`,
+        })
+        break
+      case 'principal.score_revoked':
+        break // admins only (server/auth/event-roles.ts): no town to check
       default:
         touches.push({ town: e.town, field: 'town', what: 'is for' })
     }

@@ -12,7 +12,7 @@ export class FeedConnection {
   owedSnapshot = false
   backedUpSince = 0
   alive = true
-  /** Its name on /metrics: conn-<id> until it names itself (see FeedHub.recordHealth). */
+  /** Its name on /metrics: conn-<id> until it names itself (see ScreenHealth.record). */
   screen: string
 
   constructor(

@@ -7,7 +7,13 @@ import { IMPORT_LIMITS } from './columns.ts'
 import { fileHashOf, readAndCheck, type LedgerCheck } from './ledger.ts'
 import type { ImportProgressStore } from './progress.ts'
 import { LedgerFileError } from './read.ts'
-import type { ImportDone, ImportIssue, ImportRefused, ImportStopped, SyncCounts } from './schemas.ts'
+import type {
+  ImportDone,
+  ImportIssue,
+  ImportRefused,
+  ImportStopped,
+  SyncCounts,
+} from '../../shared/api/import.ts'
 import { planSync } from './sync.ts'
 
 // One ledger import, start to end: read and check every row, compare them with what is stored,

@@ -7,7 +7,7 @@ import { COLUMN_BY_KEY, IMPORT_LIMITS, matchHeaders, type ColumnKey } from './co
 import { readLedger, type CellValue, type LedgerSheet, type SheetRow } from './read.ts'
 import { footerKind } from './footer.ts'
 import { rowReader } from './row.ts'
-import type { ImportIssue } from './schemas.ts'
+import type { ImportIssue } from '../../shared/api/import.ts'
 import { cellText } from './values.ts'
 
 // Turns a ledger's rows into hazard events and checks every row before anything is applied:

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../store/connect.ts'
 import { IMPORT_LIMITS } from './columns.ts'
-import { IMPORT_PHASES, type ImportProgress } from './schemas.ts'
+import { IMPORT_PHASES, type ImportProgress } from '../../shared/api/import.ts'
 
 // An import's progress lives in Redis under the region's prefix (`lk:{321283}:import:<fileHash>`),
 // so whichever server node a browser polls can answer, and it expires on its own.
@@ -9,7 +9,7 @@ type Phase = ImportProgress['phase']
 
 export class ImportProgressStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
-import type { ImportIssueCode } from './schemas.ts'
+import type { ImportIssueCode } from '../../shared/api/import.ts'
 import { readCsvRows } from './read-csv.ts'
 import { readXlsxSheets } from './read-xlsx.ts'
 

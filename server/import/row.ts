@@ -14,7 +14,7 @@ import { prepareEvent, type PreparedEvent } from '../ingest/prepare.ts'
 import { COLUMN_BY_KEY, EXAMPLE_HAZARD_ID, type ColumnKey, type FoundColumn } from './columns.ts'
 import type { LedgerContext, LedgerRow } from './ledger.ts'
 import type { CellValue, SheetRow } from './read.ts'
-import type { ImportIssue, ImportIssueCode } from './schemas.ts'
+import type { ImportIssue, ImportIssueCode } from '../../shared/api/import.ts'
 import {
   bad,
   cellText,

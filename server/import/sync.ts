@@ -7,7 +7,7 @@ import type { HazardState } from '../store/records.ts'
 import type { RowWork } from './apply.ts'
 import type { LedgerRow } from './ledger.ts'
 import { statusPath } from './row.ts'
-import type { ImportIssue } from './schemas.ts'
+import type { ImportIssue } from '../../shared/api/import.ts'
 
 // A ledger is kept and sent again each week: an import is a sync against what is stored. A row
 // whose hazard is not stored is new (reported, then moved to its status); a stored one in the row's

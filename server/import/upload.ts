@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { IMPORT_LIMITS } from './columns.ts'
-import type { ImportIssue } from './schemas.ts'
+import type { ImportIssue } from '../../shared/api/import.ts'
 
 // Receiving a ledger upload: one multipart file field, optionally after a `sha256` field (the hash
 // a browser computed, so the import's progress can be asked for while the file is still on its way).

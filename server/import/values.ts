@@ -1,8 +1,9 @@
 import { HazardGrade, HazardSource, HazardStatus, type EnumEntry } from '../../shared/enums.ts'
 import type { Domain, RegionIndex, Town } from '../../shared/region.ts'
-import { dayStartMs, inYearRange, YEAR_RANGE } from '../../shared/time.ts'
+import { LIMITS } from '../../shared/limits.ts'
+import { dayStartMs, inDateRange } from '../../shared/time.ts'
 import type { CellValue } from './read.ts'
-import type { ImportIssueCode } from './schemas.ts'
+import type { ImportIssueCode } from '../../shared/api/import.ts'
 
 // Reading one cell as the value an event field needs: names or codes to ids, dates in region time.
 // Each reader returns the value, or why the cell cannot be read (in Chinese and English).
@@ -261,7 +262,7 @@ function parseWhen(cell: CellValue): When | null {
 /**
  * A date or date-time cell: a spreadsheet date (exceljs gives it as the UTC instant of the wall
  * time written in the cell), text YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD or YYYY年M月D日 with an
- * optional H:mm[:ss] or H时mm分, or ISO 8601 with an offset; its year within YEAR_RANGE.
+ * optional H:mm[:ss] or H时mm分, or ISO 8601 with an offset; its year within LIMITS.yearMin–yearMax.
  */
 export function readWhen(cell: CellValue): Read<When> {
   const when = parseWhen(cell)
@@ -272,8 +273,9 @@ export function readWhen(cell: CellValue): Read<When> {
       `not a valid date: "${cellText(cell)}" (write 2025-03-31 or 2025/3/31, optionally with a time 09:30)`,
     )
   }
-  if (!inYearRange(when.day) || (when.instant !== undefined && !inYearRange(when.instant))) {
-    const { min, max } = YEAR_RANGE
+  const dayMs = Date.parse(`${when.day}T12:00:00Z`)
+  if (!inDateRange(dayMs) || (when.instant !== undefined && !inDateRange(when.instant))) {
+    const [min, max] = [LIMITS.yearMin, LIMITS.yearMax]
     return bad(
       'cell.date_out_of_range',
       `年份应在 ${min}–${max} 之间：「${cellText(cell)}」`,

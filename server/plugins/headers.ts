@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
 import helmet from 'helmet'
-import type { Config } from '../config.ts'
 
 // Security headers on every reply, with a Content-Security-Policy the wall and the entry page run
 // under: scripts only from this server (Vite's built modules), no eval, no plugins, no framing.
@@ -46,12 +45,12 @@ export function securityHeaders(allowedOrigins: string[]): Record<string, string
   return headers
 }
 
-export default fp<{ config: Config }>(
-  async (app, opts) => {
-    const headers = securityHeaders(opts.config.allowedOrigins)
+export default fp(
+  async (app) => {
+    const headers = securityHeaders(app.config.allowedOrigins)
     app.addHook('onRequest', async (_req, reply) => {
       reply.headers(headers)
     })
   },
-  { name: 'headers' },
+  { name: 'headers', dependencies: ['context'] },
 )

@@ -22,5 +22,5 @@ export default fp(
     timer.unref()
     app.addHook('onClose', async () => clearInterval(timer))
   },
-  { name: 'overdue-tick', dependencies: ['store'] },
+  { name: 'overdue-tick', dependencies: ['context', 'store'] },
 )

@@ -1,9 +1,5 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
-import type { RegionIndex } from '../../shared/region.ts'
-import { regionDay } from '../../shared/time.ts'
-import type { Config } from '../config.ts'
-import { redisUrlForLog } from '../log.ts'
+import { connectRedis, describeTarget, isCluster, type RedisTarget } from '../store/connect.ts'
 import { regionPrefix } from '../store/keys.ts'
 import { UnsupportedRedisError, redisVersionProblem } from '../store/redis-version.ts'
 import { RegionStore, defineScripts } from '../store/store.ts'
@@ -11,40 +7,31 @@ import { readRedisSettings, redisSettingsWarnings } from '../store/redis-setting
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: Config
-    region: RegionIndex
     store: RegionStore
-    /** The region's clock: tests replace it to cross midnight. */
-    clock: () => number
-    /** The region's calendar day now. */
-    today: () => string
-    redisUrl: string
+    /** The Redis topology every connection of this node is made to. */
+    redisTarget: RedisTarget
   }
 }
 
 export interface StoreOptions {
-  config: Config
-  region: RegionIndex
-  redisUrl: string
-  clock?: () => number
+  redis: RedisTarget
   /** Key prefix variant (tests and the rebuild check use their own key spaces). */
   keyVariant?: string
 }
 
-/** Redis connection options for command connections: fail fast when Redis is down (answered 503). */
-export const COMMAND_CONNECTION = {
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  retryStrategy: (times: number) => Math.min(times * 100, 2000),
-  lazyConnect: true,
-} as const
+const START_HINT = {
+  single: 'start it, or set REDIS_URL to one that does',
+  sentinel: 'start them, or set REDIS_SENTINELS and REDIS_SENTINEL_NAME to a set that answers',
+  cluster: 'start it, or set REDIS_CLUSTER to seed nodes that answer',
+}
 
 /** The Redis the server was given does not answer at start (the operator's to fix: say which and why). */
 export class RedisUnreachableError extends Error {}
 
 export default fp<StoreOptions>(
   async (app, opts) => {
-    const redis = new Redis(opts.redisUrl, COMMAND_CONNECTION)
+    const target = opts.redis
+    const redis = connectRedis(target, 'command')
     let lastError: Error | undefined
     redis.on('error', (err) => {
       lastError = err
@@ -56,7 +43,14 @@ export default fp<StoreOptions>(
       redis.disconnect()
       const why = (lastError ?? (err as Error)).message
       throw new RedisUnreachableError(
-        `Redis at ${redisUrlForLog(opts.redisUrl)} does not answer (${why}): start it, or set REDIS_URL to one that does`,
+        `Redis at ${describeTarget(target)} does not answer (${why}): ${START_HINT[target.kind]}`,
+      )
+    }
+    // One node of a cluster given as one Redis: every script would be MOVED away (docs/redis.md).
+    if (!isCluster(redis) && /^cluster_enabled:1/m.test(await redis.info('cluster'))) {
+      redis.disconnect()
+      throw new RedisUnreachableError(
+        `Redis at ${describeTarget(target)} is a node of a Redis Cluster: give the cluster as REDIS_CLUSTER=host:port,… instead`,
       )
     }
     const problem = redisVersionProblem(await redis.info('server'))
@@ -67,21 +61,19 @@ export default fp<StoreOptions>(
     const settings = await readRedisSettings(redis)
     for (const warning of settings ? redisSettingsWarnings(settings) : []) app.log.warn(warning)
     defineScripts(redis)
-    const clock = opts.clock ?? Date.now
-    const tz = opts.region.region.timeZone
-    app.decorate('config', opts.config)
-    app.decorate('region', opts.region)
-    app.decorate('redisUrl', opts.redisUrl)
-    app.decorate('clock', clock)
-    app.decorate('today', () => regionDay(clock(), tz))
-    const store = new RegionStore(redis, regionPrefix(opts.region.region.region.code, opts.keyVariant), {
-      dedupeSeconds: opts.config.dedupeDays * 86_400,
-      dueSoonDays: opts.region.region.thresholds.dueSoonDays,
+    app.decorate('redisTarget', { getter: () => target })
+    const { config, region } = app
+    const store = new RegionStore(redis, regionPrefix(region.region.region.code, opts.keyVariant), {
+      dedupeSeconds: config.dedupeDays * 86_400,
+      dueSoonDays: region.region.thresholds.dueSoonDays,
+      shardedPubSub: isCluster(redis),
+      waitReplicas: config.redisWaitReplicas,
+      waitMs: config.redisWaitMs,
     })
     app.decorate('store', store)
     app.addHook('onClose', async () => {
       await redis.quit().catch(() => redis.disconnect())
     })
   },
-  { name: 'store' },
+  { name: 'store', dependencies: ['context'] },
 )

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
-import { EnterpriseSchema } from '../store/store.ts'
 import { visibleTowns } from '../auth/towns.ts'
-import { PickListQuery } from './schemas.ts'
+import { EnterprisesReply, PickListQuery } from '../../shared/api/lists.ts'
 
 /** GET /api/enterprises: registered enterprises by id (the entry page's "pick an enterprise"). */
 const enterprises: FastifyPluginAsyncTypebox = async (app) => {
@@ -13,7 +11,7 @@ const enterprises: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Registered enterprises by id, with their town and work state; filter by towns (comma-separated codes) and a search text over id and name.',
         querystring: PickListQuery,
-        response: { 200: Type.Object({ enterprises: Type.Array(EnterpriseSchema) }) },
+        response: { 200: EnterprisesReply },
       },
     },
     async (req) => {

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
-import { ErrorReply, IngestReply } from './schemas.ts'
+import { ErrorReply } from '../../shared/api/errors.ts'
+import { IngestBody, IngestReply, LogPage, LogQuery } from '../../shared/api/events.ts'
 import { foreignTownEvents } from '../auth/towns.ts'
+import { eventsNeedingAdmin } from '../auth/event-roles.ts'
 
 /** Ids or problems named in one log line; a batch of 500 says how many, not all of them. */
 const LOGGED_MAX = 10
@@ -17,7 +18,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Push one event, or { events: [...] }. Checked whole, applied atomically and exactly once.',
         // Checked by checkEvents (shared with the entry form), for one error per field with its path.
-        body: Type.Unknown(),
+        body: IngestBody,
         response: {
           200: IngestReply,
           400: ErrorReply,
@@ -43,6 +44,11 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       }
       const events = checked.ok ? checked.events : (checked.wellFormed ?? [])
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
+      const adminOnly = eventsNeedingAdmin(req.caller, events, inBatch)
+      if (adminOnly.length) {
+        req.log.info({ by, details: adminOnly.slice(0, LOGGED_MAX) }, 'events refused: admins only')
+        return reply.code(403).send({ error: 'admins only', details: adminOnly })
+      }
       // A reporter limited to some towns: any event for another town refuses the whole request.
       const foreign = await foreignTownEvents(req.caller, events, {
         store: app.store,
@@ -58,6 +64,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
           { events: events.length },
           'resent events a rule now refuses were applied before: answered duplicate',
         )
+        // A duplicate is an acknowledgement: only once the first write is replicated (REDIS_WAIT_REPLICAS).
+        await app.store.confirmReplicated()
         return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
       }
       const tz = app.region.region.timeZone
@@ -92,21 +100,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         description: 'The event log, oldest first: every accepted event (and overdue ticks) with its seq.',
-        querystring: Type.Object(
-          {
-            after: Type.Integer({ minimum: 0, default: 0 }),
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            entries: Type.Array(
-              Type.Object({ seq: Type.Integer(), event: Type.Record(Type.String(), Type.Unknown()) }),
-            ),
-            next: Type.Union([Type.Integer(), Type.Null()]),
-          }),
-        },
+        querystring: LogQuery,
+        response: { 200: LogPage },
       },
     },
     async (req) => {

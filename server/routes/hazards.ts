@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
-import { OpenHazardSchema } from '../store/store.ts'
 import { visibleTowns } from '../auth/towns.ts'
-import { PickListQuery } from './schemas.ts'
+import { HazardsReply, PickListQuery } from '../../shared/api/lists.ts'
 import { townNamesOf } from '../../shared/search.ts'
 
 /** GET /api/hazards: open hazards, newest first (the entry page's "pick a hazard to update"). */
@@ -15,7 +13,7 @@ const hazards: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Open hazards (not closed), newest first; filter by towns (comma-separated codes) and a search text (id, title, enterprise or town name).',
         querystring: PickListQuery,
-        response: { 200: Type.Object({ hazards: Type.Array(OpenHazardSchema) }) },
+        response: { 200: HazardsReply },
       },
     },
     async (req) => {

@@ -13,8 +13,8 @@ import {
   ImportProgress,
   ImportRefused,
   ImportStopped,
-} from '../import/schemas.ts'
-import { ErrorReply } from './schemas.ts'
+} from '../../shared/api/import.ts'
+import { ErrorReply } from '../../shared/api/errors.ts'
 
 // Bulk import of a hazard ledger (隐患台账) as a sync: the import job (server/import/job.ts) checks
 // every row, then applies what changed, or applies nothing and says which rows are wrong. This route

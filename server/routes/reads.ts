@@ -1,15 +1,10 @@
+import { writableProblem } from '../store/connect.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
-import {
-  AccidentGrade,
-  HazardGrade,
-  HazardSource,
-  HazardStatus,
-  RiskLevel,
-  WorkState,
-} from '../../shared/enums.ts'
 import { buildSnapshot } from '../../shared/summary.ts'
-import { RegionCallerSchema, type RegionCaller } from '../../shared/access.ts'
+import { Snapshot } from '../../shared/api/snapshot.ts'
+import { RegionsReply, regionsReply } from '../../shared/api/regions.ts'
+import { HealthReply, NotReadyReply } from '../../shared/api/health.ts'
+import type { RegionCaller } from '../../shared/access.ts'
 
 const reads: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -17,12 +12,7 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         description: 'Every number the wall shows, at one seq.',
-        response: {
-          200: Type.Object(
-            { seq: Type.Integer(), region: Type.String(), day: Type.String(), asOf: Type.Number() },
-            { additionalProperties: true },
-          ),
-        },
+        response: { 200: Snapshot },
       },
     },
     async () => {
@@ -31,32 +21,13 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
-  // Static for the life of the process: built once.
-  const { region } = app.region
-  const enums = { HazardGrade, HazardStatus, RiskLevel, AccidentGrade, WorkState, HazardSource }
-  const regions = {
-    region: region.region,
-    timeZone: region.timeZone,
-    thresholds: region.thresholds,
-    towns: region.towns,
-    domains: region.domains,
-    enums: Object.fromEntries(Object.entries(enums).map(([k, v]) => [k, v.entries])),
-  }
   app.get(
     '/api/regions',
     {
       schema: {
         description:
           'Towns, domains with their industries, thresholds and enumerations: what forms and labels are built from; and who asked (`caller`).',
-        response: {
-          200: Type.Object(
-            {
-              region: Type.Object({ code: Type.String() }, { additionalProperties: true }),
-              caller: RegionCallerSchema,
-            },
-            { additionalProperties: true },
-          ),
-        },
+        response: { 200: RegionsReply },
       },
     },
     async (req) => {
@@ -64,7 +35,7 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
       const caller: RegionCaller = c
         ? { name: c.name, role: c.role, towns: c.towns?.length ? c.towns : null }
         : { name: null, role: 'admin', towns: null }
-      return { ...regions, caller }
+      return regionsReply(app.region.region, caller)
     },
   )
 
@@ -76,7 +47,7 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     {
       logLevel: 'warn',
       config: { rateLimit: false },
-      schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+      schema: { response: { 200: HealthReply } },
     },
     async () => ({ ok: true }),
   )
@@ -88,18 +59,16 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
       config: { rateLimit: false },
       schema: {
         response: {
-          200: Type.Object({ ok: Type.Boolean() }),
-          503: Type.Object({ ok: Type.Boolean(), error: Type.String() }),
+          200: HealthReply,
+          503: NotReadyReply,
         },
       },
     },
     async (_req, reply) => {
-      try {
-        await app.store.redis.ping()
-        return { ok: true }
-      } catch {
-        return reply.code(503).send({ ok: false, error: 'Redis does not answer' })
-      }
+      // Ready means the region's writes can be taken: a primary for its slot (a replica answers
+      // reads, and a Sentinel or Cluster failover leaves a few seconds without one).
+      const problem = await writableProblem(app.store.redis, app.store.keys.seq)
+      return problem ? reply.code(503).send({ ok: false, error: problem }) : { ok: true }
     },
   )
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 
 /**
- * GET /ws: the live feed. First message a snapshot, then deltas, digests and status (README
- * "Protocol"). `?kpis=1`: deltas also carry the headline numbers that changed.
+ * GET /ws: the live feed. First message a snapshot, then deltas, digests and status (docs/live-feed.md).
+ * `?kpis=1`: deltas also carry the headline numbers that changed.
  */
 const ws: FastifyPluginAsync = async (app) => {
   app.get('/ws', { websocket: true }, (socket, req) => {

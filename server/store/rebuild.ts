@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import { nodeHolding, type RedisClient } from './connect.ts'
 import type { AcceptedEvent } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
@@ -28,6 +28,7 @@ const SINGLE_KEYS = new Set([
   'ents',
   'feed',
   'daily',
+  'scores',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 
@@ -62,7 +63,7 @@ export interface RebuildReport {
 
 export interface RebuildCheckOptions {
   /** A connection with the Lookout scripts defined (`defineScripts`). */
-  redis: Redis
+  redis: RedisClient
   region: RegionIndex
   dedupeSeconds: number
   /** The live space; default the region's production space. */
@@ -186,15 +187,17 @@ async function replay(
 }
 
 async function spaceKeys(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   own: (suffix: string) => boolean,
 ): Promise<Set<string>> {
   const found = new Set<string>()
   const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`
+  // On a cluster, SCAN runs on one node: the one that owns the region's slot.
+  const node = await nodeHolding(redis, `${prefix}seq`)
   let cursor = '0'
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+    const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
     cursor = next
     for (const k of keys) {
       const suffix = k.slice(prefix.length)
@@ -204,7 +207,7 @@ async function spaceKeys(
   return found
 }
 
-async function deleteSpace(redis: Redis, prefix: string): Promise<void> {
+async function deleteSpace(redis: RedisClient, prefix: string): Promise<void> {
   const keys = [...(await spaceKeys(redis, prefix, () => true))]
   for (let i = 0; i < keys.length; i += 500)
     await redis.unlink(...keys.slice(i, i + 500).map((s) => prefix + s))
@@ -213,7 +216,7 @@ async function deleteSpace(redis: Redis, prefix: string): Promise<void> {
 /** A key's contents as field → value, whatever its type. */
 type Contents = Map<string, string>
 
-async function readKeys(redis: Redis, keys: string[]): Promise<{ type: string; contents: Contents }[]> {
+async function readKeys(redis: RedisClient, keys: string[]): Promise<{ type: string; contents: Contents }[]> {
   const types = ((await redis.pipeline(keys.map((k) => ['type', k])).exec()) ?? []).map(([, t]) => String(t))
   const pipeline = redis.pipeline()
   keys.forEach((k, i) => {
@@ -252,7 +255,7 @@ async function readKeys(redis: Redis, keys: string[]): Promise<{ type: string; c
   return out
 }
 
-async function compareSpaces(redis: Redis, livePrefix: string, rebuildPrefix: string) {
+async function compareSpaces(redis: RedisClient, livePrefix: string, rebuildPrefix: string) {
   const liveKeys = await spaceKeys(redis, livePrefix, isSpaceKey)
   const rebuiltKeys = await spaceKeys(redis, rebuildPrefix, () => true)
   const all = [...new Set([...liveKeys, ...rebuiltKeys])].sort()

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './connect.ts'
 
 // What the server's Redis is set to do that an operator should hear of at start: the event log and
 // every number on the wall live there, so a Redis that keeps nothing on disk (Debian's package, as
@@ -17,8 +17,8 @@ export function redisSettingsWarnings(s: RedisSettings): string[] {
   if (s.appendonly === 'no') {
     warnings.push(
       s.save
-        ? `Redis keeps only snapshots (save "${s.save}", appendonly no): a crash loses the events accepted since the last one. Set appendonly yes (README, "Running it for real")`
-        : 'Redis keeps nothing on disk (appendonly no, no snapshots): its next restart empties the wall and loses the event log. Set appendonly yes (README, "Running it for real")',
+        ? `Redis keeps only snapshots (save "${s.save}", appendonly no): a crash loses the events accepted since the last one. Set appendonly yes (docs/operations.md)`
+        : 'Redis keeps nothing on disk (appendonly no, no snapshots): its next restart empties the wall and loses the event log. Set appendonly yes (docs/operations.md)',
     )
   }
   if (Number(s.hashMaxEntries) > 128)
@@ -29,7 +29,7 @@ export function redisSettingsWarnings(s: RedisSettings): string[] {
 }
 
 /** Reads the settings (a managed Redis may refuse CONFIG: then nothing is said). */
-export async function readRedisSettings(redis: Redis): Promise<RedisSettings | null> {
+export async function readRedisSettings(redis: RedisClient): Promise<RedisSettings | null> {
   const get = async (name: string) => ((await redis.config('GET', name)) as string[])[1]
   try {
     // Sent together (one pipeline on the connection); 6.2 answers the listpack name with nothing.

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { Type, type Static } from 'typebox'
-import type { Redis, Result } from 'ioredis'
+import type { Result } from 'ioredis'
+import type { RedisClient } from './connect.ts'
 import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
-import { RiskLevel, WorkState } from '../../shared/enums.ts'
 import { dailyWindow } from '../../shared/summary.ts'
 import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '../../shared/search.ts'
 import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
+import type { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
 import { decodeEnterprise, decodeHazard, type HazardState } from './records.ts'
@@ -18,9 +18,10 @@ import { decodeEnterprise, decodeHazard, type HazardState } from './records.ts'
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8')
 const COMMON = lua('common')
 const SCRIPTS = {
-  lkIngest: COMMON + lua('ingest'),
+  lkIngest: COMMON + lua('mandates') + lua('ingest'),
   lkTick: COMMON + lua('tick'),
   lkSnapshot: COMMON + lua('snapshot'),
+  lkReadLog: COMMON + lua('read-log'),
 }
 
 declare module 'ioredis' {
@@ -46,11 +47,12 @@ declare module 'ioredis' {
       feedLength: string,
       overdueLength: string,
     ): Result<string, Context>
+    lkReadLog(seqKey: string, after: string, limit: string): Result<(string | number)[], Context>
   }
 }
 
 /** Registers the scripts on a connection (EVALSHA, loaded on first use). */
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   for (const [name, script] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, { numberOfKeys: 1, lua: script })
   }
@@ -79,40 +81,8 @@ export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
   | { ok: false; index: number; field: string; reason: string }
 
-export const OpenHazardSchema = Type.Object({
-  hazardId: Type.String(),
-  /** The number its ledger gave it, when that was no valid id (hazardId was made from it). */
-  number: Type.Optional(Type.String()),
-  title: Type.String(),
-  town: Type.String(),
-  domain: Type.String(),
-  industry: Type.Optional(Type.String()),
-  grade: Type.String(),
-  status: Type.String(),
-  /** Overdue after this instant (ms). */
-  deadline: Type.Number(),
-  reportedAt: Type.String(),
-  enterprise: Type.Optional(Type.String()),
-  overdue: Type.Boolean(),
-  /** 临期: the deadline is at most the region's dueSoonDays away. */
-  dueSoon: Type.Boolean(),
-})
-export type OpenHazard = Static<typeof OpenHazardSchema>
-
 /** Enterprise ids read from the index per round trip. */
 const ENTERPRISE_PAGE = 1000
-
-export const EnterpriseSchema = Type.Object({
-  enterpriseId: Type.String(),
-  name: Type.String(),
-  town: Type.String(),
-  domain: Type.String(),
-  industry: Type.Optional(Type.String()),
-  riskLevel: Type.Enum(RiskLevel.values),
-  /** The work state last reported; absent when it never stopped or resumed. */
-  work: Type.Optional(Type.Enum(WorkState.values)),
-})
-export type Enterprise = Static<typeof EnterpriseSchema>
 
 type LoggedEvent =
   | AcceptedEvent
@@ -131,9 +101,26 @@ export interface LogBatch {
   appliedAt?: number
 }
 
+/**
+ * A write was applied but too few replicas confirmed it within REDIS_WAIT_MS: not acknowledged
+ * (503, Retry-After). The client's retry with the same ids is a duplicate, answered once replicated.
+ */
+export class NotReplicatedError extends Error {
+  constructor(
+    readonly wanted: number,
+    readonly acked: number,
+  ) {
+    super(`${acked} of ${wanted} replicas confirmed the write in time`)
+  }
+}
+
+/** How the updates channel is published on: PUBLISH, or SPUBLISH on a Redis Cluster (common.lua). */
+const publishCommand = (sharded: boolean) => (sharded ? 'SPUBLISH' : 'PUBLISH')
+
 /** The ingest script's config (ARGV[1] of ingest.lua), as every RegionStore passes it. */
-export function ingestConfig(dedupeSeconds: number): string {
+export function ingestConfig(dedupeSeconds: number, sharded = false): string {
   return JSON.stringify({
+    publish: publishCommand(sharded),
     transitions: HAZARD_TRANSITIONS,
     dedupeSeconds,
     feedKeep: LIMITS.feedLength * 2,
@@ -152,18 +139,66 @@ export class RegionStore {
   private readonly ingestCfgNoAppliedAt: string
   private readonly tickCfg: string
   private readonly dueSoonMs: number
+  private readonly waitReplicas: number
+  private readonly waitMs: number
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     prefix: string,
-    opts: { dedupeSeconds: number; dueSoonDays: number },
+    opts: {
+      dedupeSeconds: number
+      dueSoonDays: number
+      /** On a Redis Cluster: the scripts SPUBLISH (sharded pub/sub). */
+      shardedPubSub?: boolean
+      /** Replicas each write must reach before it is acknowledged (REDIS_WAIT_REPLICAS). */
+      waitReplicas?: number
+      waitMs?: number
+    },
   ) {
     this.keys = regionKeys(prefix)
     this.dedupeSeconds = opts.dedupeSeconds
-    this.ingestCfg = ingestConfig(opts.dedupeSeconds)
+    this.ingestCfg = ingestConfig(opts.dedupeSeconds, opts.shardedPubSub)
     this.ingestCfgNoAppliedAt = JSON.stringify({ ...JSON.parse(this.ingestCfg), logAppliedAt: false })
-    this.tickCfg = JSON.stringify({ overdueLength: LIMITS.overdueListLength })
+    this.tickCfg = JSON.stringify({
+      overdueLength: LIMITS.overdueListLength,
+      publish: publishCommand(opts.shardedPubSub ?? false),
+    })
     this.dueSoonMs = opts.dueSoonDays * 86_400_000
+    this.waitReplicas = opts.waitReplicas ?? 0
+    this.waitMs = opts.waitMs ?? 1000
+  }
+
+  /**
+   * Runs one write script; with waitReplicas, WAIT follows it in the same pipeline, so the answer
+   * comes only once that many replicas hold the write (and everything written before it).
+   * `confirmsWrite(reply)`: false when the reply acknowledges nothing (a conflict), so a replica
+   * shortfall does not matter to it.
+   */
+  private async replicated<T>(
+    queue: (p: ReturnType<RedisClient['pipeline']>) => void,
+    confirmsWrite: (reply: T) => boolean = () => true,
+  ): Promise<T> {
+    const p = this.redis.pipeline()
+    queue(p)
+    if (this.waitReplicas > 0) p.wait(this.waitReplicas, this.waitMs)
+    const results = (await p.exec()) ?? []
+    for (const [err] of results) if (err) throw err
+    const reply = results[0][1] as T
+    const acked = Number(results[1]?.[1] ?? 0)
+    if (this.waitReplicas > 0 && acked < this.waitReplicas && confirmsWrite(reply))
+      throw new NotReplicatedError(this.waitReplicas, acked)
+    return reply
+  }
+
+  /**
+   * With waitReplicas: returns once that many replicas hold everything written so far, or throws
+   * NotReplicatedError. Answering a retry "duplicate" is an acknowledgement too: the first attempt's
+   * write may still be on the primary alone (its own WAIT timed out). WAIT covers only writes made on
+   * its own connection, so a write of nothing (INCRBY 0) makes it cover every write before now.
+   */
+  async confirmReplicated(): Promise<void> {
+    if (this.waitReplicas === 0) return
+    await this.replicated<number>((p) => p.incrby(this.keys.seq, 0))
   }
 
   /**
@@ -176,7 +211,10 @@ export class RegionStore {
     opts: { logAppliedAt?: boolean } = {},
   ): Promise<IngestOutcome> {
     const cfg = opts.logAppliedAt === false ? this.ingestCfgNoAppliedAt : this.ingestCfg
-    const reply = await this.redis.lkIngest(this.keys.seq, cfg, String(nowMs), ...ingestArgs(items))
+    const reply = await this.replicated<(string | number)[]>(
+      (p) => p.lkIngest(this.keys.seq, cfg, String(nowMs), ...ingestArgs(items)),
+      (r) => r[0] !== 'conflict',
+    )
     if (reply[0] === 'conflict') {
       return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason: String(reply[3]) }
     }
@@ -184,6 +222,8 @@ export class RegionStore {
     const applied: string[] = []
     const duplicates: string[] = []
     items.forEach((it, i) => (duplicateIdx.has(i) ? duplicates : applied).push(it.e.id))
+    // Nothing written by this call: the duplicates' first writes are confirmed replicated now.
+    if (!applied.length) await this.confirmReplicated()
     return { ok: true, applied, duplicates, seq: Number(reply[1]) }
   }
 
@@ -215,12 +255,16 @@ export class RegionStore {
    * is due soon (default the region's dueSoonDays; -1: no due-soon step, as before there was one).
    */
   tick(nowMs: number, dueSoonMs = this.dueSoonMs): Promise<number> {
-    return this.redis.lkTick(
-      this.keys.seq,
-      String(nowMs),
-      this.tickCfg,
-      new Date(nowMs).toISOString(),
-      String(dueSoonMs),
+    return this.replicated<number>(
+      (p) =>
+        p.lkTick(
+          this.keys.seq,
+          String(nowMs),
+          this.tickCfg,
+          new Date(nowMs).toISOString(),
+          String(dueSoonMs),
+        ),
+      (moved) => moved > 0,
     )
   }
 
@@ -384,15 +428,15 @@ export class RegionStore {
     })
   }
 
-  /** Up to `limit` logged events after seq `after`, oldest first, each with its seq. */
+  /**
+   * Up to `limit` logged events after seq `after`, oldest first, each with its seq. Read by a script
+   * that returns only these (read-log.lua): an entry holds a whole batch of up to BATCH_LIMIT events.
+   */
   async readLog(after: number, limit: number): Promise<LogEntry[]> {
+    const flat = await this.redis.lkReadLog(this.keys.seq, String(after), String(limit))
     const entries: LogEntry[] = []
-    // Every stored entry holds at least one event, so `limit` of them hold enough.
-    for (const batch of await this.readLogBatches(after, limit)) {
-      const first = batch.seq - batch.events.length + 1
-      batch.events.forEach((event, i) => {
-        if (first + i > after && entries.length < limit) entries.push({ seq: first + i, event })
-      })
+    for (let i = 0; i < flat.length; i += 2) {
+      entries.push({ seq: Number(flat[i]), event: JSON.parse(String(flat[i + 1])) as LoggedEvent })
     }
     return entries
   }

@@ -265,7 +265,7 @@ describe('admin-only routes', () => {
     custom = await buildApp({
       config: testConfig({ auth: 'tokens', tokensFile: fixture.path }),
       region,
-      redisUrl: redis.url,
+      redis: { kind: 'single', url: redis.url },
       keyVariant: freshSpace(),
     })
     custom.post('/api/import-like', { onRequest: custom.requireRole('admin') }, async (req) => ({

@@ -65,6 +65,30 @@ describe('the viewer link', () => {
     expect(log).not.toMatch(/healthz|readyz|metrics/)
   })
 
+  test('its token is hidden in the log however the name `token` is spelled (issue 16.9)', async () => {
+    const lines: string[] = []
+    const logged = await authApp({
+      redisUrl: redis.url,
+      tokensFile: fixture.path,
+      logger: logOptions('info', { write: (line: string) => void lines.push(line) }),
+    })
+    const { token } = fixture.tokens.viewer
+    // Percent-encoded letters are decoded by the query parser: each is a viewer link.
+    for (const name of ['%74oken', 'to%6Ben', '%74%6f%6b%65%6e']) {
+      const res = await logged.inject(`/?${name}=${token}`)
+      expect(res.statusCode, name).toBe(303)
+    }
+    // Not a viewer link, but a token all the same.
+    await logged.inject(`/?%54%4f%4b%45%4E=${token}`)
+    expect((await logged.inject(`/api/nope?x=1&%74oken=${token}`)).statusCode).toBe(404)
+    expect((await logged.inject(`/api/nope?%74oken%3D${token}`)).statusCode).toBe(404)
+    await logged.close()
+    const log = lines.join('')
+    expect(log).toContain('"url":"/?%74oken=[hidden]"')
+    expect(log).toContain('"url":"/api/nope?x=1&%74oken=[hidden]"')
+    expect(log).not.toContain(token)
+  })
+
   test('sets a long-lived HttpOnly SameSite=Strict cookie and redirects to the page without the token', async () => {
     const { token } = fixture.tokens.viewer
     const res = await app.inject(`/?token=${token}`)

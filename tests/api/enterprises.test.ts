@@ -3,7 +3,7 @@ import { privateRedis } from '../helpers/redis.ts'
 import { testApp, freshSpace, TOWN, TOWN2, eid, fakeClock } from '../helpers/app.ts'
 import { authApp, tokensFixture } from '../access/setup.ts'
 import type { App } from '../../server/app.ts'
-import type { Enterprise } from '../../server/store/store.ts'
+import type { Enterprise } from '../../shared/api/lists.ts'
 
 // GET /api/enterprises: what the entry page's enterprise picker lists, from the index the ingest
 // script keeps as enterprises register.

@@ -100,7 +100,7 @@ test('with no Redis reachable, the start runs its own redis-server with AOF unde
   const dataDir = tempDir()
   const resolved = await resolveRedis({ dataDir }, await freePort())
   expect(resolved.source).toBe('embedded')
-  const port = Number(new URL(resolved.url).port)
+  const port = Number(new URL((resolved.target as { url: string }).url).port)
   expect(await redisAnswers(port)).toBe(true)
   await resolved.stop()
   expect(await redisAnswers(port)).toBe(false)
@@ -227,7 +227,10 @@ test('a Redis older than 6.2 stops the start with its version and what is needed
 
 test('a local Redis that answers is used as it is', async () => {
   const resolved = await resolveRedis({ dataDir: tempDir() }, redis.port)
-  expect(resolved).toMatchObject({ url: redis.url, source: `local ${redis.port}` })
+  expect(resolved).toMatchObject({
+    target: { kind: 'single', url: redis.url },
+    source: `local ${redis.port}`,
+  })
 })
 
 test('npm start serves the API, then closes gracefully on SIGTERM sent to npm alone', async () => {

@@ -98,7 +98,8 @@ export function chromiumPath(): string {
   return path
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium with the flags a closed network needs; `extraArgs` for a test's own (host rules). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     args: [
@@ -108,6 +109,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   })
 }

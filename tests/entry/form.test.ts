@@ -14,7 +14,7 @@ import {
   showTab,
   waiting,
 } from './entry-page.ts'
-import type { Enterprise } from '../../server/store/store.ts'
+import type { Enterprise } from '../../shared/api/lists.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
 
 // The forms as a reporter in a yard meets them: usable on a 360 px phone with a thumb, problems

@@ -3,6 +3,7 @@ import { buildApp, type App, type AppOptions } from '../../server/app.ts'
 import { DEFAULTS, type Config } from '../../server/config.ts'
 import { loadRegion } from '../../server/region.ts'
 import type { HubOptions } from '../../server/feed/hub.ts'
+import type { RedisTarget } from '../../server/store/connect.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 
 export const region = loadRegion({ region: '321283' })
@@ -34,7 +35,9 @@ export function fakeClock(start: number | string) {
 }
 
 export interface TestAppOptions {
-  redisUrl: string
+  /** One Redis; or `redis`, a Sentinel set or a Cluster. */
+  redisUrl?: string
+  redis?: RedisTarget
   clock?: () => number
   config?: Partial<Config>
   /** Apps that share a key space act as nodes of one deployment. */
@@ -51,7 +54,7 @@ export async function testApp(opts: TestAppOptions): Promise<App> {
   const app = await buildApp({
     config: testConfig(opts.config),
     region: opts.region ?? region,
-    redisUrl: opts.redisUrl,
+    redis: opts.redis ?? { kind: 'single', url: opts.redisUrl! },
     clock: opts.clock,
     keyVariant: opts.keyVariant,
     hub: opts.hub,

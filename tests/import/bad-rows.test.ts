@@ -60,12 +60,7 @@ const BAD_ROWS: [string, LedgerRow, string, RegExp][] = [
   ],
   ['a missing title', { 隐患描述: null }, '隐患描述', /必填，不能为空/],
   ['an unknown grade', { 隐患等级: '特别重大' }, '隐患等级', /隐患等级应为 重大隐患、一般隐患 之一/],
-  [
-    'an unknown status',
-    { 整改状态: '暂缓' },
-    '整改状态',
-    /整改状态应为 待整改、整改中、待验收、已销号 之一/,
-  ],
+  ['an unknown status', { 整改状态: '暂缓' }, '整改状态', /整改状态应为 待整改、整改中、待验收、已销号 之一/],
   ['a time found in the future', { 发现时间: '2025-06-11 09:00' }, '发现时间', /不能晚于现在/],
   ['a 隐患编号 too long to keep', { 隐患编号: '黄桥镇'.repeat(22) }, '隐患编号', /^最长 64 字$/],
 ]

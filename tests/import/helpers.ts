@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import { expect } from 'vitest'
 import type { App } from '../../server/app.ts'
-import type { ImportDone, ImportProgress, ImportRefused } from '../../server/import/schemas.ts'
+import type { ImportDone, ImportProgress, ImportRefused } from '../../shared/api/import.ts'
 import type { Snapshot } from '../../shared/summary.ts'
 
 // Ledgers as users make them (CSV in UTF-8 or GBK, XLSX), and the requests that upload them.

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs'
 import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
-import { ImportRefused } from '../../server/import/schemas.ts'
+import { ImportRefused } from '../../shared/api/import.ts'
 import { HEADERS, NOW, multipart, row, snapshot, upload, utf8Csv } from './helpers.ts'
 
 // Uploads a careless integrator or an attacker sends: every one is a 4xx whose body passes the

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
 import { fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
 import { fileHashOf } from '../../server/import/ledger.ts'
-import type { ImportProgress } from '../../server/import/schemas.ts'
+import type { ImportProgress } from '../../shared/api/import.ts'
 import { NOW, importOk, progressOf, row, snapshot, upload, utf8Csv, xlsxFile } from './helpers.ts'
 
 // A 10,000-row ledger imports whole, and while it runs its progress can be read from any server

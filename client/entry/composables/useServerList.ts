@@ -4,6 +4,7 @@ import { failureKind, failureReason, savedListWillDo } from '../failure.ts'
 import { useSettingsStore } from '../stores/settings.ts'
 import { useRegionStore } from '../stores/region.ts'
 import { searchText } from '../../../shared/search.ts'
+import { readSaved, saveList, SAVED } from '../saved-lists.ts'
 
 // A list the reporter picks from (open hazards, enterprises), as the server answers it: limited to
 // the reporter's towns (the server filters) and to a search text, asked again as the text changes.
@@ -11,24 +12,7 @@ import { searchText } from '../../../shared/search.ts'
 // search looks through that list instead (as the server would), and the page says so.
 
 const LIMIT = 30
-/** How many an unfiltered list brings (and the device keeps): what an offline search can find. */
-const SAVED = 500
 const DEBOUNCE_MS = 300
-
-interface CachedList<T> {
-  savedAt: number
-  towns: string[]
-  items: T[]
-}
-
-function readCache<T>(key: string, towns: string[]): CachedList<T> | null {
-  try {
-    const list = JSON.parse(localStorage.getItem(key) ?? 'null') as CachedList<T> | null
-    return list && Array.isArray(list.items) && list.towns.join(',') === towns.join(',') ? list : null
-  } catch {
-    return null
-  }
-}
 
 export interface ServerListOptions<T> {
   query: Ref<string>
@@ -76,22 +60,13 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
       offline.value = false
       why.value = ''
       savedAt.value = null
-      if (!q.trim()) {
-        try {
-          localStorage.setItem(
-            opts.cacheKey,
-            JSON.stringify({ savedAt: Date.now(), towns, items: list } satisfies CachedList<T>),
-          )
-        } catch {
-          /* not saved: the list still shows */
-        }
-      }
+      if (!q.trim()) saveList(opts.cacheKey, towns, list)
     } catch (err) {
       if (ask !== latest) return
       // With no answer, or a server that could not read: a refused token or a bad search says why.
       const kind = failureKind(err)
       why.value = savedListWillDo(kind) ? kind : ''
-      const cached = why.value ? readCache<T>(opts.cacheKey, towns) : null
+      const cached = why.value ? readSaved<T>(opts.cacheKey, towns) : null
       if (cached) {
         const text = searchText(q)
         const found = text ? cached.items.filter((item) => opts.matches(item, text)) : cached.items

@@ -8,6 +8,8 @@ const en: typeof zh = {
     noRegion: 'Choices not loaded yet: open this page once with a network; after that it works offline.',
     regionFailed: 'Could not load the choices: {reason}',
     retryLoad: 'Retry',
+    insecure:
+      'This address is not https, so the page cannot reopen without a network: keep it open. Reports waiting here are not lost; they are sent once the page is reopened online.',
   },
   lang: { switch: '中文', current: 'English' },
   tabs: {

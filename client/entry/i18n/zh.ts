@@ -6,6 +6,8 @@ export default {
     noRegion: '还没有载入选项：请联网打开一次本页面，之后无网络也能填报。',
     regionFailed: '载入选项失败：{reason}',
     retryLoad: '重试',
+    insecure:
+      '本页地址不是 https，断网后无法重新打开：请保持本页打开。未发送的上报不会丢失，联网后重新打开本页即自动发送。',
   },
   lang: { switch: 'English', current: '中文' },
   tabs: {

@@ -1,4 +1,4 @@
-import type { ImportDone, ImportProgress, ImportRefused } from '../../../server/import/schemas.ts'
+import type { ImportDone, ImportProgress, ImportRefused } from '../../../shared/api/import.ts'
 
 // The import's HTTP calls: the upload (XMLHttpRequest, the one browser API that reports upload
 // progress), the progress the server keeps under the file's SHA-256, and the template.

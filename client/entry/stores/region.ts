@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, shallowRef, ref, watch } from 'vue'
 import { indexRegion, type RegionIndex } from '../../../shared/region.ts'
 import { regionDay } from '../../../shared/time.ts'
+import { enumLabel, nameIn, type EnumKind } from '../../../shared/api/regions.ts'
 import { ApiError, getRegions, type RegionsReply } from '../api.ts'
 import { currentLang } from '../i18n/index.ts'
 import { useSettingsStore } from './settings.ts'
@@ -93,8 +94,7 @@ export const useRegionStore = defineStore('region', () => {
   const canImport = computed(() => !caller.value || caller.value.role === 'admin')
 
   /** A town's, domain's or industry's name in the page's language. */
-  const localName = (entry: { name: string; nameEn: string }) =>
-    currentLang() === 'en' ? entry.nameEn : entry.name
+  const localName = (entry: { name: string; nameEn: string }) => nameIn(entry, currentLang())
 
   function townName(code: string | undefined): string {
     const town = code ? index.value?.town.get(code) : undefined
@@ -112,15 +112,12 @@ export const useRegionStore = defineStore('region', () => {
   }
 
   /** Entries of an enumeration the server sent (HazardGrade, HazardStatus, HazardSource, …). */
-  function choices(enumName: string): { value: string; label: string }[] {
-    return (reply.value?.enums[enumName] ?? []).map((e) => ({
-      value: e.value,
-      label: currentLang() === 'en' ? e.en : e.zh,
-    }))
+  function choices(enumName: EnumKind): { value: string; label: string }[] {
+    return (reply.value?.enums[enumName] ?? []).map((e) => ({ value: e.value, label: e[currentLang()] }))
   }
 
-  function label(enumName: string, value: string): string {
-    return choices(enumName).find((c) => c.value === value)?.label ?? value
+  function label(enumName: EnumKind, value: string): string {
+    return enumLabel(reply.value?.enums, enumName, value, currentLang())
   }
 
   /** Today in the region's time zone (YYYY-MM-DD), whatever the phone's zone. */

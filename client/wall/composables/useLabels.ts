@@ -1,22 +1,22 @@
 import { computed } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { useWallStore } from '../stores/wall.ts'
+import { enumLabel, nameIn, type EnumKind, type Lang } from '../../../shared/api/regions.ts'
 
 // Names of towns, domains and enumerations in the wall's language, from GET /api/regions:
 // no component spells one out. An unknown code shows as itself rather than vanishing.
 
-export type EnumKind =
-  'HazardGrade' | 'HazardStatus' | 'RiskLevel' | 'AccidentGrade' | 'WorkState' | 'HazardSource'
+export type { EnumKind }
 
 export function useLabels() {
   const { locale } = useI18n()
   const store = useWallStore()
   const english = computed(() => locale.value === 'en')
+  const lang = (): Lang => (english.value ? 'en' : 'zh')
 
   return {
     english,
-    regionName: () =>
-      store.region ? (english.value ? store.region.region.nameEn : store.region.region.name) : '',
+    regionName: () => (store.region ? nameIn(store.region.region, lang()) : ''),
     /** A town as the wall shows it: its short name where the region file gives one. */
     town(code: string | undefined): string {
       if (!code) return ''
@@ -28,17 +28,16 @@ export function useLabels() {
     townFull(code: string | undefined): string {
       if (!code) return ''
       const t = store.townByCode.get(code)
-      return t ? (english.value ? t.nameEn : t.name) : code
+      return t ? nameIn(t, lang()) : code
     },
     domain(id: string | undefined): string {
       if (!id) return ''
       const d = store.domainById.get(id)
-      return d ? (english.value ? d.nameEn : d.name) : id
+      return d ? nameIn(d, lang()) : id
     },
     enumLabel(kind: EnumKind, value: string | undefined): string {
       if (!value) return ''
-      const entry = store.region?.enums[kind]?.find((e) => e.value === value)
-      return entry ? (english.value ? entry.en : entry.zh) : value
+      return enumLabel(store.region?.enums, kind, value, lang())
     },
   }
 }

@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n'
 import zh from './zh.ts'
 import en from './en.ts'
+import mandates from './mandates.ts'
 
 // Chinese by default; `?lang=en` or the toggle switches, and the choice is remembered on this screen.
 
@@ -36,7 +37,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLang(),
   fallbackLocale: 'zh',
-  messages: { zh, en },
+  messages: { zh: { ...zh, mandates: mandates.zh }, en: { ...en, mandates: mandates.en } },
 })
 
 export function currentLang(): Lang {

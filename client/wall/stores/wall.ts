@@ -2,8 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import { FeedClient, type FeedStatus } from '../../feed/feed-client.ts'
 import { summarize } from '../../../shared/summary.ts'
-import type { EnumEntry } from '../../../shared/enums.ts'
-import type { Region } from '../../../shared/region.ts'
+import type { RegionsReply } from '../../../shared/api/regions.ts'
 import { CLOSE, type ClientMessage, type WallState } from '../../../shared/protocol.ts'
 import { clockOffsetMs } from '../../../shared/time.ts'
 
@@ -11,9 +10,6 @@ import { clockOffsetMs } from '../../../shared/time.ts'
 // FeedClient over /ws. The state is held shallowly and re-published at most every UPDATE_EVERY_MS,
 // so a busy feed costs the panels and charts one update a second, not one per delta (a wall is
 // read at a glance; every update re-renders charts on a screen that often has no GPU).
-
-/** What GET /api/regions answers. */
-export type RegionInfo = Region & { enums: Record<string, EnumEntry<string>[]> }
 
 const UPDATE_EVERY_MS = 1_000
 /** Updates further apart than this leave time for motion (slides, growing bars); closer ones do not. */
@@ -28,7 +24,7 @@ function feedUrl(): string {
 }
 
 export const useWallStore = defineStore('wall', () => {
-  const region = shallowRef<RegionInfo | null>(null)
+  const region = shallowRef<RegionsReply | null>(null)
   /** The FeedClient's state object; mutated in place by deltas, so published with triggerRef. */
   const state = shallowRef<WallState | null>(null)
   const status = ref<FeedStatus>('connecting')
@@ -92,7 +88,7 @@ export const useWallStore = defineStore('wall', () => {
       const res = await fetch('/api/regions')
       denied.value = refused(res)
       if (!res.ok) throw new Error(`GET /api/regions answered ${res.status}`)
-      region.value = (await res.json()) as RegionInfo
+      region.value = (await res.json()) as RegionsReply
     } catch {
       // The server may be restarting: try again, backing off, for as long as the wall runs.
       if (!running) return

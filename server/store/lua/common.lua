@@ -203,5 +203,6 @@ local function publish(cfg, from, seq, asOf, feed)
     '"feed":[' .. table.concat(feed, ',') .. ']',
   }
   if overdueChanged then parts[#parts + 1] = '"overdue":' .. overdueList(cfg.overdueLength) end
-  redis.call('PUBLISH', key('updates'), '{' .. table.concat(parts, ',') .. '}')
+  -- SPUBLISH on a Redis Cluster: a PUBLISH there is copied to every node of the cluster.
+  redis.call(cfg.publish or 'PUBLISH', key('updates'), '{' .. table.concat(parts, ',') .. '}')
 end

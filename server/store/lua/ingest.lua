@@ -49,6 +49,7 @@ do
     end
   end
 end
+mandates.prefetch(items)
 
 -- Pass 1: dedupe, number the new events, and check every state rule against what was read and
 -- against earlier events of the batch. Nothing is written until every event has passed.
@@ -146,6 +147,9 @@ for i, it in ipairs(items) do
       if not enterpriseKnown[e.enterpriseId] and not enterprises[e.enterpriseId] then
         return refuse(i, 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered')
       end
+    elseif mandates.types[t] then
+      local field, reason = mandates.check(e, function(id) return enterpriseKnown[id] or enterprises[id] end)
+      if field then return refuse(i, field, reason) end
     end
   end
 end
@@ -284,6 +288,8 @@ appliers['enterprise.work'] = function(e, it, feed)
   changedEnterprises[#changedEnterprises + 1] = e.enterpriseId
 end
 
+mandates.addAppliers(appliers, enterprises)
+
 -- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).
 local feedExtras = {}
 -- Events that happened before this get no ticker line (see below).
@@ -300,7 +306,7 @@ for i, it in ipairs(items) do
     appliers[e.type](e, it, extra)
     -- The ticker is what is happening now: an event from longer ago (a ledger's history, a backfill)
     -- counts everywhere else but takes no ticker line from the live ones.
-    if tonumber(it.atMs) >= feedSince then feedExtras[#feedExtras + 1] = extra end
+    if tonumber(it.atMs) >= feedSince and not mandates.types[e.type] then feedExtras[#feedExtras + 1] = extra end
   end
 end
 
@@ -344,6 +350,7 @@ if seq >= first then
   for _, id in ipairs(changedEnterprises) do states[#states + 1] = id; states[#states + 1] = encodeEnterprise(enterprises[id]) end
   hsetAll(key('enterprises'), states)
   hsetAll(key('hazard-reports'), reports)
+  mandates.write()
   for j = 1, #claims, 2 * SLICE do redis.call('MSET', unpack(claims, j, math.min(j + 2 * SLICE - 1, #claims))) end
   -- The ticker list keeps the newest feedKeep items: only those are encoded and pushed (oldest
   -- first, so the newest ends at the head); the publish carries the newest feedPublish.

@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { EnterpriseNamesQuery, EnterpriseNamesReply, NAMES_MAX } from '../../shared/mandates/api.ts'
+import { LIMITS } from '../../shared/limits.ts'
+import { decodeEnterprise } from '../store/records.ts'
+import { ErrorReply } from '../../shared/api/errors.ts'
+
+// Reads the mandates' wall panels need beside the live cells (docs/mandates.md).
+
+const ID = new RegExp(LIMITS.idPattern)
+
+const mandates: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/enterprise-names',
+    {
+      schema: {
+        description: `Names and towns of registered enterprises by id (comma-separated, at most ${NAMES_MAX}): the wall's scoring list names the enterprises its cells hold points for.`,
+        querystring: EnterpriseNamesQuery,
+        response: { 200: EnterpriseNamesReply, 400: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const ids = [...new Set(req.query.ids.split(','))]
+      const bad = ids.findIndex((id) => !ID.test(id) || id.length > LIMITS.entityIdMax)
+      if (ids.length > NAMES_MAX || bad >= 0) {
+        const message =
+          bad >= 0 ? `"${ids[bad]}" is not an enterprise id` : `must name at most ${NAMES_MAX} ids`
+        return reply.code(400).send({ error: 'invalid query', details: [{ path: '/ids', message }] })
+      }
+      const states = await app.store.redis.hmget(app.store.keys.enterprises, ...ids)
+      const names: EnterpriseNamesReply['names'] = {}
+      ids.forEach((id, i) => {
+        const state = states[i]
+        if (state) {
+          const { name, town } = decodeEnterprise(state)
+          names[id] = { name, town }
+        }
+      })
+      return { names }
+    },
+  )
+}
+
+export default mandates

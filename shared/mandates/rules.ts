@@ -1,0 +1,48 @@
+import type { ErrorDetail } from '../events.ts'
+import type { MandateEvent } from './events.ts'
+import type { Mandates, PointRule } from './config.ts'
+
+// The region's rules for the mandates' events, beside the schema: shared by the server's check and
+// the entry page's forms, like eventRuleErrors.
+
+export const pointRule = (m: Mandates, code: string): PointRule | undefined =>
+  m.scoring.pointTable.find((r) => r.code === code)
+
+export function mandateRuleErrors(ev: MandateEvent, m: Mandates, base = ''): ErrorDetail[] {
+  const details: ErrorDetail[] = []
+  if (ev.type === 'principal.scored') {
+    const rule = pointRule(m, ev.reason)
+    if (!rule) {
+      details.push({
+        path: `${base}/reason`,
+        message: `must be one of ${m.scoring.pointTable.map((r) => r.code).join(', ')}`,
+      })
+    } else if (ev.points === undefined && rule.min !== rule.max) {
+      details.push({
+        path: `${base}/points`,
+        message: `is required: ${rule.code} scores ${rule.min}–${rule.max}`,
+      })
+    } else if (ev.points !== undefined && (ev.points < rule.min || ev.points > rule.max)) {
+      details.push({
+        path: `${base}/points`,
+        message:
+          rule.min === rule.max
+            ? `must be ${rule.min} for ${rule.code}`
+            : `must be ${rule.min}–${rule.max} for ${rule.code}`,
+      })
+    }
+  }
+  return details
+}
+
+/**
+ * The event as it is logged: a score's points filled in from the table when they are fixed, so the
+ * log (and a replay of it) never depends on the table as it is later.
+ */
+export function completeMandateEvent<E extends MandateEvent>(ev: E, m: Mandates): E {
+  if (ev.type === 'principal.scored' && ev.points === undefined) {
+    const rule = pointRule(m, ev.reason)
+    if (rule) return { ...ev, points: rule.min }
+  }
+  return ev
+}

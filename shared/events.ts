@@ -26,6 +26,11 @@ export const HazardReported = event('hazard.reported', {
   deadline: Type.String({ pattern: DATE_OR_DATETIME }),
   enterprise: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.enterpriseMax })),
   source: Type.Optional(Enum(HazardSource.values)),
+  /**
+   * The hazard's number as its ledger writes it (黄桥2026-001, 〔2026〕12号), when that is no valid id
+   * and `hazardId` was made from it; shown and searched beside the id.
+   */
+  number: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.entityIdMax })),
 })
 
 export const HazardStatusChanged = event('hazard.status', {

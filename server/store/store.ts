@@ -14,7 +14,7 @@ import type { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
 import { detail, type ErrorCode } from '../../shared/api/error-codes.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
-import { decodeEnterprise, decodeHazard } from './records.ts'
+import { decodeEnterprise, decodeHazard, type HazardState } from './records.ts'
 
 // The Redis data layer of one region: every read and write of aggregates goes through here,
 // and every write is one Lua script (atomic, exactly once).
@@ -439,6 +439,7 @@ export class RegionStore {
       const reported = JSON.parse(report) as HazardReported & AcceptedEvent
       const h: OpenHazard = {
         hazardId,
+        number: reported.number || undefined,
         title: s.title,
         town: s.town,
         domain: s.domain,
@@ -455,6 +456,14 @@ export class RegionStore {
       found.push(h)
     }
     return found
+  }
+
+  /** Each hazard as stored (null: not reported). */
+  async hazardStates(ids: string[]): Promise<(HazardState | null)[]> {
+    if (!ids.length) return []
+    return (await this.redis.hmget(this.keys.hazards, ...ids)).map((h) =>
+      h === null ? null : decodeHazard(h),
+    )
   }
 
   /** Whether each hazard was reported. */

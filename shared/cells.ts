@@ -50,10 +50,6 @@ export const DAILY = {
   significant: 'acc.sig',
 } as const
 
-export function cellKey(metric: string, town: string, domain: string, grade = '-'): string {
-  return `${metric}|${town}|${domain}|${grade}`
-}
-
 export interface CellParts {
   metric: string
   town: string

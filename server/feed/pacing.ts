@@ -12,7 +12,7 @@ export interface PacingOptions {
 
 export class FlushPacer {
   /** Delta bytes that may be sent now (a token bucket, refilled at bytesPerSecond). */
-  private tokens: number
+  private budgetBytes: number
   private refilledAt = Date.now()
   /** Bytes the budget lacked for the pending changes at the last try (0: none held back). */
   private shortBy = 0
@@ -31,7 +31,7 @@ export class FlushPacer {
     private readonly opts: PacingOptions,
     private readonly flush: () => void,
   ) {
-    this.tokens = this.bucketSize
+    this.budgetBytes = this.bucketSize
   }
 
   /** Half a second's worth: a short burst (an import, a shift's reports at once) is not delayed. */
@@ -105,19 +105,19 @@ export class FlushPacer {
    */
   affords(bytes: number): boolean {
     const now = Date.now()
-    this.tokens = Math.min(
+    this.budgetBytes = Math.min(
       this.bucketSize,
-      this.tokens + ((now - this.refilledAt) * this.opts.bytesPerSecond) / 1000,
+      this.budgetBytes + ((now - this.refilledAt) * this.opts.bytesPerSecond) / 1000,
     )
     this.refilledAt = now
-    const affordable = bytes <= this.tokens || this.tokens >= this.bucketSize
-    this.shortBy = affordable ? 0 : Math.min(bytes, this.bucketSize) - this.tokens
+    const affordable = bytes <= this.budgetBytes || this.budgetBytes >= this.bucketSize
+    this.shortBy = affordable ? 0 : Math.min(bytes, this.bucketSize) - this.budgetBytes
     return affordable
   }
 
   /** A delta of `bytes` is going out now. */
   spend(bytes: number): void {
-    this.tokens -= bytes
+    this.budgetBytes -= bytes
     this.sentAt = Date.now()
   }
 

@@ -1,124 +1,57 @@
 import type { AcceptedEvent, ErrorDetail } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
-import type { RegionStore } from '../store/store.ts'
 import type { Caller } from './tokens.ts'
-import { resourceTowns } from '../store/mandate-records.ts'
 
-// A reporter limited to some towns writes only there. Most events name their town; a hazard's
-// status change and an enterprise's work state do not, so their town is looked up (the batch first
-// for one reported earlier in the same request, then Redis).
+// A reporter limited to some towns writes only there. An event that names its town is judged here,
+// before anything is read, so every such event of a batch is listed. A hazard's status change, an
+// enterprise's work state and a re-registration's old town are judged by the ingest script, against
+// the hazard or enterprise as it stands when the batch is applied: read here, a write in between
+// could move the change into another town (issue 16.6).
 
-interface Touch {
-  town: string | undefined
-  field: string
-  what: string
+/** What event `e` does to `town`, for the refusal: its own town, or the hazard or enterprise it changes. */
+function touches(e: AcceptedEvent, field: string): string {
+  if (field === 'town') return 'is for'
+  if (e.type === 'hazard.status') return `changes hazard ${e.hazardId} of`
+  if (e.type === 'enterprise.registered') return `moves enterprise ${e.enterpriseId} of`
+  if (e.type === 'enterprise.work') return `changes enterprise ${e.enterpriseId} of`
+  if (e.type === 'principal.scored') return `scores enterprise ${e.enterpriseId} of`
+  if (e.type === 'resource.retired') return `retires resource ${e.resourceId} of`
+  return 'is for'
 }
 
-/** The towns of the hazards and enterprises the batch names, as Redis holds them now: one round trip. */
-async function storedTowns(store: RegionStore, events: AcceptedEvent[]) {
-  const hazardIds = [...new Set(events.flatMap((e) => (e.type === 'hazard.status' ? [e.hazardId] : [])))]
-  const enterpriseIds = [
-    ...new Set(
-      events.flatMap((e) =>
-        e.type === 'enterprise.work' || e.type === 'enterprise.registered' || e.type === 'principal.scored'
-          ? [e.enterpriseId]
-          : [],
-      ),
-    ),
-  ]
-  const resourceIds = [
-    ...new Set(events.flatMap((e) => (e.type === 'resource.retired' ? [e.resourceId] : []))),
-  ]
-  const [towns, resource] = await Promise.all([
-    store.towns(hazardIds, enterpriseIds),
-    resourceTowns(store, resourceIds),
-  ])
-  return { ...towns, resource }
+/** The refusal of event `e` at `path` for writing to `town`, which `towns` (the caller's) do not hold. */
+export function foreignTownDetail(
+  e: AcceptedEvent,
+  field: string,
+  town: string,
+  opts: { towns: string[]; region: RegionIndex; base: string },
+): ErrorDetail {
+  const name = opts.region.town.get(town)?.name ?? 'unknown'
+  return {
+    path: `${opts.base}/${field}`,
+    message: `event ${e.id} ${touches(e, field)} town ${town} (${name}): this token may only write for ${opts.towns.join(', ')}`,
+  }
 }
 
-/**
- * One detail per event of the batch that writes to a town the caller may not: empty when the caller
- * is limited to no towns. An event naming an unknown hazard or enterprise is left to the ingest
- * script, which refuses it (409).
- */
-export async function foreignTownEvents(
+/** One detail per event of the batch whose own `town` the caller may not write for; empty when not limited. */
+export function foreignTownEvents(
   caller: Caller | null,
   events: AcceptedEvent[],
-  opts: { store: RegionStore; region: RegionIndex; inBatch: boolean },
-): Promise<ErrorDetail[]> {
+  opts: { region: RegionIndex; inBatch: boolean },
+): ErrorDetail[] {
   const towns = caller?.towns
   if (!towns) return []
-  const stored = await storedTowns(opts.store, events)
-  const hazardInBatch = new Map<string, string>()
-  const enterpriseInBatch = new Map<string, string>()
-  const resourceInBatch = new Map<string, string>()
-  const details: ErrorDetail[] = []
-  const townName = (code: string) => opts.region.town.get(code)?.name ?? 'unknown'
-  events.forEach((e, i) => {
-    const touches: Touch[] = []
-    switch (e.type) {
-      case 'hazard.reported':
-        hazardInBatch.set(e.hazardId, e.town)
-        touches.push({ town: e.town, field: 'town', what: 'is for' })
-        break
-      case 'hazard.status':
-        touches.push({
-          town: stored.hazard.get(e.hazardId) ?? hazardInBatch.get(e.hazardId),
-          field: 'hazardId',
-          what: `changes hazard ${e.hazardId} of`,
-        })
-        break
-      case 'enterprise.registered':
-        // Re-registering moves an enterprise: the town it leaves must be the caller's too.
-        touches.push({
-          town: enterpriseInBatch.get(e.enterpriseId) ?? stored.enterprise.get(e.enterpriseId),
-          field: 'enterpriseId',
-          what: `moves enterprise ${e.enterpriseId} of`,
-        })
-        touches.push({ town: e.town, field: 'town', what: 'is for' })
-        enterpriseInBatch.set(e.enterpriseId, e.town)
-        break
-      case 'enterprise.work':
-        touches.push({
-          town: enterpriseInBatch.get(e.enterpriseId) ?? stored.enterprise.get(e.enterpriseId),
-          field: 'enterpriseId',
-          what: `changes enterprise ${e.enterpriseId} of`,
-        })
-        break
-      case 'principal.scored':
-        touches.push({
-          town: enterpriseInBatch.get(e.enterpriseId) ?? stored.enterprise.get(e.enterpriseId),
-          field: 'enterpriseId',
-          what: `scores enterprise ${e.enterpriseId} of`,
-        })
-        break
-      case 'resource.registered':
-        resourceInBatch.set(e.resourceId, e.town)
-        touches.push({ town: e.town, field: 'town', what: 'is for' })
-        break
-      case 'resource.retired':
-        touches.push({
-          town: resourceInBatch.get(e.resourceId) ?? stored.resource.get(e.resourceId),
-          field: 'resourceId',
-          what: `retires resource ${e.resourceId} of`,
-        })
-        break
-      case 'principal.score_revoked':
-        break // admins only (server/auth/event-roles.ts): no town to check
-      default:
-        touches.push({ town: e.town, field: 'town', what: 'is for' })
-    }
-    const base = opts.inBatch ? `/events/${i}` : ''
-    for (const t of touches) {
-      if (t.town === undefined || towns.includes(t.town)) continue
-      details.push({
-        path: `${base}/${t.field}`,
-        message: `event ${e.id} ${t.what} town ${t.town} (${townName(t.town)}): this token may only write for ${towns.join(', ')}`,
-      })
-      break
-    }
-  })
-  return details
+  return events.flatMap((e, i) =>
+    'town' in e && !towns.includes(e.town)
+      ? [
+          foreignTownDetail(e, 'town', e.town, {
+            towns,
+            region: opts.region,
+            base: opts.inBatch ? `/events/${i}` : '',
+          }),
+        ]
+      : [],
+  )
 }
 
 /** The towns a caller may list hazards and enterprises of: the requested ones it may see, or all of its own. */

@@ -23,13 +23,15 @@ export async function findTakenHazards(
   rows: LedgerRow[],
   store: RegionStore,
   nowMs: number,
+  /** The importing token's name: event ids are remembered per writer. */
+  by?: string,
 ): Promise<RowConflict[]> {
   const conflicts: RowConflict[] = []
   for (let start = 0; start < rows.length; start += 1000) {
     const chunk = rows.slice(start, start + 1000)
     // The row's report event is remembered once applied: then the hazard is this file's own.
     const mine = await store.seenEvents(
-      chunk.map((r) => r.events[0].id),
+      chunk.map((r) => ({ id: r.events[0].id, by })),
       nowMs,
     )
     const taken = await store.hazardsExist(chunk.map((r) => r.hazardId))

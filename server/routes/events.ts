@@ -4,7 +4,7 @@ import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
 import { ErrorReply } from '../../shared/api/errors.ts'
 import { IngestBody, IngestReply, LogPage, LogQuery } from '../../shared/api/events.ts'
-import { foreignTownEvents } from '../auth/towns.ts'
+import { foreignTownDetail, foreignTownEvents } from '../auth/towns.ts'
 import { eventsNeedingAdmin } from '../auth/event-roles.ts'
 
 /** Ids or problems named in one log line; a batch of 500 says how many, not all of them. */
@@ -34,10 +34,10 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       const checked = checkEvents(req.body, { region: app.region, batchMax: app.config.batchLimit, now })
       // Events applied under an earlier build's rules and resent after an upgrade tightened them (a
       // phone's outbox): they were accepted once, so they are duplicates, not a refusal.
-      const resent = !checked.ok && checked.wellFormed && (await allApplied(app, checked.wellFormed, now))
       // The log says who pushed what and why it was refused: what an operator needs when an
       // inspector says "my report didn't go through" (the event log holds only what was accepted).
       const by = req.caller?.name
+      const resent = !checked.ok && checked.wellFormed && (await allApplied(app, checked.wellFormed, by, now))
       if (!checked.ok && !resent) {
         req.log.info({ by, details: checked.details.slice(0, LOGGED_MAX) }, 'events refused: invalid')
         return reply.code(400).send({ error: 'invalid event', details: checked.details })
@@ -50,11 +50,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         return reply.code(403).send({ error: 'admins only', details: adminOnly })
       }
       // A reporter limited to some towns: any event for another town refuses the whole request.
-      const foreign = await foreignTownEvents(req.caller, events, {
-        store: app.store,
-        region: app.region,
-        inBatch,
-      })
+      const foreign = foreignTownEvents(req.caller, events, { region: app.region, inBatch })
       if (foreign.length) {
         req.log.info({ by, details: foreign.slice(0, LOGGED_MAX) }, 'events refused: not their town')
         return reply.code(403).send({ error: 'not your town', details: foreign })
@@ -70,12 +66,26 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       }
       const tz = app.region.region.timeZone
       // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
+      const towns = req.caller?.towns
       const outcome = await app.store.ingest(
         events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz)),
         now,
+        { towns },
       )
       if (!outcome.ok) {
         const base = inBatch ? `/events/${outcome.index}` : ''
+        if (outcome.town !== undefined && towns) {
+          // The hazard or enterprise it changes is in another town, as the script found it.
+          const details = [
+            foreignTownDetail(events[outcome.index], outcome.field, outcome.town, {
+              towns,
+              region: app.region,
+              base,
+            }),
+          ]
+          req.log.info({ by, details }, 'events refused: not their town')
+          return reply.code(403).send({ error: 'not your town', details })
+        }
         const details = [{ path: `${base}/${outcome.field}`, message: outcome.reason }]
         req.log.info({ by, details }, 'events refused: conflict')
         return reply.code(409).send({ error: 'conflict', details })
@@ -112,11 +122,16 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-/** Whether every one of these events was applied before (its id is in the dedupe memory). */
-async function allApplied(app: FastifyInstance, events: AcceptedEvent[], now: number): Promise<boolean> {
+/** Whether every one of these events was applied before by this writer (it is in its dedupe memory). */
+async function allApplied(
+  app: FastifyInstance,
+  events: AcceptedEvent[],
+  by: string | undefined,
+  now: number,
+): Promise<boolean> {
   return (
     await app.store.seenEvents(
-      events.map((e) => e.id),
+      events.map((e) => ({ id: e.id, by })),
       now,
     )
   ).every(Boolean)

@@ -152,7 +152,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const header = (field: string) => check.headers[field as keyof typeof check.headers] ?? ''
 
-      const taken = await findTakenHazards(rows, app.store, app.clock())
+      const taken = await findTakenHazards(rows, app.store, app.clock(), req.caller?.name)
       if (taken.length) {
         await progress.set(fileHash, 'rejected', 0, rows.length)
         const issues = taken.map((c) => ({

@@ -163,10 +163,7 @@ async function replay(
         // Applied when it was logged to be (the ticker's horizon is judged against it); an entry
         // logged before that was kept: at its last event, and logged without it again.
         const asOf = entry.appliedAt ?? Date.parse(events[events.length - 1].at)
-        await rebuilt.forgetEvents(
-          events.map((e) => e.id),
-          asOf,
-        )
+        await rebuilt.forgetEvents(events, asOf)
         const outcome = await rebuilt.ingest(
           events.map((e) => prepareEvent(e, timeZone)),
           asOf,

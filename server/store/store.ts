@@ -59,11 +59,11 @@ export function defineScripts(redis: RedisClient): void {
 }
 
 /**
- * A batch as the ingest script takes it, after its config and time (ingest.lua): what JS worked out
- * for each event in one JSON array, then each event's log text as it is, so the script decodes each
- * event once.
+ * A batch as the ingest script takes it, after its config and time (ingest.lua): the towns the
+ * writer may write for ('' for all), what JS worked out for each event in one JSON array, then each
+ * event's log text as it is, so the script decodes each event once.
  */
-export function ingestArgs(items: PreparedEvent[]): string[] {
+export function ingestArgs(items: PreparedEvent[], towns?: string[]): string[] {
   const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant }) => ({
     atMs,
     day,
@@ -72,14 +72,24 @@ export function ingestArgs(items: PreparedEvent[]): string[] {
     grade,
     significant,
   }))
-  const args = [JSON.stringify(facts)]
+  const args = [towns ? JSON.stringify(towns) : '', JSON.stringify(facts)]
   for (const it of items) args.push(it.raw)
   return args
 }
 
+/** What names an event in the dedupe memory: its id and, when a token pushed it, the token's name. */
+export type DedupeKey = Pick<AcceptedEvent, 'id' | 'by'>
+
+/**
+ * An event's member of the dedupe sets: ids are scoped per writer (`<id>/<by>`; ids hold no '/'),
+ * so one writer cannot pre-empt another's ids. ingest.lua `dedupeMember` makes the same.
+ */
+export const dedupeMember = (e: DedupeKey) => (e.by === undefined ? e.id : `${e.id}/${e.by}`)
+
 export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
-  | { ok: false; index: number; field: string; reason: string }
+  /** `town`: refused because event `index` writes to this town, which is not one of `towns`. */
+  | { ok: false; index: number; field: string; reason: string; town?: string }
 
 /** Enterprise ids read from the index per round trip. */
 const ENTERPRISE_PAGE = 1000
@@ -202,21 +212,29 @@ export class RegionStore {
   }
 
   /**
-   * Applies a checked batch in one script: all of it, or (on a state conflict) none of it. `nowMs`
-   * is logged with it, unless a replay says `logAppliedAt: false`.
+   * Applies a checked batch in one script: all of it, or (on a state conflict, or an event for a town
+   * not in `towns` when given) none of it. `nowMs` is logged with it, unless a replay says
+   * `logAppliedAt: false`.
    */
   async ingest(
     items: PreparedEvent[],
     nowMs: number,
-    opts: { logAppliedAt?: boolean } = {},
+    opts: { logAppliedAt?: boolean; towns?: string[] } = {},
   ): Promise<IngestOutcome> {
     const cfg = opts.logAppliedAt === false ? this.ingestCfgNoAppliedAt : this.ingestCfg
+    const args = ingestArgs(items, opts.towns)
     const reply = await this.replicated<(string | number)[]>(
-      (p) => p.lkIngest(this.keys.seq, cfg, String(nowMs), ...ingestArgs(items)),
-      (r) => r[0] !== 'conflict',
+      (p) => p.lkIngest(this.keys.seq, cfg, String(nowMs), ...args),
+      // A refusal wrote nothing: nothing to wait for.
+      (r) => r[0] === 'ok',
     )
     if (reply[0] === 'conflict') {
       return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason: String(reply[3]) }
+    }
+    if (reply[0] === 'foreign') {
+      const town = String(reply[3])
+      const reason = `writes to town ${town}, not one of ${opts.towns?.join(', ')}`
+      return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason, town }
     }
     const duplicateIdx = new Set(reply.slice(2).map(Number))
     const applied: string[] = []
@@ -236,17 +254,25 @@ export class RegionStore {
     return [period, period - 1, period + 1].map((p) => this.keys.seen(p))
   }
 
-  /** Whether each event id is remembered as applied (as a batch applied at `nowMs` would find). */
-  async seenEvents(ids: string[], nowMs: number): Promise<boolean[]> {
-    if (!ids.length) return []
-    const sets = await Promise.all(this.seenKeys(nowMs).map((k) => this.redis.smismember(k, ...ids)))
-    return ids.map((_, i) => sets.some((flags) => flags[i] === 1))
+  /**
+   * Whether each event is remembered as applied by its writer (as a batch applied at `nowMs` would
+   * find): its id under its `by`, or its bare id (see dedupeMember).
+   */
+  async seenEvents(events: DedupeKey[], nowMs: number): Promise<boolean[]> {
+    if (!events.length) return []
+    const members = events.map(dedupeMember)
+    const bare = events.filter((e) => e.by !== undefined).map((e) => e.id)
+    const asked = [...members, ...bare]
+    const sets = await Promise.all(this.seenKeys(nowMs).map((k) => this.redis.smismember(k, ...asked)))
+    const seen = new Set(asked.filter((_, i) => sets.some((flags) => flags[i] === 1)))
+    return events.map((e, i) => seen.has(members[i]) || (e.by !== undefined && seen.has(e.id)))
   }
 
-  /** Forgets event ids as if their dedupe memory had expired (for a replay applied at `atMs`). */
-  async forgetEvents(ids: string[], atMs: number): Promise<void> {
-    if (!ids.length) return
-    await Promise.all(this.seenKeys(atMs).map((k) => this.redis.srem(k, ...ids)))
+  /** Forgets events as if their dedupe memory had expired (for a replay applied at `atMs`). */
+  async forgetEvents(events: DedupeKey[], atMs: number): Promise<void> {
+    if (!events.length) return
+    const members = events.map(dedupeMember)
+    await Promise.all(this.seenKeys(atMs).map((k) => this.redis.srem(k, ...members)))
   }
 
   /**
@@ -337,23 +363,6 @@ export class RegionStore {
       found.push(h)
     }
     return found
-  }
-
-  /** The town of each hazard (undefined: not reported) and enterprise (undefined: not registered). */
-  async towns(hazardIds: string[], enterpriseIds: string[]) {
-    const [hazards, enterprises] = await Promise.all([
-      hazardIds.length ? this.redis.hmget(this.keys.hazards, ...hazardIds) : [],
-      enterpriseIds.length ? this.redis.hmget(this.keys.enterprises, ...enterpriseIds) : [],
-    ])
-    return {
-      hazard: new Map(hazardIds.map((id, i) => [id, hazards[i] ? decodeHazard(hazards[i]).town : undefined])),
-      enterprise: new Map(
-        enterpriseIds.map((id, i) => [
-          id,
-          enterprises[i] ? decodeEnterprise(enterprises[i]).town : undefined,
-        ]),
-      ),
-    }
   }
 
   /** Whether each hazard was reported. */

@@ -265,7 +265,7 @@ describe('rebuild check', () => {
     const resumed = work(e.enterpriseId, 'resumed', false)
     await postOk(app, { events: [e, resumed] })
     // DEDUPE_DAYS later the id is forgotten (as the TTL would), and an offline device sends it again.
-    await app.store.forgetEvents([resumed.id], app.clock())
+    await app.store.forgetEvents([resumed], app.clock())
     expect((await postOk(app, resumed)).applied).toEqual([resumed.id])
     expect((await snapshot(app)).kpis).toMatchObject({
       enterprisesResumed: 1,

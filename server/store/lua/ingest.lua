@@ -1,9 +1,11 @@
 -- Applies a checked batch atomically and exactly once (DESIGN.md guarantees 1 and 2).
 -- ARGV[1]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, feedMaxAgeMs, overdueLength, logAppliedAt? }
 -- ARGV[2]: the apply time in ms (asOf)
--- ARGV[3]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
--- ARGV[3 + i]: event i exactly as logged (JSON)
--- Returns { 'ok', seq, duplicate indexes... } or { 'conflict', index, field, reason }: nothing written on conflict.
+-- ARGV[3]: JSON array of the towns the writer may write for, or '' for every town
+-- ARGV[4]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
+-- ARGV[4 + i]: event i exactly as logged (JSON)
+-- Returns { 'ok', seq, duplicate indexes... }, { 'conflict', index, field, reason } or
+-- { 'foreign', index, field, town } (a town the writer may not write for): nothing written unless ok.
 --
 -- Cost: a redis.call costs about as much as decoding a small event, so the script makes none per
 -- event. Event ids are deduped with one SMISMEMBER per period checked for the whole batch and one
@@ -13,9 +15,9 @@
 -- decoded once, and only the ticker lines anyone will read are built and encoded.
 local cfg = cjson.decode(ARGV[1])
 local asOf = ARGV[2]
-local items = cjson.decode(ARGV[3])
+local items = cjson.decode(ARGV[4])
 for i, it in ipairs(items) do
-  it.raw = ARGV[3 + i]
+  it.raw = ARGV[4 + i]
   it.e = cjson.decode(it.raw)
 end
 
@@ -63,6 +65,23 @@ local function refuse(i, field, reason)
   return { 'conflict', i - 1, field, reason }
 end
 
+-- A writer limited to some towns (a town's reporter) writes only there. Judged here, against the
+-- hazards and enterprises as this script finds them, so no write between a check and the apply can
+-- move a change into another town (issue 16.6).
+local allowedTowns = false
+if ARGV[3] ~= '' then
+  allowedTowns = {}
+  for _, t in ipairs(cjson.decode(ARGV[3])) do allowedTowns[t] = true end
+end
+-- The first town of `towns` the writer may not write for, or nil.
+local function foreignTown(...)
+  if not allowedTowns then return nil end
+  for _, t in ipairs({ ... }) do
+    if t and not allowedTowns[t] then return t end
+  end
+  return nil
+end
+
 local function claim(k, value)
   if taken[k] then return false end
   taken[k] = true
@@ -80,17 +99,40 @@ local function currentHazardStatus(id)
   end
   return checkedStatus[id]
 end
+-- The town of each hazard and enterprise as pass 1 leaves it (reported or registered earlier in the
+-- batch, else as read), for the town limit.
+local batchHazardTown, batchEnterpriseTown = {}, {}
+local function hazardTown(id)
+  return batchHazardTown[id] or (hazards[id] and hazards[id].town) or nil
+end
+local function enterpriseTown(id)
+  return batchEnterpriseTown[id] or (enterprises[id] and enterprises[id].town) or nil
+end
 
 -- Dedupe memory: the ids applied in each period of dedupeSeconds are one set, kept for two periods,
 -- so an id is remembered for at least dedupeSeconds. A repeat of an id, earlier or in this batch,
 -- is a duplicate. The next period is checked too: a node whose clock runs ahead may have filed an
 -- id there already.
+-- Ids are scoped per writer: an event pushed by a token (`by`, its name) is remembered as
+-- `<id>/<by>` (ids hold no '/'), so one writer cannot pre-empt another's ids (a ledger's row ids,
+-- which anyone with the file can work out). Its own retries, on any node, still meet its own
+-- memory. An event with no `by` (AUTH=off) is remembered by its bare id; a token's event is a
+-- duplicate of a bare id too (remembered before ids were scoped, or while auth was off).
+-- store.ts `dedupeMember` makes the same member.
+local function dedupeMember(e)
+  if e.by then return e.id .. '/' .. e.by end
+  return e.id
+end
 local period = math.floor(tonumber(asOf) / 1000 / cfg.dedupeSeconds)
 local seenKey = key('seen:' .. period)
 local known = {}
 do
   local ids = {}
-  for i, it in ipairs(items) do ids[i] = it.e.id end
+  for _, it in ipairs(items) do
+    it.member = dedupeMember(it.e)
+    ids[#ids + 1] = it.member
+    if it.e.by then ids[#ids + 1] = it.e.id end
+  end
   for _, k in ipairs({ seenKey, key('seen:' .. (period - 1)), key('seen:' .. (period + 1)) }) do
     for j = 1, #ids, SLICE do
       local flags = redis.call('SMISMEMBER', k, unpack(ids, j, math.min(j + SLICE - 1, #ids)))
@@ -111,24 +153,30 @@ end
 
 for i, it in ipairs(items) do
   local e = it.e
-  if known[e.id] then
+  if known[it.member] or (e.by and known[e.id]) then
     duplicate[i] = true
   else
-    known[e.id] = true
-    fresh[#fresh + 1] = e.id
+    known[it.member] = true
+    fresh[#fresh + 1] = it.member
     seq = seq + 1
     it.seq = seq
     local t = e.type
+    if e.town and foreignTown(e.town) and t ~= 'enterprise.registered' then
+      return { 'foreign', i - 1, 'town', e.town }
+    end
     if t == 'hazard.reported' then
       if currentHazardStatus(e.hazardId) then
         return refuse(i, 'hazardId', 'hazard ' .. e.hazardId .. ' was already reported')
       end
       checkedStatus[e.hazardId] = 'reported'
+      batchHazardTown[e.hazardId] = e.town
     elseif t == 'hazard.status' then
       local from = currentHazardStatus(e.hazardId)
       if not from then
         return refuse(i, 'hazardId', 'unknown hazard ' .. e.hazardId)
       end
+      local foreign = foreignTown(hazardTown(e.hazardId))
+      if foreign then return { 'foreign', i - 1, 'hazardId', foreign } end
       if not legal(from, e.status) then
         return refuse(i, 'status', 'hazard ' .. e.hazardId .. ' cannot move from ' .. from .. ' to ' .. e.status)
       end
@@ -142,14 +190,31 @@ for i, it in ipairs(items) do
         return refuse(i, 'accidentId', 'accidentId ' .. e.accidentId .. ' was already reported')
       end
     elseif t == 'enterprise.registered' then
+      -- Re-registering moves an enterprise: the town it leaves must be the writer's too.
+      local left = foreignTown(enterpriseTown(e.enterpriseId))
+      if left then return { 'foreign', i - 1, 'enterpriseId', left } end
+      if foreignTown(e.town) then return { 'foreign', i - 1, 'town', e.town } end
       enterpriseKnown[e.enterpriseId] = true
+      batchEnterpriseTown[e.enterpriseId] = e.town
     elseif t == 'enterprise.work' then
       if not enterpriseKnown[e.enterpriseId] and not enterprises[e.enterpriseId] then
         return refuse(i, 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered')
       end
+      local foreign = foreignTown(enterpriseTown(e.enterpriseId))
+      if foreign then return { 'foreign', i - 1, 'enterpriseId', foreign } end
     elseif mandates.types[t] then
       local field, reason = mandates.check(e, function(id) return enterpriseKnown[id] or enterprises[id] end)
       if field then return refuse(i, field, reason) end
+      -- A score is for an enterprise: it must be in the writer's towns, as it stands now.
+      if e.enterpriseId then
+        local foreign = foreignTown(enterpriseTown(e.enterpriseId))
+        if foreign then return { 'foreign', i - 1, 'enterpriseId', foreign } end
+      end
+      local changedField, changedTown = mandates.changedTown(e)
+      if changedField then
+        local foreign = foreignTown(changedTown)
+        if foreign then return { 'foreign', i - 1, changedField, foreign } end
+      end
     end
   end
 end

@@ -52,7 +52,18 @@ function mandates.prefetch(items)
   mandates.resources = read('resources', 'resourceId', decodeResource)
   mandates.drills = read('drills', 'drillId', function(s) return s or false end)
   mandates.changedScores, mandates.changedResources, mandates.newDrills = {}, {}, {}
-  mandates.checked, mandates.checkedResources = {}, {}
+  mandates.checked, mandates.checkedResources, mandates.batchResourceTown = {}, {}, {}
+end
+
+-- The town an event changes that it does not name, for the town limit: field, town (or nil). A
+-- retirement is judged by the resource's town as pass 1 leaves it (registered earlier in the batch,
+-- else as read), so a write in between cannot move it into another town.
+function mandates.changedTown(e)
+  if e.type == 'resource.retired' then
+    local stored = mandates.resources[e.resourceId]
+    return 'resourceId', mandates.batchResourceTown[e.resourceId] or (stored and stored.town) or nil
+  end
+  return nil
 end
 
 -- A resource's state as pass 1 has it so far: 'active', 'retired' or false (never registered).
@@ -91,6 +102,7 @@ function mandates.check(e, isEnterprise)
       return 'resourceId', 'resourceId ' .. e.resourceId .. ' was already registered'
     end
     mandates.checkedResources[e.resourceId] = 'active'
+    mandates.batchResourceTown[e.resourceId] = e.town
   elseif e.type == 'resource.retired' then
     local state = resourceState(e.resourceId)
     if not state then return 'resourceId', 'unknown resource ' .. e.resourceId end

@@ -26,6 +26,7 @@ import hazardRoutes from './routes/hazards.ts'
 import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
 import mandateRoutes from './routes/mandates.ts'
+import rosterRoutes from './routes/duty.ts'
 import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
 import { finiteKeyword } from './routes/finite-keyword.ts'
 
@@ -113,6 +114,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(enterpriseRoutes)
   await app.register(importRoutes)
   await app.register(mandateRoutes)
+  await app.register(rosterRoutes)
   await app.register(staticPlugin)
   return app
 }

@@ -15,6 +15,7 @@ const POLICY: Record<string, Access> = {
   'GET /api/hazards': 'viewer',
   'GET /api/enterprises': 'viewer',
   'GET /api/enterprise-names': 'viewer',
+  'GET /api/duty': 'viewer',
   'GET /metrics': 'viewer',
   'GET /ws': 'socket',
   'POST /api/events': 'reporter',

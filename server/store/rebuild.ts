@@ -31,6 +31,7 @@ const SINGLE_KEYS = new Set([
   'scores',
   'resources',
   'drills',
+  'duty',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 

@@ -1,6 +1,7 @@
 import type { ErrorDetail } from '../events.ts'
 import type { MandateEvent } from './events.ts'
 import type { Mandates, PointRule } from './config.ts'
+import { inDateRange, OUT_OF_DATE_RANGE } from '../time.ts'
 
 // The region's rules for the mandates' events, beside the schema: shared by the server's check and
 // the entry page's forms, like eventRuleErrors.
@@ -24,6 +25,14 @@ export function mandateRuleErrors(ev: MandateEvent, m: Mandates, base = ''): Err
       details.push({ path: `${base}/points`, message: `must be >= ${rule.min}` })
     } else if (ev.points !== undefined && ev.points > rule.max) {
       details.push({ path: `${base}/points`, message: `must be <= ${rule.max}` })
+    }
+  }
+  if (ev.type === 'duty.assigned') {
+    const ms = Date.parse(`${ev.day}T00:00:00Z`)
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== ev.day) {
+      details.push({ path: `${base}/day`, message: 'is not a real date' })
+    } else if (!inDateRange(ms)) {
+      details.push({ path: `${base}/day`, message: OUT_OF_DATE_RANGE })
     }
   }
   return details

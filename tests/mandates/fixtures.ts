@@ -1,5 +1,6 @@
 import type {
   DrillCompleted,
+  DutyAssigned,
   PrincipalScoreRevoked,
   PrincipalScored,
   ResourceRegistered,
@@ -54,5 +55,16 @@ export const drill = (over: Over<DrillCompleted> = {}): DrillCompleted => ({
   domain: 'production',
   participants: 40,
   scenario: '储罐泄漏处置',
+  ...over,
+})
+
+export const duty = (over: Over<DutyAssigned> = {}): DutyAssigned => ({
+  id: eid('du'),
+  type: 'duty.assigned',
+  day: '2026-05-06',
+  leader: '王建国',
+  leaderExt: '8001',
+  officer: '陈晓',
+  officerExt: '8101',
   ...over,
 })

@@ -4,13 +4,16 @@
 --   scores[scoreId] = year|revoked (1/0)|points|town|enterpriseId|reason
 --   resources[resourceId] = active (1/0)|kind|town|domain ('-': none)|size|name
 --   drills[drillId] = the region-time day it was held
+--   duty[day] = JSON [leader, leaderExt, officer, officerExt] (the pair on duty from that day's handover)
 -- Cells (year hash of the score's region-time year): ps.pts|town|enterpriseId|reason (points) and
 -- ps.n|town|enterpriseId|reason (scores); a revocation takes both back from the year it counted in.
 -- Gauges (now): res|town|domain|kind and res.size|town|domain|kind for the resources in service.
 -- Year cells: drill.q<quarter>|town|domain|- and drill.people.q<quarter>|… by the region-time quarter.
+-- Gauge duty.n|-|-|-: roster assignments applied, so a wall knows to read the roster again.
 local mandates = { types = {
   ['principal.scored'] = true, ['principal.score_revoked'] = true,
   ['resource.registered'] = true, ['resource.retired'] = true, ['drill.completed'] = true,
+  ['duty.assigned'] = true,
 } }
 
 local function decodeScore(s)
@@ -52,6 +55,7 @@ function mandates.prefetch(items)
   mandates.resources = read('resources', 'resourceId', decodeResource)
   mandates.drills = read('drills', 'drillId', function(s) return s or false end)
   mandates.changedScores, mandates.changedResources, mandates.newDrills = {}, {}, {}
+  mandates.duty = {}
   mandates.checked, mandates.checkedResources, mandates.batchResourceTown = {}, {}, {}
 end
 
@@ -161,6 +165,13 @@ function mandates.addAppliers(appliers, enterprises)
     mandates.newDrills[#mandates.newDrills + 1] = e.drillId
     mandates.newDrills[#mandates.newDrills + 1] = it.day
   end
+  -- A day assigned again replaces its pair (the last of a batch wins); nothing to refuse.
+  appliers['duty.assigned'] = function(e)
+    if not mandates.duty[e.day] then mandates.duty[#mandates.duty + 1] = e.day end
+    -- An array, not an object: its text is the same on every run (the rebuild check compares it).
+    mandates.duty[e.day] = cjson.encode({ e.leader, e.leaderExt, e.officer, e.officerExt })
+    bumpNow('duty.n|-|-|-', 1)
+  end
 end
 
 -- Writes the records changed, each once (as it ended the batch).
@@ -172,4 +183,7 @@ function mandates.write()
   for _, id in ipairs(mandates.changedResources) do flat[#flat + 1] = id; flat[#flat + 1] = encodeResource(mandates.resources[id]) end
   hsetAll(key('resources'), flat)
   hsetAll(key('drills'), mandates.newDrills)
+  flat = {}
+  for _, day in ipairs(mandates.duty) do flat[#flat + 1] = day; flat[#flat + 1] = mandates.duty[day] end
+  hsetAll(key('duty'), flat)
 end

@@ -18,6 +18,7 @@ import { buildRegistry, pickTown, type Enterprise } from './registry.ts'
 import {
   accidentScore,
   drillsOfDay,
+  dutyRoster,
   dutyScores,
   lateHazardScore,
   resourceRegister,
@@ -215,6 +216,12 @@ export class Simulation {
       ),
       ...emitted.map((x) => withAt(x.body, x.at)),
     ]
+  }
+
+  /** The duty roster around `now`'s month (mandates.ts dutyRoster), stamped at `now`'s minute. */
+  roster(now: number): AcceptedEvent[] {
+    const at = now - (now % 60_000)
+    return dutyRoster(this.seed, this.idPrefix, regionDay(now, this.tz)).map((body) => withAt(body, at))
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { LookoutEvent } from '../../shared/events.ts'
 import { atMinute, inOfficeHours } from './calendar.ts'
+import { addDays } from '../../shared/time.ts'
 import { Rng } from './random.ts'
 
 // The simulated city's principal-person scores (主要负责人安全生产记分), ~20 a month: most for its own
@@ -180,5 +181,38 @@ export function resourceRegister(
       })
     }
   })
+  return bodies
+}
+
+/** The command center's duty pool: bureau leaders lead in turn, officers stand in turn (each with an extension). */
+const DUTY_LEADERS = ['王建国', '李明', '周强', '孙伟', '吴海涛', '郑文华']
+const DUTY_OFFICERS = ['陈晓', '赵磊', '钱峰', '冯娟', '蒋涛', '沈洁', '韩冰', '杨帆', '朱琳', '秦川']
+
+/**
+ * The duty roster (值班表) from the last day of the month before `today`'s to the end of the month
+ * after it: a pair a day (so the wall has yesterday's pair before the handover on the 1st, and a demo
+ * left running crosses into next month). Ids are the day's: a rerun assigns nothing twice.
+ */
+export function dutyRoster(seed: number, idPrefix: string, today: string) {
+  const r = new Rng(seed, 'duty')
+  const leaderAt = r.int(0, DUTY_LEADERS.length - 1)
+  const officerAt = r.int(0, DUTY_OFFICERS.length - 1)
+  const [y, m] = today.split('-').map(Number)
+  const first = addDays(`${today.slice(0, 8)}01`, -1)
+  const last = new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10)
+  const bodies: WithoutAt<LookoutEvent>[] = []
+  for (let day = first, i = 0; day <= last; day = addDays(day, 1), i++) {
+    const leader = (leaderAt + i) % DUTY_LEADERS.length
+    const officer = (officerAt + i) % DUTY_OFFICERS.length
+    bodies.push({
+      id: `${idPrefix}-duty-${day.replaceAll('-', '')}`,
+      type: 'duty.assigned',
+      day,
+      leader: DUTY_LEADERS[leader],
+      leaderExt: String(8001 + leader),
+      officer: DUTY_OFFICERS[officer],
+      officerExt: String(8101 + officer),
+    })
+  }
   return bodies
 }

@@ -113,6 +113,7 @@ async function simulate(
   )
   for (let i = 0; i < history.length; i += batchSize)
     await send(history.slice(i, i + batchSize), result.backfill)
+  await sendRoster(sim.roster(clock()), result, log, opts)
   const b = result.backfill
   log.info(
     `simulator: history sent: ${fmt(b.applied)} applied, ${fmt(b.duplicates)} already there (seq ${fmt(b.seq)})`,
@@ -180,6 +181,25 @@ export async function fetchRegion(url: string, signal?: AbortSignal, onWait?: ()
 }
 
 /** A refused batch is a simulator bug: say so loudly, with the server's reasons and the events they name. */
+/**
+ * The duty roster, in a batch of its own: assigning duty is an admin's, so with a reporter's token
+ * it is left out (said once) and the rest of the simulation goes on.
+ */
+async function sendRoster(roster: LookoutEvent[], result: RunResult, log: Logger, opts: RunOptions) {
+  const sender = new EventSender({ url: opts.url, token: opts.token, signal: opts.signal })
+  try {
+    const answer = await sender.send(roster)
+    const tally = result.backfill
+    tally.events += roster.length
+    tally.applied += answer.applied.length
+    tally.duplicates += answer.duplicates.length
+    tally.seq = answer.seq
+  } catch (err) {
+    if (!(err instanceof RejectedBatch) || err.status !== 403) throw err
+    log.info('simulator: the duty roster needs an admin token: not sent (the wall shows no duty pair)')
+  }
+}
+
 function reportRejection(err: RejectedBatch, log: Logger): void {
   if (err.status === 401 || err.status === 403) {
     log.error(

@@ -34,6 +34,15 @@ export default {
       behind: '未完成计划',
       allDone: '各镇街均已完成本季度计划',
     },
+    duty: {
+      title: '今日值班',
+      leader: '值班领导',
+      officer: '值班员',
+      ext: '分机 {ext}',
+      handover: '{handover} 交接班',
+      day: '{day} 班次',
+      none: '值班表未安排本班次',
+    },
   },
   en: {
     page: 'Emergency readiness & accountability',
@@ -66,6 +75,15 @@ export default {
       participants: '{n} took part',
       behind: 'Behind plan',
       allDone: 'Every town has met its plan this quarter',
+    },
+    duty: {
+      title: 'On duty today',
+      leader: 'Duty leader',
+      officer: 'Duty officer',
+      ext: 'ext. {ext}',
+      handover: 'handover {handover}',
+      day: 'shift of {day}',
+      none: 'Nobody is on the roster for this shift',
     },
   },
 }

@@ -9,6 +9,7 @@ import { wallSoak } from './scenarios/wall-soak.ts'
 import { bundle } from './scenarios/bundle.ts'
 
 // npm run bench -- [scenario...] [--quick] [--viewers 1000,5000] [--batches 1,100,500] [--seconds N] [--minutes N] [--profile] [--load]
+// npm run bench -- ingest --redis single|sentinel|cluster   (REDIS_WAIT_REPLICAS 0 and 1 beside one plain Redis)
 // Runs each scenario (all by default), prints its table and writes bench/results/<scenario>.json.
 
 export const SCENARIOS: Record<string, (opts: BenchOptions) => Promise<ScenarioResult>> = {
@@ -17,6 +18,12 @@ export const SCENARIOS: Record<string, (opts: BenchOptions) => Promise<ScenarioR
   burst,
   'wall-soak': wallSoak,
   bundle,
+}
+
+function topology(text: string | undefined): BenchOptions['redis'] {
+  if (text === undefined) return undefined
+  if (text === 'single' || text === 'sentinel' || text === 'cluster') return text
+  throw new Error(`--redis must be single, sentinel or cluster (got ${text})`)
 }
 
 export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
@@ -30,6 +37,7 @@ export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
       seconds: { type: 'string' },
       minutes: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      redis: { type: 'string' },
       load: { type: 'boolean', default: false },
     },
   })
@@ -51,6 +59,7 @@ export async function runBench(argv: string[]): Promise<ScenarioResult[]> {
     seconds: number(values.seconds, 'seconds'),
     minutes: number(values.minutes, 'minutes'),
     profile: values.profile ?? false,
+    redis: topology(values.redis),
     load: values.load ?? false,
     command: ['npm run bench --', ...argv].join(' '),
   }

@@ -4,6 +4,7 @@ import type { RegionIndex } from '../shared/region.ts'
 import type { Config } from './config.ts'
 import { withoutToken } from './log.ts'
 import contextPlugin from './plugins/context.ts'
+import { validationDetails } from './errors/validation.ts'
 import storePlugin from './plugins/store.ts'
 import metricsPlugin from './plugins/metrics.ts'
 import headersPlugin from './plugins/headers.ts'
@@ -13,6 +14,7 @@ import viewerLink from './plugins/viewer-link.ts'
 import socketGate from './plugins/socket-gate.ts'
 import routePolicy from './plugins/route-policy.ts'
 import overdueTick from './plugins/overdue-tick.ts'
+import openapiPlugin from './plugins/openapi.ts'
 import websocket from '@fastify/websocket'
 import feedPlugin from './plugins/feed.ts'
 import type { HubOptions } from './feed/hub.ts'
@@ -66,10 +68,7 @@ export async function buildApp(opts: AppOptions) {
       const where = err.validationContext ?? 'request'
       return reply.code(400).send({
         error: `invalid ${where}`,
-        details: err.validation.map((v) => ({
-          path: `/${where}${v.instancePath}${v.params && 'missingProperty' in v.params ? `/${v.params.missingProperty}` : ''}`,
-          message: v.message ?? 'is invalid',
-        })),
+        details: validationDetails(where, err.validation),
       })
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -102,6 +101,8 @@ export async function buildApp(opts: AppOptions) {
   await app.register(viewerLink)
   await app.register(socketGate)
   await app.register(routePolicy)
+  // Before the routes too: it documents each as it is registered.
+  await app.register(openapiPlugin, { region: opts.region })
   await app.register(metricsPlugin)
   await app.register(storePlugin, { redis: opts.redis, keyVariant: opts.keyVariant })
   await app.register(overdueTick)

@@ -3,13 +3,14 @@ import { Value } from 'typebox/value'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from './enums.ts'
 import { LIMITS } from './limits.ts'
 import { accidentGrade } from './accident.ts'
-import { OUT_OF_DATE_RANGE, deadlineMs, inDateRange, regionDay } from './time.ts'
+import { deadlineMs, inDateRange, regionDay } from './time.ts'
 import type { RegionIndex } from './region.ts'
 import type { ErrorDetail } from './api/errors.ts'
 import { Code, Count, DATE_OR_DATETIME, Enum, EntityId, event } from './event-base.ts'
 import { MANDATE_EVENT_SCHEMAS, type MandateEvent } from './mandates/events.ts'
 import { completeMandateEvent, mandateRuleErrors } from './mandates/rules.ts'
 import { mandatesOf } from './mandates/defaults.ts'
+import { detail } from './api/error-codes.ts'
 
 // API contract v1: the events data-entry clients push. Defined once; the server validates with it,
 // the entry form validates with it, and the types below come from it.
@@ -132,12 +133,12 @@ export function setEventSchemaCheck(check: (type: EventType, value: unknown) => 
 /** The schema errors of one event, with paths under `base`. Stops at the first few per event. */
 export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [{ path: base || '/', message: 'must be an object' }]
+    return [detail(base || '/', 'not_object')]
   }
   const type = (value as { type?: unknown }).type
   const schema = EVENT_SCHEMAS[type as EventType]
   if (!schema) {
-    return [{ path: `${base}/type`, message: `must be one of ${EVENT_TYPES.join(', ')}` }]
+    return [detail(`${base}/type`, 'one_of', { allowed: EVENT_TYPES })]
   }
   if (fitsSchema(type as EventType, value)) return valueErrors(value as LookoutEvent, base)
   const details: ErrorDetail[] = []
@@ -154,32 +155,34 @@ export function eventSchemaErrors(value: unknown, base = ''): ErrorDetail[] {
       continue
     }
     if (e.keyword === 'anyOf' && allowed.has(e.instancePath)) {
-      details.push({
-        path: `${base}${e.instancePath}`,
-        message: `must be one of ${allowed.get(e.instancePath)!.join(', ')}`,
-      })
+      details.push(
+        detail(`${base}${e.instancePath}`, 'one_of', { allowed: allowed.get(e.instancePath)!.map(String) }),
+      )
       continue
     }
     if (e.keyword === 'additionalProperties') {
       // Own properties only: `in` would take `constructor` or `toString` for known fields.
       const extra = Object.keys(value).filter((k) => !Object.hasOwn(schema.properties, k))
-      for (const k of extra) details.push({ path: `${base}/${k}`, message: 'is not a known field' })
+      for (const k of extra) details.push(detail(`${base}/${k}`, 'not_known_field'))
       continue
     }
     if (e.keyword === 'required') {
       const missing = (e.params as { requiredProperties?: string[] }).requiredProperties ?? []
-      for (const k of missing) details.push({ path: `${base}/${k}`, message: 'is required' })
+      for (const k of missing) details.push(detail(`${base}/${k}`, 'required'))
       continue
     }
-    details.push({
-      path: `${base}${e.instancePath}`,
-      message: friendly(e.keyword, e.message, e.instancePath, e.params),
-    })
+    details.push(coded(`${base}${e.instancePath}`, e.keyword, e.message, e.params))
   }
   // The check refused it, so something must be said even when no error above could name it.
-  if (!details.length) details.push({ path: base || '/', message: 'does not match its event schema' })
+  if (!details.length)
+    details.push(
+      detail(base || '/', 'invalid', { keyword: 'schema', message: 'does not match its event schema' }),
+    )
   return details.slice(0, 10)
 }
+
+/** The years a deadline or `at` may name (shared/time.ts inDateRange). */
+const YEARS = { min: LIMITS.yearMin, max: LIMITS.yearMax }
 
 /** A UTF-16 surrogate with no partner: `u` makes a paired one a single code point, so only lone ones match. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u
@@ -194,27 +197,32 @@ export const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text)
 function valueErrors(ev: LookoutEvent, base: string): ErrorDetail[] {
   const details: ErrorDetail[] = []
   for (const [field, v] of Object.entries(ev)) {
-    if (typeof v === 'string' && hasLoneSurrogate(v)) {
-      details.push({ path: `${base}/${field}`, message: 'is not valid Unicode (a lone UTF-16 surrogate)' })
-    }
+    if (typeof v === 'string' && hasLoneSurrogate(v))
+      details.push(detail(`${base}/${field}`, 'lone_surrogate'))
   }
-  if (ev.at !== undefined && Number.isNaN(Date.parse(ev.at))) {
-    details.push({ path: `${base}/at`, message: 'is not a real instant' })
-  }
+  if (ev.at !== undefined && Number.isNaN(Date.parse(ev.at)))
+    details.push(detail(`${base}/at`, 'not_real_instant'))
   return details
 }
 
-function friendly(keyword: string, message: string, path: string, params: unknown): string {
-  if (keyword === 'pattern' && path.endsWith('/id')) {
-    return `must be ${LIMITS.eventIdMin}–${LIMITS.eventIdMax} characters of A-Z a-z 0-9 _ - : .`
-  }
+/** A schema error (TypeBox's keyword and params) as a coded detail. */
+function coded(path: string, keyword: string, message: string, params: unknown): ErrorDetail {
+  const p = params as { limit?: number; allowedValues?: unknown[]; type?: string }
+  if (keyword === 'pattern' && path.endsWith('/id'))
+    return detail(path, 'id_chars', { min: LIMITS.eventIdMin, max: LIMITS.eventIdMax })
   if (keyword === 'pattern' && /Id$/.test(path))
-    return `must be 1–${LIMITS.entityIdMax} characters of A-Z a-z 0-9 _ - : .`
-  if (keyword === 'pattern' && path.endsWith('/deadline')) return 'must be an ISO date or date-time'
-  if (keyword === 'format') return 'must be an ISO 8601 date-time with offset'
-  if (keyword === 'enum')
-    return `must be one of ${(params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
-  return message
+    return detail(path, 'id_chars', { min: 1, max: LIMITS.entityIdMax })
+  if (keyword === 'pattern' && path.endsWith('/deadline')) return detail(path, 'date')
+  if (keyword === 'pattern' && path.endsWith('/day')) return detail(path, 'day')
+  if (keyword === 'pattern' && path.endsWith('Ext')) return detail(path, 'extension')
+  if (keyword === 'format') return detail(path, 'date_time')
+  if (keyword === 'enum') return detail(path, 'one_of', { allowed: (p.allowedValues ?? []).map(String) })
+  if (keyword === 'minLength' && p.limit !== undefined) return detail(path, 'too_short', { min: p.limit })
+  if (keyword === 'maxLength' && p.limit !== undefined) return detail(path, 'too_long', { max: p.limit })
+  if (keyword === 'minimum' && p.limit !== undefined) return detail(path, 'too_small', { min: p.limit })
+  if (keyword === 'maximum' && p.limit !== undefined) return detail(path, 'too_large', { max: p.limit })
+  if (keyword === 'type' && p.type !== undefined) return detail(path, 'wrong_type', { type: String(p.type) })
+  return detail(path, 'invalid', { keyword, message })
 }
 
 /** True when the date part names a day that exists (Date.parse reads 2025-02-30 as March 2). */
@@ -226,50 +234,40 @@ function isRealDate(text: string): boolean {
   )
 }
 
-/** The refusal of a deadline before the hazard's stated found time (its region day given). */
-export const deadlineBeforeFound = (day: string) => `is before the hazard was reported (${day})`
-/** Reads that refusal back: the day, or null for any other message (the entry page and import say it in their words). */
-export const DEADLINE_BEFORE_FOUND = /^is before the hazard was reported \((\S+)\)$/
-
 /** Region rules: the town, domain and industry must be the region's, the accident grade must agree. */
 export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''): ErrorDetail[] {
   const details: ErrorDetail[] = []
   if ('town' in ev && !region.town.has(ev.town)) {
-    details.push({ path: `${base}/town`, message: `unknown town "${ev.town}"` })
+    details.push(detail(`${base}/town`, 'unknown_town', { town: ev.town }))
   }
   if ('domain' in ev && ev.domain !== undefined) {
     const domain = region.domain.get(ev.domain)
-    if (!domain) details.push({ path: `${base}/domain`, message: `unknown domain "${ev.domain}"` })
+    if (!domain) details.push(detail(`${base}/domain`, 'unknown_domain', { domain: ev.domain }))
     else if (
       'industry' in ev &&
       ev.industry !== undefined &&
       !domain.industries.some((i) => i.id === ev.industry)
     ) {
-      details.push({
-        path: `${base}/industry`,
-        message: `"${ev.industry}" is not an industry of domain ${ev.domain}`,
-      })
+      details.push(
+        detail(`${base}/industry`, 'industry_not_of_domain', { industry: ev.industry, domain: ev.domain }),
+      )
     }
   }
   if (ev.type in MANDATE_EVENT_SCHEMAS) {
     details.push(...mandateRuleErrors(ev as MandateEvent, mandatesOf(region.region), base))
   }
   if (ev.type === 'hazard.reported') {
-    if (!isRealDate(ev.deadline)) details.push({ path: `${base}/deadline`, message: 'is not a real date' })
-    else if (!inDateRange(Date.parse(ev.deadline))) {
-      details.push({ path: `${base}/deadline`, message: OUT_OF_DATE_RANGE })
-    }
+    if (!isRealDate(ev.deadline)) details.push(detail(`${base}/deadline`, 'not_real_date'))
+    else if (!inDateRange(Date.parse(ev.deadline)))
+      details.push(detail(`${base}/deadline`, 'out_of_years', YEARS))
   }
   if (ev.at !== undefined && !inDateRange(Date.parse(ev.at))) {
-    details.push({ path: `${base}/at`, message: OUT_OF_DATE_RANGE })
+    details.push(detail(`${base}/at`, 'out_of_years', YEARS))
   }
   if (ev.type === 'accident.reported' && ev.grade !== undefined) {
     const derived = accidentGrade(ev)
     if (derived !== ev.grade) {
-      details.push({
-        path: `${base}/grade`,
-        message: `disagrees with the figures: Decree 493 grades them "${derived}"`,
-      })
+      details.push(detail(`${base}/grade`, 'grade_disagrees', { grade: derived }))
     }
   }
   return details
@@ -285,15 +283,12 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
   let items: unknown[]
   if (isBatch) {
     const extra = Object.keys(body).filter((k) => k !== 'events')
-    if (extra.length)
-      return { ok: false, details: extra.map((k) => ({ path: `/${k}`, message: 'is not a known field' })) }
+    if (extra.length) return { ok: false, details: extra.map((k) => detail(`/${k}`, 'not_known_field')) }
     const events = (body as { events: unknown }).events
-    if (!Array.isArray(events))
-      return { ok: false, details: [{ path: '/events', message: 'must be an array' }] }
-    if (events.length === 0)
-      return { ok: false, details: [{ path: '/events', message: 'must not be empty' }] }
+    if (!Array.isArray(events)) return { ok: false, details: [detail('/events', 'not_array')] }
+    if (events.length === 0) return { ok: false, details: [detail('/events', 'empty')] }
     if (events.length > batchMax) {
-      return { ok: false, details: [{ path: '/events', message: `must hold at most ${batchMax} events` }] }
+      return { ok: false, details: [detail('/events', 'batch_too_large', { max: batchMax })] }
     }
     items = events
   } else {
@@ -310,7 +305,7 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
     const ev = item as LookoutEvent
     const ruleErrors = eventRuleErrors(ev, opts.region, base)
     if (ev.at !== undefined && Date.parse(ev.at) > maxAt) {
-      ruleErrors.push({ path: `${base}/at`, message: 'is in the future' })
+      ruleErrors.push(detail(`${base}/at`, 'future'))
     }
     // A deadline that passed before the hazard was found is a slip (a wrong year) that would top the
     // leaders' overdue list. Only against a stated `at`: a hazard entered late without its found
@@ -322,10 +317,9 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
       !ruleErrors.length &&
       deadlineMs(ev.deadline, tz) <= Date.parse(ev.at)
     ) {
-      ruleErrors.push({
-        path: `${base}/deadline`,
-        message: deadlineBeforeFound(regionDay(Date.parse(ev.at), tz)),
-      })
+      ruleErrors.push(
+        detail(`${base}/deadline`, 'deadline_before_found', { day: regionDay(Date.parse(ev.at), tz) }),
+      )
     }
     const completed =
       ev.type in MANDATE_EVENT_SCHEMAS

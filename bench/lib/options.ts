@@ -14,6 +14,11 @@ export interface BenchOptions {
   load?: boolean
   /** Write V8 CPU profiles of the server nodes to bench/results/profiles/. */
   profile: boolean
+  /**
+   * ingest only: the Redis topology to measure (single: a primary with one replica; sentinel;
+   * cluster) with REDIS_WAIT_REPLICAS 0 and 1, beside one plain Redis in the same run.
+   */
+  redis?: 'single' | 'sentinel' | 'cluster'
   /** The command line, recorded with the figures. */
   command: string
 }

@@ -19,10 +19,25 @@ export interface Node extends Child {
   url: string
 }
 
-/** A Lookout node on a free port against `redisUrl` (auth off: the bench has no tokens). */
-export async function lookoutNode(redisUrl: string, opts: BenchOptions, name = 'lookout'): Promise<Node> {
+/**
+ * A Lookout node on a free port against `redisUrl`, or the Redis that `redisEnv` names
+ * (REDIS_SENTINELS, REDIS_CLUSTER, REDIS_WAIT_REPLICAS…); auth off: the bench has no tokens.
+ */
+export async function lookoutNode(
+  redisUrl: string,
+  opts: BenchOptions,
+  name = 'lookout',
+  redisEnv: Record<string, string> = {},
+): Promise<Node> {
   const child = await spawnChild(name, 'nodes/lookout.ts', {
-    env: { REDIS_URL: redisUrl, AUTH: 'off', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1' },
+    env: {
+      REDIS_URL: redisUrl,
+      ...redisEnv,
+      AUTH: 'off',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    },
     nodeFlags: profileFlags(opts, name),
   })
   return Object.assign(child, { url: String(child.ready.url) })

@@ -6,6 +6,7 @@ import { machine, type Row, type ScenarioResult } from '../lib/report.ts'
 import { barePipelineNode, lookoutNode } from '../lib/servers.ts'
 import { Histogram } from '../lib/stats.ts'
 import type { LoadResult } from '../clients/loader.ts'
+import { ingestTopology } from './ingest-topology.ts'
 
 // ingest: events per second accepted through POST /api/events (single events, batches of 100 and
 // 500; the realistic mix with 10 % duplicates), against (a) a bare Fastify route pipelining
@@ -29,6 +30,7 @@ function figures(r: LoadResult) {
 }
 
 export async function ingest(opts: BenchOptions): Promise<ScenarioResult> {
+  if (opts.redis) return ingestTopology(opts)
   const started = Date.now()
   const before = machine()
   const seconds = opts.seconds ?? (opts.quick ? 2 : 10)

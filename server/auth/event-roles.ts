@@ -1,6 +1,7 @@
 import type { AcceptedEvent, ErrorDetail } from '../../shared/events.ts'
 import { ADMIN_EVENT_TYPES } from '../../shared/mandates/events.ts'
 import type { Caller } from './tokens.ts'
+import { detail } from '../../shared/api/error-codes.ts'
 
 // POST /api/events takes a reporter's token, but some events are an administrator's (undoing a
 // principal's score): one detail per such event when the caller is not an admin. With auth off
@@ -14,7 +15,7 @@ export function eventsNeedingAdmin(
   if (!caller || caller.role === 'admin') return []
   return events.flatMap((e, i) =>
     ADMIN_EVENT_TYPES.has(e.type)
-      ? [{ path: `${inBatch ? `/events/${i}` : ''}/type`, message: `${e.type} needs an admin token` }]
+      ? [detail(`${inBatch ? `/events/${i}` : ''}/type`, 'needs_admin', { type: e.type })]
       : [],
   )
 }

@@ -1,7 +1,7 @@
 import type { Role } from './tokens.ts'
 
 // Who may call what: one table for every route, so an audit reads it in one place.
-// `public`: holds no data (health checks, the pages and their scripts and styles).
+// `public`: holds no data (health checks, the pages and their scripts and styles, the API reference).
 // `socket`: the route authenticates itself (the websocket: a token in a cookie or in its first message).
 
 export type Access = Role | 'public' | 'socket'
@@ -19,7 +19,12 @@ const POLICY: Record<string, Access> = {
   'GET /metrics': 'viewer',
   'GET /ws': 'socket',
   'POST /api/events': 'reporter',
+  // The API's shape, for integrators: no data in it.
+  'GET /api/openapi.json': 'public',
 }
+
+/** The API reference page and its scripts and styles (server/plugins/openapi.ts): public. */
+const DOCS = /^\/api\/docs(\/|$)/
 
 /** Paths that hold data: a route there that the table does not name is for admins only. */
 const DATA_PATH = /^\/(api|ws|metrics)(\/|$)/
@@ -28,6 +33,7 @@ const DATA_PATH = /^\/(api|ws|metrics)(\/|$)/
 export function accessFor(method: string, url: string): Access {
   const listed = POLICY[`${method === 'HEAD' ? 'GET' : method} ${url}`]
   if (listed) return listed
+  if (DOCS.test(url)) return 'public'
   return DATA_PATH.test(url) ? 'admin' : 'public'
 }
 

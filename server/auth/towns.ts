@@ -1,6 +1,7 @@
 import type { AcceptedEvent, ErrorDetail } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 import type { Caller } from './tokens.ts'
+import { detail, type ErrorParams } from '../../shared/api/error-codes.ts'
 
 // A reporter limited to some towns writes only there. An event that names its town is judged here,
 // before anything is read, so every such event of a batch is listed. A hazard's status change, an
@@ -8,15 +9,17 @@ import type { Caller } from './tokens.ts'
 // the hazard or enterprise as it stands when the batch is applied: read here, a write in between
 // could move the change into another town (issue 16.6).
 
-/** What event `e` does to `town`, for the refusal: its own town, or the hazard or enterprise it changes. */
-function touches(e: AcceptedEvent, field: string): string {
-  if (field === 'town') return 'is for'
-  if (e.type === 'hazard.status') return `changes hazard ${e.hazardId} of`
-  if (e.type === 'enterprise.registered') return `moves enterprise ${e.enterpriseId} of`
-  if (e.type === 'enterprise.work') return `changes enterprise ${e.enterpriseId} of`
-  if (e.type === 'principal.scored') return `scores enterprise ${e.enterpriseId} of`
-  if (e.type === 'resource.retired') return `retires resource ${e.resourceId} of`
-  return 'is for'
+type Touch = Pick<ErrorParams<'foreign_town'>, 'action' | 'entityId'>
+
+/** What event `e` does to the town, for the refusal: its own town, or the hazard or enterprise it changes. */
+function touches(e: AcceptedEvent, field: string): Touch {
+  if (field === 'town') return { action: 'is_for' }
+  if (e.type === 'hazard.status') return { action: 'changes_hazard', entityId: e.hazardId }
+  if (e.type === 'enterprise.registered') return { action: 'moves_enterprise', entityId: e.enterpriseId }
+  if (e.type === 'enterprise.work') return { action: 'changes_enterprise', entityId: e.enterpriseId }
+  if (e.type === 'principal.scored') return { action: 'scores_enterprise', entityId: e.enterpriseId }
+  if (e.type === 'resource.retired') return { action: 'retires_resource', entityId: e.resourceId }
+  return { action: 'is_for' }
 }
 
 /** The refusal of event `e` at `path` for writing to `town`, which `towns` (the caller's) do not hold. */
@@ -26,11 +29,13 @@ export function foreignTownDetail(
   town: string,
   opts: { towns: string[]; region: RegionIndex; base: string },
 ): ErrorDetail {
-  const name = opts.region.town.get(town)?.name ?? 'unknown'
-  return {
-    path: `${opts.base}/${field}`,
-    message: `event ${e.id} ${touches(e, field)} town ${town} (${name}): this token may only write for ${opts.towns.join(', ')}`,
-  }
+  return detail(`${opts.base}/${field}`, 'foreign_town', {
+    eventId: e.id,
+    ...touches(e, field),
+    town,
+    townName: opts.region.town.get(town)?.name ?? 'unknown',
+    allowed: opts.towns,
+  })
 }
 
 /** One detail per event of the batch whose own `town` the caller may not write for; empty when not limited. */

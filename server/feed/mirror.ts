@@ -4,7 +4,7 @@ import { dailyWindow } from '../../shared/summary.ts'
 import { regionDay } from '../../shared/time.ts'
 import type { Delta, WallState } from '../../shared/protocol.ts'
 import type { Region } from '../../shared/region.ts'
-import type { RegionStore } from '../store/store.ts'
+import { entryMark, type RegionStore } from '../store/store.ts'
 import type { UpdatesSubscription } from '../store/subscription.ts'
 import type { Metrics } from '../plugins/metrics.ts'
 import { deltaOf, readPublished, type Published } from './publish.ts'
@@ -15,6 +15,10 @@ import { deltaOf, readPublished, type Published } from './publish.ts'
 
 /** A stray message on the updates channel is logged at most this often (see onBadPublish). */
 const BAD_PUBLISH_LOG_EVERY_MS = 60_000
+/** Marks of the last publishes seen, kept to tell a late copy from a publish of another history. */
+const MARKS_KEPT = 256
+
+const markOf = (pub: Published) => entryMark(pub.asOf, pub.seq - pub.from + 1)
 
 export interface MirrorDeps {
   store: RegionStore
@@ -52,6 +56,16 @@ export class RedisMirror {
   /** Redis was seen ahead of the view at this seq with no publish arriving: see checkCaughtUp. */
   private behindAt = -1
   private badPublishLoggedAt = 0
+  /**
+   * The log entry this node's state ends at (seq, and its mark: see entryMark; null when unknown).
+   * Redis's entry at that seq must stay this one: if not, its history changed under the node.
+   */
+  private applied: { seq: number; mark: string | null } = { seq: -1, mark: null }
+  /** seq → mark of recent publishes (see MARKS_KEPT). */
+  private readonly marks = new Map<number, string>()
+  private verifying = false
+  /** Counts snapshots read: a check begun before one is moot after it. */
+  private generation = 0
 
   constructor(
     private readonly deps: MirrorDeps,
@@ -96,6 +110,15 @@ export class RedisMirror {
   private onPublish(message: string): void {
     const pub = readPublished(message)
     if (!pub) return this.onBadPublish(message)
+    const known = this.marks.get(pub.seq)
+    if (known === undefined) {
+      this.marks.set(pub.seq, markOf(pub))
+      if (this.marks.size > MARKS_KEPT) this.marks.delete(this.marks.keys().next().value!)
+    } else if (known !== markOf(pub)) {
+      // The same seq published twice for different batches: Redis's history forked (a failover
+      // that lost writes numbered them again).
+      return this.historyChanged(`seq ${pub.seq} was published again for another batch`)
+    }
     if (this.loading || !this.view) {
       this.arrivedWhileLoading.push(pub)
       return
@@ -106,13 +129,19 @@ export class RedisMirror {
   /** Adds a publish to the pending changes; false on a gap (a publish was missed: reload). */
   private applyPublished(view: WallState, pub: Published): boolean {
     const last = this.lastSeq
-    if (pub.seq <= last) return true
+    // At or below our seq: a late copy of what a snapshot already held, or a publish of a history
+    // that went back under us (it is never simply dropped: the log says which).
+    if (pub.seq <= last) {
+      void this.verifyHistory()
+      return true
+    }
     if (pub.from !== last + 1) {
       void this.reload(`gap: have ${last}, got ${pub.from}..${pub.seq}`)
       return false
     }
     const delta = deltaOf(pub, view, this.window)
     this.pending = this.pending ? mergeInto(this.pending, delta) : delta
+    this.applied = { seq: pub.seq, mark: markOf(pub) }
     return true
   }
 
@@ -157,6 +186,7 @@ export class RedisMirror {
     const now = this.deps.clock()
     const state = await this.deps.store.readState(regionDay(now, this.deps.region.timeZone), now)
     this.window = new Set(dailyWindow(state.day))
+    let applied = { seq: state.seq, mark: (await this.deps.store.historyAt(state.seq)).mark ?? null }
     // Publishes that came in while we read: newer than the snapshot ones must follow it exactly.
     const arrived = this.arrivedWhileLoading.sort((a, b) => a.from - b.from)
     this.arrivedWhileLoading = []
@@ -164,7 +194,10 @@ export class RedisMirror {
       if (pub.seq <= state.seq) continue
       if (pub.from !== state.seq + 1) return null
       applyDelta(state, deltaOf(pub, state, this.window))
+      applied = { seq: pub.seq, mark: markOf(pub) }
     }
+    this.applied = applied
+    this.generation++
     return state
   }
 
@@ -182,14 +215,50 @@ export class RedisMirror {
    */
   async checkCaughtUp(): Promise<void> {
     const seenSeq = this.lastSeq
+    const redisSeq = await this.verifyHistory()
+    if (redisSeq === null) return
+    if (redisSeq <= seenSeq) this.behindAt = -1
+    else if (this.behindAt === seenSeq) void this.reload('behind redis with no publish')
+    else this.behindAt = seenSeq
+  }
+
+  /**
+   * Whether Redis still holds the history this node shows: the log entry at its seq must be the one
+   * it applied. A failover that lost writes, a restore of an older backup, an emptied instance: the
+   * entry is gone or another. Then the node reloads. Returns Redis's seq (null: not checked now).
+   */
+  async verifyHistory(): Promise<number | null> {
+    const applied = this.applied
+    const generation = this.generation
+    if (this.verifying || this.loading || applied.seq < 0) return null
+    this.verifying = true
     try {
-      const redisSeq = await this.deps.store.currentSeq()
-      if (redisSeq <= seenSeq) this.behindAt = -1
-      else if (this.behindAt === seenSeq) void this.reload('behind redis with no publish')
-      else this.behindAt = seenSeq
+      const { redisSeq, mark } = await this.deps.store.historyAt(applied.seq)
+      if (this.loading || generation !== this.generation) return null // reloaded meanwhile
+      if (redisSeq < applied.seq)
+        this.historyChanged(`Redis holds seq ${redisSeq}, this node showed ${applied.seq}`)
+      else if (applied.seq > 0 && mark === undefined)
+        this.historyChanged(`no log entry ends at seq ${applied.seq}`)
+      else if (mark && applied.mark && mark !== applied.mark)
+        this.historyChanged(`the log entry at seq ${applied.seq} is another batch than the one shown`)
+      return redisSeq
     } catch {
-      /* Redis down: the subscriber's close already marked us degraded */
+      return null // Redis down: the subscription's loss already marked us degraded
+    } finally {
+      this.verifying = false
     }
+  }
+
+  /** Redis's history is not the one this node shows: viewers hear it at once, and the node reloads. */
+  private historyChanged(why: string): void {
+    if (this.loading) return
+    this.deps.log.error(
+      { why, seq: this.lastSeq },
+      'Redis history changed under this node (a failover that lost writes, a restore, an emptied Redis): the wall is marked degraded and reloads what Redis holds now',
+    )
+    this.marks.clear()
+    this.setDegraded('redis history changed')
+    void this.reload('redis history changed')
   }
 
   checkDayRollover(): void {

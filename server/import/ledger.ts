@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import {
   checkEvents,
-  DEADLINE_BEFORE_FOUND,
   type AcceptedEvent,
   type HazardReported,
   type HazardStatusChanged,
@@ -355,7 +354,7 @@ function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
         const field = d.path.split('/')[1] as ColumnKey
         const key: ColumnKey =
           field === 'at' && ev.type === 'hazard.status' && closedWhen ? 'closedAt' : field
-        const before = DEADLINE_BEFORE_FOUND.exec(d.message)
+        const before = d.code === 'deadline_before_found' ? [d.message, String(d.params.day)] : null
         issues.push({
           row: r.row,
           column: COLUMN_BY_KEY.has(key) ? headerOf(key) : '',

@@ -100,7 +100,14 @@ export default fp(
       }
     })
 
-    app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => {
+    const schema = {
+      description:
+        'Prometheus text: events applied, ingest latency, websocket clients, messages and bytes sent, ' +
+        "flushes, resyncs, refused frames, slow-client drops, and each wall screen's heap, fps, seq and reconnects.",
+      produces: ['text/plain'],
+      response: { 200: { type: 'string', description: 'Prometheus text exposition format' } },
+    }
+    app.get('/metrics', { logLevel: 'warn', schema }, async (_req, reply) => {
       reply.header('content-type', register.contentType)
       return register.metrics()
     })

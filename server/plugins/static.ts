@@ -22,8 +22,10 @@ export default fp<StaticOptions>(
       // The API keeps working; only the pages are missing. Say how to fix it instead of crashing.
       app.log.warn(`no built client at ${root}: run npm run build`)
       for (const page of ['/', '/readiness', '/entry'])
-        app.get(page, { schema: { response: { 503: { type: 'string' } } } }, async (_req, reply) =>
-          reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT),
+        app.get(
+          page,
+          { schema: { hide: true, response: { 503: { type: 'string' } } } },
+          async (_req, reply) => reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT),
         )
       return
     }

@@ -3,6 +3,7 @@ import { connectRedis, describeTarget, isCluster, type RedisTarget } from '../st
 import { regionPrefix } from '../store/keys.ts'
 import { UnsupportedRedisError, redisVersionProblem } from '../store/redis-version.ts'
 import { RegionStore, defineScripts } from '../store/store.ts'
+import { FailoverFence } from '../store/failover-fence.ts'
 import { readRedisSettings, redisSettingsWarnings } from '../store/redis-settings.ts'
 
 declare module 'fastify' {
@@ -61,6 +62,9 @@ export default fp<StoreOptions>(
     const settings = await readRedisSettings(redis)
     for (const warning of settings ? redisSettingsWarnings(settings) : []) app.log.warn(warning)
     defineScripts(redis)
+    // With Sentinel: no write is acknowledged while a failover is under way (failover-fence.ts).
+    const fence = target.kind === 'sentinel' ? new FailoverFence(target) : null
+    await fence?.start()
     app.decorate('redisTarget', { getter: () => target })
     const { config, region } = app
     const store = new RegionStore(redis, regionPrefix(region.region.region.code, opts.keyVariant), {
@@ -69,9 +73,11 @@ export default fp<StoreOptions>(
       shardedPubSub: isCluster(redis),
       waitReplicas: config.redisWaitReplicas,
       waitMs: config.redisWaitMs,
+      fenced: () => fence?.fenced ?? false,
     })
     app.decorate('store', store)
     app.addHook('onClose', async () => {
+      fence?.stop()
       await redis.quit().catch(() => redis.disconnect())
     })
   },

@@ -86,7 +86,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
           req.log.info({ by, details }, 'events refused: not their town')
           return reply.code(403).send({ error: 'not your town', details })
         }
-        const details = [{ path: `${base}/${outcome.field}`, message: outcome.reason }]
+        const path = `${base}/${outcome.field}`
+        const details = [{ path, message: outcome.reason, code: outcome.code, params: outcome.params }]
         req.log.info({ by, details }, 'events refused: conflict')
         return reply.code(409).send({ error: 'conflict', details })
       }

@@ -3,6 +3,7 @@ import { EnterpriseNamesQuery, EnterpriseNamesReply, NAMES_MAX } from '../../sha
 import { LIMITS } from '../../shared/limits.ts'
 import { decodeEnterprise } from '../store/records.ts'
 import { ErrorReply } from '../../shared/api/errors.ts'
+import { detail } from '../../shared/api/error-codes.ts'
 
 // Reads the mandates' wall panels need beside the live cells (docs/mandates.md).
 
@@ -22,9 +23,11 @@ const mandates: FastifyPluginAsyncTypebox = async (app) => {
       const ids = [...new Set(req.query.ids.split(','))]
       const bad = ids.findIndex((id) => !ID.test(id) || id.length > LIMITS.entityIdMax)
       if (ids.length > NAMES_MAX || bad >= 0) {
-        const message =
-          bad >= 0 ? `"${ids[bad]}" is not an enterprise id` : `must name at most ${NAMES_MAX} ids`
-        return reply.code(400).send({ error: 'invalid query', details: [{ path: '/ids', message }] })
+        const problem =
+          bad >= 0
+            ? detail('/ids', 'id_chars', { min: 1, max: LIMITS.entityIdMax })
+            : detail('/ids', 'batch_too_large', { max: NAMES_MAX })
+        return reply.code(400).send({ error: 'invalid query', details: [problem] })
       }
       const states = await app.store.redis.hmget(app.store.keys.enterprises, ...ids)
       const names: EnterpriseNamesReply['names'] = {}

@@ -105,8 +105,9 @@ export function connectRedis(target: RedisTarget, role: ConnectionRole): RedisCl
       name: target.name,
       ...(target.password ? { sentinelPassword: target.password } : {}),
       ...(target.tls ? { enableTLSForSentinelMode: true } : {}),
-      // Told of a failover by the Sentinels (+switch-master) rather than by the first refused write.
-      failoverDetector: true,
+      // No failoverDetector: with it, a connection lost with its primary (SIGKILL) stayed down in the
+      // tests; a demoted primary is left on its first READONLY reply instead (reconnectOnError), and
+      // writes during a failover are fenced (failover-fence.ts).
       sentinelRetryStrategy: backoff,
       reconnectOnError: (err) => DEMOTED.test(err.message),
     })

@@ -8,6 +8,7 @@ import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '..
 import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
+import { detail, type ErrorCode } from '../../shared/api/error-codes.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
 import { decodeEnterprise, decodeHazard } from './records.ts'
@@ -88,8 +89,19 @@ export const dedupeMember = (e: DedupeKey) => (e.by === undefined ? e.id : `${e.
 
 export type IngestOutcome =
   | { ok: true; applied: string[]; duplicates: string[]; seq: number }
-  /** `town`: refused because event `index` writes to this town, which is not one of `towns`. */
-  | { ok: false; index: number; field: string; reason: string; town?: string }
+  /**
+   * Refused, nothing applied: the event at `index`, its field, and the refusal (code, params,
+   * English); `town` when it writes to a town the writer may not (the route words that refusal).
+   */
+  | {
+      ok: false
+      index: number
+      field: string
+      code: ErrorCode
+      params: Record<string, string>
+      reason: string
+      town?: string
+    }
 
 /** Enterprise ids read from the index per round trip. */
 const ENTERPRISE_PAGE = 1000
@@ -124,6 +136,12 @@ export class NotReplicatedError extends Error {
   }
 }
 
+/**
+ * What tells one applied log entry from another at the same seq (a failover that rolled back, a
+ * restore): its apply time and size. A publish carries both (`asOf`, `from`..`seq`).
+ */
+export const entryMark = (appliedAtMs: number, events: number) => `${appliedAtMs}/${events}`
+
 /** How the updates channel is published on: PUBLISH, or SPUBLISH on a Redis Cluster (common.lua). */
 const publishCommand = (sharded: boolean) => (sharded ? 'SPUBLISH' : 'PUBLISH')
 
@@ -151,6 +169,7 @@ export class RegionStore {
   private readonly dueSoonMs: number
   private readonly waitReplicas: number
   private readonly waitMs: number
+  private readonly fenced: () => boolean
 
   constructor(
     readonly redis: RedisClient,
@@ -163,6 +182,8 @@ export class RegionStore {
       /** Replicas each write must reach before it is acknowledged (REDIS_WAIT_REPLICAS). */
       waitReplicas?: number
       waitMs?: number
+      /** True while a write acknowledged now could be lost (a Sentinel failover under way). */
+      fenced?: () => boolean
     },
   ) {
     this.keys = regionKeys(prefix)
@@ -176,6 +197,7 @@ export class RegionStore {
     this.dueSoonMs = opts.dueSoonDays * 86_400_000
     this.waitReplicas = opts.waitReplicas ?? 0
     this.waitMs = opts.waitMs ?? 1000
+    this.fenced = opts.fenced ?? (() => false)
   }
 
   /**
@@ -195,8 +217,11 @@ export class RegionStore {
     for (const [err] of results) if (err) throw err
     const reply = results[0][1] as T
     const acked = Number(results[1]?.[1] ?? 0)
-    if (this.waitReplicas > 0 && acked < this.waitReplicas && confirmsWrite(reply))
+    if (!confirmsWrite(reply)) return reply
+    if (this.waitReplicas > 0 && acked < this.waitReplicas)
       throw new NotReplicatedError(this.waitReplicas, acked)
+    // Replicated, but perhaps by a replica about to be resynced from a newly promoted one.
+    if (this.fenced()) throw new NotReplicatedError(this.waitReplicas, 0)
     return reply
   }
 
@@ -207,6 +232,7 @@ export class RegionStore {
    * its own connection, so a write of nothing (INCRBY 0) makes it cover every write before now.
    */
   async confirmReplicated(): Promise<void> {
+    if (this.fenced()) throw new NotReplicatedError(this.waitReplicas, 0)
     if (this.waitReplicas === 0) return
     await this.replicated<number>((p) => p.incrby(this.keys.seq, 0))
   }
@@ -229,12 +255,16 @@ export class RegionStore {
       (r) => r[0] === 'ok',
     )
     if (reply[0] === 'conflict') {
-      return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason: String(reply[3]) }
+      const code = String(reply[3]) as ErrorCode
+      const params = JSON.parse(String(reply[4])) as Record<string, string>
+      const { message } = detail('', code, params as never)
+      return { ok: false, index: Number(reply[1]), field: String(reply[2]), code, params, reason: message }
     }
     if (reply[0] === 'foreign') {
       const town = String(reply[3])
       const reason = `writes to town ${town}, not one of ${opts.towns?.join(', ')}`
-      return { ok: false, index: Number(reply[1]), field: String(reply[2]), reason, town }
+      const code = 'foreign_town'
+      return { ok: false, index: Number(reply[1]), field: String(reply[2]), code, params: {}, reason, town }
     }
     const duplicateIdx = new Set(reply.slice(2).map(Number))
     const applied: string[] = []
@@ -306,6 +336,32 @@ export class RegionStore {
     )
     const raw = JSON.parse(json) as Omit<WallState, 'day' | 'asOf'>
     return { ...raw, day, asOf }
+  }
+
+  /**
+   * The seq Redis holds, and how the log entry ending at `seq` is known (its mark: see `entryMark`;
+   * undefined: no such entry; null: an entry too old to say). One round trip.
+   */
+  async historyAt(seq: number): Promise<{ redisSeq: number; mark: string | null | undefined }> {
+    const id = `${seq}-1`
+    const results =
+      (await this.redis.pipeline().get(this.keys.seq).xrange(this.keys.log, id, id).exec()) ?? []
+    for (const [err] of results) if (err) throw err
+    const redisSeq = Number(results[0][1] ?? 0)
+    const rows = results[1][1] as [string, string[]][]
+    if (!rows.length) return { redisSeq, mark: undefined }
+    const fields = rows[0][1]
+    let appliedAt: number | undefined
+    const events: string[] = []
+    for (let i = 0; i < fields.length; i += 2)
+      if (fields[i] === 'a') appliedAt = Number(fields[i + 1])
+      else events.push(fields[i + 1])
+    if (appliedAt === undefined && events.length === 1) {
+      // A deadline tick: logged with its instant as `at`, published with it as `asOf`.
+      const tick = JSON.parse(events[0]) as { type?: string; at?: string }
+      if (tick.type === 'overdue.tick' && tick.at) appliedAt = Date.parse(tick.at)
+    }
+    return { redisSeq, mark: appliedAt === undefined ? null : entryMark(appliedAt, events.length) }
   }
 
   async currentSeq(): Promise<number> {

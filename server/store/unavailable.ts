@@ -15,7 +15,7 @@ const CONNECTION_CODES = new Set([
   'ENOTCONN',
 ])
 const CONNECTION_MESSAGES =
-  /Stream isn't writeable|Connection is closed|Reached the max retries per request|None of startup nodes is available|Failed to refresh slots cache|Too many Cluster redirections|Cluster isn't ready|All sentinels are unreachable/
+  /Stream isn't writeable|Connection is closed|Command aborted due to connection close|Reached the max retries per request|None of startup nodes is available|Failed to refresh slots cache|Too many Cluster redirections|Cluster isn't ready|All sentinels are unreachable/
 
 /**
  * Redis error replies that mean "not now" (the first word of the reply): a slot moving or being

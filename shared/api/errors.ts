@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { ERROR_CODES } from './error-codes.ts'
 
 // The one shape of every error answer (4xx and 5xx): what went wrong, and where, field by field.
 
@@ -7,7 +8,11 @@ export const ErrorDetail = Type.Object(
   {
     /** JSON pointer into the request, e.g. `/events/3/town` (`/querystring/limit` for a query). */
     path: Type.String(),
+    /** In English, for a log or a person; clients say `code` with `params` in their own words. */
     message: Type.String(),
+    /** Stable: what is wrong (shared/api/error-codes.ts lists every code and its params). */
+    code: Type.Enum(ERROR_CODES),
+    params: Type.Record(Type.String(), Type.Unknown()),
   },
   { additionalProperties: false },
 )

@@ -1,7 +1,9 @@
 import type { ErrorDetail } from '../events.ts'
+import { detail } from '../api/error-codes.ts'
 import type { MandateEvent } from './events.ts'
 import type { Mandates, PointRule } from './config.ts'
-import { inDateRange, OUT_OF_DATE_RANGE } from '../time.ts'
+import { inDateRange } from '../time.ts'
+import { LIMITS } from '../limits.ts'
 
 // The region's rules for the mandates' events, beside the schema: shared by the server's check and
 // the entry page's forms, like eventRuleErrors.
@@ -14,25 +16,22 @@ export function mandateRuleErrors(ev: MandateEvent, m: Mandates, base = ''): Err
   if (ev.type === 'principal.scored') {
     const rule = pointRule(m, ev.reason)
     if (!rule) {
-      details.push({
-        path: `${base}/reason`,
-        message: `must be one of ${m.scoring.pointTable.map((r) => r.code).join(', ')}`,
-      })
+      details.push(detail(`${base}/reason`, 'one_of', { allowed: m.scoring.pointTable.map((r) => r.code) }))
     } else if (ev.points === undefined && rule.min !== rule.max) {
-      // The words of the schema's own refusals, which every client already says in its language.
-      details.push({ path: `${base}/points`, message: 'is required' })
+      // The schema's own refusals, which every client already says in its language.
+      details.push(detail(`${base}/points`, 'required'))
     } else if (ev.points !== undefined && ev.points < rule.min) {
-      details.push({ path: `${base}/points`, message: `must be >= ${rule.min}` })
+      details.push(detail(`${base}/points`, 'too_small', { min: rule.min }))
     } else if (ev.points !== undefined && ev.points > rule.max) {
-      details.push({ path: `${base}/points`, message: `must be <= ${rule.max}` })
+      details.push(detail(`${base}/points`, 'too_large', { max: rule.max }))
     }
   }
   if (ev.type === 'duty.assigned') {
     const ms = Date.parse(`${ev.day}T00:00:00Z`)
     if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== ev.day) {
-      details.push({ path: `${base}/day`, message: 'is not a real date' })
+      details.push(detail(`${base}/day`, 'not_real_date'))
     } else if (!inDateRange(ms)) {
-      details.push({ path: `${base}/day`, message: OUT_OF_DATE_RANGE })
+      details.push(detail(`${base}/day`, 'out_of_years', { min: LIMITS.yearMin, max: LIMITS.yearMax }))
     }
   }
   return details

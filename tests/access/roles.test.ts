@@ -89,7 +89,12 @@ describe('writes', () => {
 
     const forged = await post({ ...inspection(), by: '市长' }, 'admin')
     expect(forged.statusCode).toBe(400)
-    expect(forged.json().details).toContainEqual({ path: '/by', message: 'is not a known field' })
+    expect(forged.json().details).toContainEqual({
+      path: '/by',
+      message: 'is not a known field',
+      code: 'not_known_field',
+      params: {},
+    })
   })
 })
 
@@ -149,6 +154,15 @@ describe('a reporter limited to its towns', () => {
       {
         path: '/events/2/hazardId',
         message: `event ${batch[2].id} changes hazard ${theirs.hazardId} of town ${TOWN2} (黄桥镇): this token may only write for ${TOWN}`,
+        code: 'foreign_town',
+        params: {
+          eventId: batch[2].id,
+          action: 'changes_hazard',
+          entityId: theirs.hazardId,
+          town: TOWN2,
+          townName: '黄桥镇',
+          allowed: [TOWN],
+        },
       },
     ])
     // Nothing applied: the same seq, the same numbers, the hazard still where it was.
@@ -179,6 +193,8 @@ describe('a reporter limited to its towns', () => {
       {
         path: '/town',
         message: `event ${ev.id} is for town ${TOWN2} (黄桥镇): this token may only write for ${TOWN}`,
+        code: 'foreign_town',
+        params: { eventId: ev.id, action: 'is_for', town: TOWN2, townName: '黄桥镇', allowed: [TOWN] },
       },
     ])
   })

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { readFileSync } from 'node:fs'
 import { Value } from 'typebox/value'
 import type { TSchema } from 'typebox'
 import { privateRedis } from '../helpers/redis.ts'
@@ -9,6 +10,7 @@ import { buildSnapshot } from '../../shared/summary.ts'
 import { Snapshot } from '../../shared/api/snapshot.ts'
 import { RegionsReply, regionsReply } from '../../shared/api/regions.ts'
 import { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
+import { ERROR_CODES } from '../../shared/api/error-codes.ts'
 
 // The reply schemas in shared/api are complete: what the server builds fits them exactly, with no
 // field they leave out (a reply schema drops unknown fields when it serialises, so a field missing
@@ -72,4 +74,9 @@ describe('reply schemas describe every field the server sends', () => {
     expect(enterprises.length).toBe(1)
     for (const e of enterprises) expect(problems(Enterprise, e)).toEqual([])
   })
+})
+
+test('docs/http-api.md lists every error code', () => {
+  const doc = readFileSync(new URL('../../docs/http-api.md', import.meta.url), 'utf8')
+  expect(ERROR_CODES.filter((code) => !doc.includes(`| \`${code}\``))).toEqual([])
 })

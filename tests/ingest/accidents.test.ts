@@ -59,7 +59,12 @@ describe('through the API', () => {
       const res = await post(app, accident({ ...figures, grade: wrong(grade) }))
       expect(res.statusCode, name).toBe(400)
       expect(res.json().details, name).toEqual([
-        { path: '/grade', message: `disagrees with the figures: Decree 493 grades them "${grade}"` },
+        {
+          path: '/grade',
+          message: `disagrees with the figures: Decree 493 grades them "${grade}"`,
+          code: 'grade_disagrees',
+          params: { grade },
+        },
       ])
     }
     expect((await snapshot(app)).seq).toBe(0)
@@ -111,7 +116,12 @@ describe('through the API', () => {
     const res = await post(app, { ...first, id: `${first.id}-again` })
     expect(res.statusCode).toBe(409)
     expect(res.json().details).toEqual([
-      { path: '/accidentId', message: `accidentId ${first.accidentId} was already reported` },
+      {
+        path: '/accidentId',
+        message: `accidentId ${first.accidentId} was already reported`,
+        code: 'already_reported',
+        params: { field: 'accidentId', id: first.accidentId },
+      },
     ])
     expect((await snapshot(app)).kpis.significantAccidentsYtd).toBe(1)
     await app.close()

@@ -50,7 +50,12 @@ test('work for an unregistered enterprise is refused (409) and changes nothing',
   const res = await post(app, work('EN-unknown', 'resumed'))
   expect(res.statusCode).toBe(409)
   expect(res.json().details).toEqual([
-    { path: '/enterpriseId', message: 'enterprise EN-unknown is not registered' },
+    {
+      path: '/enterpriseId',
+      message: 'enterprise EN-unknown is not registered',
+      code: 'unregistered_enterprise',
+      params: { enterpriseId: 'EN-unknown' },
+    },
   ])
   expect((await snapshot(app)).seq).toBe(0)
 })

@@ -68,7 +68,12 @@ describe('illegal moves are refused with 409 and change nothing', () => {
     const single = await post(app, status(id, to))
     expect(single.statusCode).toBe(409)
     expect(single.json().details).toEqual([
-      { path: '/status', message: `hazard ${id} cannot move from ${from} to ${to}` },
+      {
+        path: '/status',
+        message: `hazard ${id} cannot move from ${from} to ${to}`,
+        code: 'illegal_move',
+        params: { hazardId: id, from, to },
+      },
     ])
     const inBatch = await post(app, { events: [inspection(), status(id, to)] })
     expect(inBatch.statusCode).toBe(409)
@@ -94,7 +99,14 @@ describe('illegal moves are refused with 409 and change nothing', () => {
   test('a status for an unknown hazard is refused (409, hazardId)', async () => {
     const res = await post(app, status('HZ-never-reported', 'rectifying'))
     expect(res.statusCode).toBe(409)
-    expect(res.json().details).toEqual([{ path: '/hazardId', message: 'unknown hazard HZ-never-reported' }])
+    expect(res.json().details).toEqual([
+      {
+        path: '/hazardId',
+        message: 'unknown hazard HZ-never-reported',
+        code: 'unknown_hazard',
+        params: { hazardId: 'HZ-never-reported' },
+      },
+    ])
     expect((await snapshot(app)).seq).toBe(0)
   })
 
@@ -106,7 +118,12 @@ describe('illegal moves are refused with 409 and change nothing', () => {
     const res = await post(app, again)
     expect(res.statusCode).toBe(409)
     expect(res.json().details).toEqual([
-      { path: '/hazardId', message: `hazard ${h.hazardId} was already reported` },
+      {
+        path: '/hazardId',
+        message: `hazard ${h.hazardId} was already reported`,
+        code: 'already_reported',
+        params: { field: 'hazardId', id: h.hazardId },
+      },
     ])
     // Also when both reports come in one batch.
     const twice = hazard()
@@ -174,7 +191,12 @@ describe('legal moves', () => {
     const res = await post(app, { events: batch })
     expect(res.statusCode).toBe(409)
     expect(res.json().details).toEqual([
-      { path: '/events/3/status', message: `hazard ${h.hazardId} cannot move from rectifying to closed` },
+      {
+        path: '/events/3/status',
+        message: `hazard ${h.hazardId} cannot move from rectifying to closed`,
+        code: 'illegal_move',
+        params: { hazardId: h.hazardId, from: 'rectifying', to: 'closed' },
+      },
     ])
     const s = await snapshot(app)
     expect(s.seq).toBe(0)

@@ -110,10 +110,19 @@ test('refusals: a day that does not exist, a bad extension, a missing officer', 
     ],
   })
   expect(res.statusCode).toBe(400)
-  const paths = res.json().details.map((d: { path: string }) => d.path)
-  expect(paths).toEqual(
-    expect.arrayContaining(['/events/0/day', '/events/1/leaderExt', '/events/2/officer', '/events/3/day']),
+  const coded = res.json().details.map((d: { path: string; code: string }) => `${d.path} ${d.code}`)
+  expect(coded).toEqual(
+    expect.arrayContaining([
+      '/events/0/day not_real_date',
+      '/events/1/leaderExt extension',
+      '/events/2/officer required',
+      '/events/3/day out_of_years',
+    ]),
   )
+  const badDay = await post(app, duty({ day: '2026-5-6' }))
+  expect(badDay.json().details).toEqual([
+    { path: '/day', code: 'day', params: {}, message: 'must be a date YYYY-MM-DD' },
+  ])
   expect(await client.exists(`${regionPrefix(region.region.region.code, space)}duty`)).toBe(0)
 })
 
@@ -198,7 +207,14 @@ test('only an admin assigns duty or uploads a roster', async () => {
       headers: as('reporter'),
     })
     expect(refused.statusCode).toBe(403)
-    expect(refused.json().details).toEqual([{ path: '/type', message: 'duty.assigned needs an admin token' }])
+    expect(refused.json().details).toEqual([
+      {
+        path: '/type',
+        message: 'duty.assigned needs an admin token',
+        code: 'needs_admin',
+        params: { type: 'duty.assigned' },
+      },
+    ])
     const { payload, headers } = await multipart(
       csv([['2026-05-06', '李明', '8002', '赵磊', '8102']]),
       'r.csv',

@@ -83,7 +83,12 @@ test('resource refusals: a bad kind 400, registered twice or retired twice 409, 
   const twice = await post(app, { ...resource(), resourceId: r.resourceId })
   expect(twice.statusCode).toBe(409)
   expect(twice.json().details).toEqual([
-    { path: '/resourceId', message: `resourceId ${r.resourceId} was already registered` },
+    {
+      path: '/resourceId',
+      message: `resourceId ${r.resourceId} was already registered`,
+      code: 'resource_already_registered',
+      params: { resourceId: r.resourceId },
+    },
   ])
   await postOk(app, retire(r.resourceId))
   expect((await post(app, retire(r.resourceId))).json().details[0].message).toBe(
@@ -117,6 +122,8 @@ test("drills count in the quarter of their region-time day, against each town's 
   expect(again.json().details[0]).toEqual({
     path: '/drillId',
     message: `drillId ${d.drillId} was already reported`,
+    code: 'already_reported',
+    params: { field: 'drillId', id: d.drillId },
   })
 })
 

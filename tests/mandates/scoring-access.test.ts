@@ -38,10 +38,11 @@ test("a town's reporter scores its own town's enterprises only", async () => {
   const refused = await post({ events: [score(own.enterpriseId), score(other.enterpriseId)] }, 'townReporter')
   expect(refused.statusCode).toBe(403)
   expect(refused.json().details).toEqual([
-    {
+    expect.objectContaining({
       path: '/events/1/enterpriseId',
       message: expect.stringMatching(`scores enterprise ${other.enterpriseId} of town ${TOWN2}`),
-    },
+      code: 'foreign_town',
+    }),
   ])
   // An enterprise registered in the same batch is judged by the town it is registered in.
   const fresh = enterprise({ town: TOWN2 })
@@ -56,7 +57,12 @@ test('only an admin revokes a score (403 for a reporter, the score stands)', asy
   const refused = await post(revoke(s.scoreId), 'reporter')
   expect(refused.statusCode).toBe(403)
   expect(refused.json().details).toEqual([
-    { path: '/type', message: 'principal.score_revoked needs an admin token' },
+    {
+      path: '/type',
+      message: 'principal.score_revoked needs an admin token',
+      code: 'needs_admin',
+      params: { type: 'principal.score_revoked' },
+    },
   ])
   expect((await post(revoke(s.scoreId), 'admin')).statusCode).toBe(200)
 })

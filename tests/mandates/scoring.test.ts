@@ -105,7 +105,9 @@ describe('principal.scored', () => {
     for (const [body, path, message] of cases) {
       const res = await post(app, body)
       expect(res.statusCode, JSON.stringify(body)).toBe(400)
-      expect(res.json().details).toContainEqual({ path, message: expect.stringMatching(message) })
+      expect(res.json().details).toContainEqual(
+        expect.objectContaining({ path, message: expect.stringMatching(message), code: expect.any(String) }),
+      )
     }
     expect((await logPage(app)).entries.length).toBe(seq)
   })
@@ -115,7 +117,12 @@ describe('principal.scored', () => {
     const unknown = await post(app, score('EN-nobody'))
     expect(unknown.statusCode).toBe(409)
     expect(unknown.json().details).toEqual([
-      { path: '/enterpriseId', message: 'enterprise EN-nobody is not registered' },
+      {
+        path: '/enterpriseId',
+        message: 'enterprise EN-nobody is not registered',
+        code: 'unregistered_enterprise',
+        params: { enterpriseId: 'EN-nobody' },
+      },
     ])
     const s = score(ent)
     await postOk(app, s)
@@ -123,7 +130,12 @@ describe('principal.scored', () => {
     const again = await post(app, { events: [score(ent), { ...score(ent), scoreId: s.scoreId }] })
     expect(again.statusCode).toBe(409)
     expect(again.json().details).toEqual([
-      { path: '/events/1/scoreId', message: `scoreId ${s.scoreId} was already filed` },
+      {
+        path: '/events/1/scoreId',
+        message: `scoreId ${s.scoreId} was already filed`,
+        code: 'score_already_filed',
+        params: { scoreId: s.scoreId },
+      },
     ])
     expect((await summary()).enterprises[0].points).toBe(6) // the batch changed nothing
   })
@@ -151,6 +163,8 @@ describe('principal.score_revoked', () => {
     expect(twice.json().details[0]).toEqual({
       path: '/scoreId',
       message: `score ${s.scoreId} was already revoked`,
+      code: 'score_already_revoked',
+      params: { scoreId: s.scoreId },
     })
     const unknown = await post(app, revoke('PS-none'))
     expect(unknown.statusCode).toBe(409)

@@ -1,6 +1,8 @@
 import { expect, test } from 'vitest'
 import { loadConfig } from '../../server/config.ts'
-import { configuredTarget, describeTarget } from '../../server/store/connect.ts'
+import { configuredTarget, describeTarget, type RedisClient } from '../../server/store/connect.ts'
+import { storageUnavailable } from '../../server/store/unavailable.ts'
+import { NotReplicatedError } from '../../server/store/store.ts'
 
 test('exactly one Redis topology: two at once, or a Sentinel set without its name, stops the start in one line', () => {
   const bad = [
@@ -68,4 +70,25 @@ test('each topology is read from its variables; none leaves the embedded default
     'Sentinel primary "lookout" via 10.0.0.1:26379,10.0.0.2:26379,::1:26380',
   )
   expect(describeTarget({ kind: 'single', url: 'redis://:secret@h:6379' })).not.toMatch(/secret/)
+})
+
+test('command-aborted-on-connection-close-answered-500: every failover failure is "storage unavailable" (503), a bug is not', () => {
+  const ready = { status: 'ready' } as unknown as RedisClient
+  const failover = [
+    Object.assign(new Error('Command aborted due to connection close'), { name: 'AbortError' }),
+    new Error('MOVED 1234 127.0.0.1:7001'),
+    new Error('ASK 1234 127.0.0.1:7001'),
+    new Error('CLUSTERDOWN The cluster is down'),
+    new Error('TRYAGAIN Multiple keys request during rehashing of slot'),
+    new Error("READONLY You can't write against a read only replica."),
+    new Error('LOADING Redis is loading the dataset in memory'),
+    new Error('NOREPLICAS Not enough good replicas to write.'),
+    new Error('Too many Cluster redirections. Last error: Error: CLUSTERDOWN'),
+    new NotReplicatedError(1, 0),
+  ]
+  for (const err of failover)
+    expect([err.message, storageUnavailable(err, ready)]).toEqual([err.message, true])
+  expect(storageUnavailable(new Error('ERR Error running script: attempt to index a nil value'), ready)).toBe(
+    false,
+  )
 })

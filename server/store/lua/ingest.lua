@@ -4,7 +4,7 @@
 -- ARGV[3]: JSON array of the towns the writer may write for, or '' for every town
 -- ARGV[4]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
 -- ARGV[4 + i]: event i exactly as logged (JSON)
--- Returns { 'ok', seq, duplicate indexes... }, { 'conflict', index, field, reason } or
+-- Returns { 'ok', seq, duplicate indexes... }, { 'conflict', index, field, code, params JSON } or
 -- { 'foreign', index, field, town } (a town the writer may not write for): nothing written unless ok.
 --
 -- Cost: a redis.call costs about as much as decoding a small event, so the script makes none per
@@ -61,8 +61,9 @@ local enterpriseKnown = {}
 local first = tonumber(redis.call('GET', key('seq')) or '0') + 1
 local seq = first - 1
 
-local function refuse(i, field, reason)
-  return { 'conflict', i - 1, field, reason }
+-- A refusal by its code and params (shared/api/error-codes.ts), which the server words.
+local function refuse(i, field, code, params)
+  return { 'conflict', i - 1, field, code, cjson.encode(params) }
 end
 
 -- A writer limited to some towns (a town's reporter) writes only there. Judged here, against the
@@ -166,28 +167,28 @@ for i, it in ipairs(items) do
     end
     if t == 'hazard.reported' then
       if currentHazardStatus(e.hazardId) then
-        return refuse(i, 'hazardId', 'hazard ' .. e.hazardId .. ' was already reported')
+        return refuse(i, 'hazardId', 'already_reported', { field = 'hazardId', id = e.hazardId })
       end
       checkedStatus[e.hazardId] = 'reported'
       batchHazardTown[e.hazardId] = e.town
     elseif t == 'hazard.status' then
       local from = currentHazardStatus(e.hazardId)
       if not from then
-        return refuse(i, 'hazardId', 'unknown hazard ' .. e.hazardId)
+        return refuse(i, 'hazardId', 'unknown_hazard', { hazardId = e.hazardId })
       end
       local foreign = foreignTown(hazardTown(e.hazardId))
       if foreign then return { 'foreign', i - 1, 'hazardId', foreign } end
       if not legal(from, e.status) then
-        return refuse(i, 'status', 'hazard ' .. e.hazardId .. ' cannot move from ' .. from .. ' to ' .. e.status)
+        return refuse(i, 'status', 'illegal_move', { hazardId = e.hazardId, from = from, to = e.status })
       end
       checkedStatus[e.hazardId] = e.status
     elseif t == 'inspection.completed' then
       if not claim(key('insp:' .. e.inspectionId), seq) then
-        return refuse(i, 'inspectionId', 'inspectionId ' .. e.inspectionId .. ' was already reported')
+        return refuse(i, 'inspectionId', 'already_reported', { field = 'inspectionId', id = e.inspectionId })
       end
     elseif t == 'accident.reported' then
       if not claim(key('acc:' .. e.accidentId), seq) then
-        return refuse(i, 'accidentId', 'accidentId ' .. e.accidentId .. ' was already reported')
+        return refuse(i, 'accidentId', 'already_reported', { field = 'accidentId', id = e.accidentId })
       end
     elseif t == 'enterprise.registered' then
       -- Re-registering moves an enterprise: the town it leaves must be the writer's too.
@@ -198,22 +199,24 @@ for i, it in ipairs(items) do
       batchEnterpriseTown[e.enterpriseId] = e.town
     elseif t == 'enterprise.work' then
       if not enterpriseKnown[e.enterpriseId] and not enterprises[e.enterpriseId] then
-        return refuse(i, 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered')
+        return refuse(i, 'enterpriseId', 'unregistered_enterprise', { enterpriseId = e.enterpriseId })
       end
       local foreign = foreignTown(enterpriseTown(e.enterpriseId))
       if foreign then return { 'foreign', i - 1, 'enterpriseId', foreign } end
     elseif mandates.types[t] then
-      local field, reason = mandates.check(e, function(id) return enterpriseKnown[id] or enterprises[id] end)
-      if field then return refuse(i, field, reason) end
+      local field, code, params = mandates.check(e, function(id) return enterpriseKnown[id] or enterprises[id] end)
+      if field then return refuse(i, field, code, params) end
       -- A score is for an enterprise: it must be in the writer's towns, as it stands now.
       if e.enterpriseId then
         local foreign = foreignTown(enterpriseTown(e.enterpriseId))
         if foreign then return { 'foreign', i - 1, 'enterpriseId', foreign } end
       end
-      local changedField, changedTown = mandates.changedTown(e)
-      if changedField then
-        local foreign = foreignTown(changedTown)
-        if foreign then return { 'foreign', i - 1, changedField, foreign } end
+      -- A retirement is for the resource's town as it is stored (one registered in this batch was
+      -- judged by its own town).
+      if t == 'resource.retired' then
+        local r = mandates.resources[e.resourceId]
+        local foreign = foreignTown(r and r.town)
+        if foreign then return { 'foreign', i - 1, 'resourceId', foreign } end
       end
     end
   end

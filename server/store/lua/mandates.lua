@@ -56,18 +56,7 @@ function mandates.prefetch(items)
   mandates.drills = read('drills', 'drillId', function(s) return s or false end)
   mandates.changedScores, mandates.changedResources, mandates.newDrills = {}, {}, {}
   mandates.duty = {}
-  mandates.checked, mandates.checkedResources, mandates.batchResourceTown = {}, {}, {}
-end
-
--- The town an event changes that it does not name, for the town limit: field, town (or nil). A
--- retirement is judged by the resource's town as pass 1 leaves it (registered earlier in the batch,
--- else as read), so a write in between cannot move it into another town.
-function mandates.changedTown(e)
-  if e.type == 'resource.retired' then
-    local stored = mandates.resources[e.resourceId]
-    return 'resourceId', mandates.batchResourceTown[e.resourceId] or (stored and stored.town) or nil
-  end
-  return nil
+  mandates.checked, mandates.checkedResources = {}, {}
 end
 
 -- A resource's state as pass 1 has it so far: 'active', 'retired' or false (never registered).
@@ -88,32 +77,34 @@ local function scoreState(id)
   return mandates.checked[id]
 end
 
--- Pass 1: the state rules. Returns field, reason when the event is refused.
+-- Pass 1: the state rules. Returns field, code, params when the event is refused (the codes of
+-- shared/api/error-codes.ts).
 function mandates.check(e, isEnterprise)
   if e.type == 'principal.scored' then
     if not isEnterprise(e.enterpriseId) then
-      return 'enterpriseId', 'enterprise ' .. e.enterpriseId .. ' is not registered'
+      return 'enterpriseId', 'unregistered_enterprise', { enterpriseId = e.enterpriseId }
     end
-    if scoreState(e.scoreId) then return 'scoreId', 'scoreId ' .. e.scoreId .. ' was already filed' end
+    if scoreState(e.scoreId) then return 'scoreId', 'score_already_filed', { scoreId = e.scoreId } end
     mandates.checked[e.scoreId] = 'active'
   elseif e.type == 'principal.score_revoked' then
     local state = scoreState(e.scoreId)
-    if not state then return 'scoreId', 'unknown score ' .. e.scoreId end
-    if state == 'revoked' then return 'scoreId', 'score ' .. e.scoreId .. ' was already revoked' end
+    if not state then return 'scoreId', 'unknown_score', { scoreId = e.scoreId } end
+    if state == 'revoked' then return 'scoreId', 'score_already_revoked', { scoreId = e.scoreId } end
     mandates.checked[e.scoreId] = 'revoked'
   elseif e.type == 'resource.registered' then
     if resourceState(e.resourceId) then
-      return 'resourceId', 'resourceId ' .. e.resourceId .. ' was already registered'
+      return 'resourceId', 'resource_already_registered', { resourceId = e.resourceId }
     end
     mandates.checkedResources[e.resourceId] = 'active'
-    mandates.batchResourceTown[e.resourceId] = e.town
   elseif e.type == 'resource.retired' then
     local state = resourceState(e.resourceId)
-    if not state then return 'resourceId', 'unknown resource ' .. e.resourceId end
-    if state == 'retired' then return 'resourceId', 'resource ' .. e.resourceId .. ' was already retired' end
+    if not state then return 'resourceId', 'unknown_resource', { resourceId = e.resourceId } end
+    if state == 'retired' then return 'resourceId', 'resource_already_retired', { resourceId = e.resourceId } end
     mandates.checkedResources[e.resourceId] = 'retired'
   elseif e.type == 'drill.completed' then
-    if mandates.drills[e.drillId] then return 'drillId', 'drillId ' .. e.drillId .. ' was already reported' end
+    if mandates.drills[e.drillId] then
+      return 'drillId', 'already_reported', { field = 'drillId', id = e.drillId }
+    end
     mandates.drills[e.drillId] = true
   end
 end

@@ -152,7 +152,7 @@ export function eventExamples(region: RegionIndex): Record<EventType, Example<Lo
     },
     'duty.assigned': {
       summary:
-        "Who is on duty at the command center (值班值守) on a day, from its handover to the next (admins only; a day assigned again is replaced)",
+        'Who is on duty at the command center (值班值守) on a day, from its handover to the next (admins only; a day assigned again is replaced)',
       value: {
         id: 'du-20260506-0001',
         type: 'duty.assigned',

@@ -16,6 +16,7 @@ const POLICY: Record<string, Access> = {
   'GET /api/enterprises': 'viewer',
   'GET /api/enterprise-names': 'viewer',
   'GET /api/duty': 'viewer',
+  'GET /api/tasks/overdue': 'viewer',
   'GET /metrics': 'viewer',
   'GET /ws': 'socket',
   'POST /api/events': 'reporter',

@@ -32,6 +32,7 @@ const SINGLE_KEYS = new Set([
   'resources',
   'drills',
   'duty',
+  'tasks',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 

@@ -49,3 +49,23 @@ export const DutyImportDone = Type.Object({
   seq: Type.Integer(),
 })
 export type DutyImportDone = Static<typeof DutyImportDone>
+
+/** A work item as the wall's overdue list shows it. */
+export const OverdueTask = Type.Object({
+  taskId: Type.String(),
+  title: Type.String(),
+  owner: Type.String(),
+  year: Type.Integer(),
+  quarter: Type.Integer(),
+  due: Type.String(),
+  status: Type.String(),
+})
+export type OverdueTask = Static<typeof OverdueTask>
+
+/** GET /api/tasks/overdue: items past their due date (region time) and not done, most overdue first. */
+export const OverdueTasksReply = Type.Object({
+  /** The region's day the answer was judged on. */
+  today: Type.String(),
+  tasks: Type.Array(OverdueTask),
+})
+export type OverdueTasksReply = Static<typeof OverdueTasksReply>

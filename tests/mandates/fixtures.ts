@@ -1,6 +1,8 @@
 import type {
   DrillCompleted,
   DutyAssigned,
+  TaskDefined,
+  TaskProgress,
   PrincipalScoreRevoked,
   PrincipalScored,
   ResourceRegistered,
@@ -67,4 +69,23 @@ export const duty = (over: Over<DutyAssigned> = {}): DutyAssigned => ({
   officer: '陈晓',
   officerExt: '8101',
   ...over,
+})
+
+export const task = (over: Over<TaskDefined> = {}): TaskDefined => ({
+  id: eid('td'),
+  type: 'task.defined',
+  taskId: entityId('TK'),
+  title: '开展危化品企业安全专项整治',
+  owner: 'yjj',
+  year: 2026,
+  quarter: 2,
+  due: '2026-06-30',
+  ...over,
+})
+
+export const progress = (taskId: string, status: TaskProgress['status']): TaskProgress => ({
+  id: eid('tp'),
+  type: 'task.progress',
+  taskId,
+  status,
 })

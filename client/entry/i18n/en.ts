@@ -194,6 +194,7 @@ const en: typeof zh = {
     deadline_before_found: 'Cannot be before the day it was found ({day})',
     unknown_town: 'Unknown town',
     unknown_domain: 'Unknown domain',
+    unknown_department: 'Unknown department',
     industry_not_of_domain: 'This industry is not in the chosen domain',
     future: 'Cannot be in the future',
     illegal_move:
@@ -210,6 +211,8 @@ const en: typeof zh = {
     resource_already_registered: 'This resource id was already registered',
     unknown_resource: 'No resource {resourceId}',
     resource_already_retired: 'This resource was already retired',
+    task_already_defined: 'Work item {taskId} already exists',
+    unknown_task: 'No work item {taskId}',
     needs_admin: 'Needs an admin token',
     foreign_town: 'Not a town this token may report for ({townName})',
   },

@@ -9,10 +9,12 @@ import {
   watchErrors,
 } from './harness.ts'
 import { fakeClock } from '../helpers/app.ts'
+import { newId, postEvents } from './seed.ts'
 
 // The duty roster on the wall (/readiness): a roster file uploaded by an admin puts the pair on duty
 // on screen without a reload, and the wall switches to the next day's pair at the handover (08:30
-// region time) by the server's clock — driven here by the app's fake clock.
+// region time) by the server's clock — driven here by the app's fake clock. And the work lists: each
+// quarter's completion and the overdue items, live.
 
 let server: Awaited<ReturnType<typeof wallServer>>
 let browser: Browser
@@ -66,6 +68,51 @@ test(
     expect(await panel.locator('[data-field="duty-officer"]').textContent()).toContain('8102')
     expect(await panel.locator('[data-field="duty-day"]').getAttribute('data-day')).toBe('2026-05-06')
     await page.screenshot({ path: artifact('wall-duty.png') })
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  "the work lists show the quarter's completion by department and the overdue items, live",
+  async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    const errors = watchErrors(page)
+    await page.goto(`${server.url}/readiness?lang=zh`)
+    await page.locator('.feed-status[data-status="live"]').waitFor({ timeout: 60_000 })
+    const defined = (taskId: string, owner: string, due: string) => ({
+      id: newId('td'),
+      type: 'task.defined' as const,
+      taskId,
+      title: `${taskId} 专项整治`,
+      owner,
+      year: 2026,
+      quarter: 2,
+      due,
+    })
+    await postEvents(server.url, [
+      defined('TK-late', 'zjj', '2026-04-30'),
+      defined('TK-done', 'yjj', '2026-04-30'),
+      defined('TK-open', 'yjj', '2026-06-30'),
+      { id: newId('tp'), type: 'task.progress', taskId: 'TK-done', status: 'done' },
+    ])
+    // 6 May is in Q2: 1 of 3 done; the item due 30 April and not done is overdue.
+    const q2 = page.locator('[data-panel="tasks"] [data-quarter="2"]')
+    await expect.poll(() => q2.getAttribute('data-total'), { timeout: 10_000 }).toBe('3')
+    expect(await q2.getAttribute('data-done')).toBe('1')
+    expect(await page.locator('[data-panel="tasks"] [data-owner="yjj"]').getAttribute('data-done')).toBe('1')
+    const late = page.locator('[data-panel="overdue-tasks"] [data-task="TK-late"]')
+    await late.waitFor({ timeout: 10_000 })
+    expect(await late.textContent()).toContain('住建局')
+    expect(await page.locator('[data-panel="overdue-tasks"] [data-task="TK-done"]').count()).toBe(0)
+    // Done: it leaves the overdue list without a reload.
+    await postEvents(server.url, [
+      { id: newId('tp'), type: 'task.progress', taskId: 'TK-late', status: 'done' },
+    ])
+    await expect.poll(() => late.count(), { timeout: 10_000 }).toBe(0)
+    await expect.poll(() => q2.getAttribute('data-done')).toBe('2')
+    await page.screenshot({ path: artifact('wall-tasks.png') })
     expect(errors).toEqual([])
     await page.close()
   },

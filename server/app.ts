@@ -27,6 +27,7 @@ import type { RedisTarget } from './store/connect.ts'
 import hazardRoutes from './routes/hazards.ts'
 import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
+import alarmRoutes from './routes/alarms.ts'
 import mandateRoutes from './routes/mandates.ts'
 import rosterRoutes from './routes/duty.ts'
 import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
@@ -114,6 +115,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(hazardRoutes)
   await app.register(enterpriseRoutes)
   await app.register(importRoutes)
+  await app.register(alarmRoutes)
   await app.register(mandateRoutes)
   await app.register(rosterRoutes)
   await app.register(staticPlugin)

@@ -19,6 +19,8 @@ export const METRIC = {
   enterpriseResumed: 'ent.resumed',
   /** Resumed without the pre-resumption safety check (should be 0). */
   enterpriseResumedNoCheck: 'ent.resumed_nocheck',
+  /** Unacknowledged alarms (grade = alarm kind; shared/alarms.ts). */
+  alarmOpen: 'alarm.open',
   // counters (scopes `today` and `year`): things that happened in the period
   hazardFound: 'hz.found',
   hazardClosed: 'hz.closed',
@@ -47,10 +49,6 @@ export const DAILY = {
   injuries: 'acc.injuries',
   significant: 'acc.sig',
 } as const
-
-export function cellKey(metric: string, town: string, domain: string, grade = '-'): string {
-  return `${metric}|${town}|${domain}|${grade}`
-}
 
 export interface CellParts {
   metric: string

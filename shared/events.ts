@@ -3,6 +3,7 @@ import { Value } from 'typebox/value'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from './enums.ts'
 import { LIMITS } from './limits.ts'
 import { accidentGrade } from './accident.ts'
+import { AlarmAcknowledgedProps } from './alarms.ts'
 import { deadlineMs, inDateRange, regionDay } from './time.ts'
 import type { RegionIndex } from './region.ts'
 import type { ErrorDetail } from './api/errors.ts'
@@ -25,6 +26,11 @@ export const HazardReported = event('hazard.reported', {
   deadline: Type.String({ pattern: DATE_OR_DATETIME }),
   enterprise: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.enterpriseMax })),
   source: Type.Optional(Enum(HazardSource.values)),
+  /**
+   * The hazard's number as its ledger writes it (黄桥2026-001, 〔2026〕12号), when that is no valid id
+   * and `hazardId` was made from it; shown and searched beside the id.
+   */
+  number: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.entityIdMax })),
 })
 
 export const HazardStatusChanged = event('hazard.status', {
@@ -69,6 +75,9 @@ export const EnterpriseWork = event('enterprise.work', {
   preCheckDone: Type.Boolean(),
 })
 
+/** Clears an alarm on every wall (shared/alarms.ts); only a duty officer's or an admin's token may send it. */
+export const AlarmAcknowledged = event('alarm.acknowledged', AlarmAcknowledgedProps)
+
 export const EVENT_SCHEMAS = {
   'hazard.reported': HazardReported,
   'hazard.status': HazardStatusChanged,
@@ -76,6 +85,7 @@ export const EVENT_SCHEMAS = {
   'accident.reported': AccidentReported,
   'enterprise.registered': EnterpriseRegistered,
   'enterprise.work': EnterpriseWork,
+  'alarm.acknowledged': AlarmAcknowledged,
   ...MANDATE_EVENT_SCHEMAS,
 } as const
 
@@ -88,6 +98,7 @@ export type InspectionCompleted = Static<typeof InspectionCompleted>
 export type AccidentReported = Static<typeof AccidentReported>
 export type EnterpriseRegistered = Static<typeof EnterpriseRegistered>
 export type EnterpriseWork = Static<typeof EnterpriseWork>
+export type AlarmAcknowledged = Static<typeof AlarmAcknowledged>
 export type LookoutEvent =
   | HazardReported
   | HazardStatusChanged
@@ -95,6 +106,7 @@ export type LookoutEvent =
   | AccidentReported
   | EnterpriseRegistered
   | EnterpriseWork
+  | AlarmAcknowledged
   | MandateEvent
 /**
  * An event as accepted: `at` always present. `by` is set by the server only (a client sending it is

@@ -11,7 +11,10 @@ export const LIMITS = {
    */
   yearMin: 1970,
   yearMax: 2999,
-  titleMax: 200,
+  /** A hazard's or accident's description: what ledgers hold (a clerk's 隐患描述 runs to a few hundred characters). */
+  titleMax: 500,
+  /** Characters of a description the wall's ticker shows before it cuts with an ellipsis (shortText). */
+  wallTitleChars: 40,
   noteMax: 500,
   nameMax: 100,
   enterpriseMax: 100,
@@ -30,6 +33,8 @@ export const LIMITS = {
   feedMaxAgeMs: 24 * 3_600_000,
   /** Oldest overdue hazards the wall lists. */
   overdueListLength: 20,
+  /** Open alarms the wall's queue holds (newest first; the count beside it is exact). */
+  alarmListLength: 20,
   /** Days in the found-vs-closed trend. */
   trendDays: 30,
 } as const

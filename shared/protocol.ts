@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { AlarmSchema } from './alarms.ts'
 
 // What the server sends: the snapshot (HTTP and websocket), deltas, digests and status messages.
 // DESIGN.md "Wire protocol"; docs/live-feed.md documents every field.
@@ -53,6 +54,8 @@ export const WallStateSchema = Type.Object({
   daily: Cells,
   feed: Type.Array(FeedItemSchema),
   overdue: Type.Array(OverdueItemSchema),
+  /** Unacknowledged alarms, newest first (at most LIMITS.alarmListLength; the `alarm.open` cells count them all). */
+  alarms: Type.Array(AlarmSchema),
 })
 export type WallState = Static<typeof WallStateSchema>
 
@@ -97,6 +100,8 @@ export const DeltaSchema = Type.Object({
   feedRows: Type.Optional(Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()])))),
   /** The whole overdue list, when it changed. */
   overdue: Type.Optional(Type.Array(OverdueItemSchema)),
+  /** The whole list of open alarms, when it changed (one raised or acknowledged). */
+  alarms: Type.Optional(Type.Array(AlarmSchema)),
   /** Headline numbers that changed (derived from the cells; for clients without the roll-up code, on `/ws?kpis=1`). */
   kpis: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]))),
 })

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { AlarmRulesSchema, DEFAULT_ALARM_RULES, type AlarmRules } from './alarms.ts'
 import { MandatesSchema, mandateProblems } from './mandates/config.ts'
 
 // A region's configuration: the one file another city edits to run Lookout (server/regions/<code>.json).
@@ -31,6 +32,26 @@ export const DomainSchema = Type.Object(
   { additionalProperties: false },
 )
 
+const AliasMap = Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))
+
+/**
+ * Other spellings a ledger uses, by what they name: towns by code, domains and industries by id,
+ * statuses, sources and grades by value. Matched like the names themselves (full-width forms and
+ * spaces do not count). Lookout adds its own for statuses, sources and grades (server/import/values.ts).
+ */
+export const ImportAliasesSchema = Type.Object(
+  {
+    town: Type.Optional(AliasMap),
+    domain: Type.Optional(AliasMap),
+    industry: Type.Optional(AliasMap),
+    status: Type.Optional(AliasMap),
+    source: Type.Optional(AliasMap),
+    grade: Type.Optional(AliasMap),
+  },
+  { additionalProperties: false },
+)
+export type ImportAliases = Static<typeof ImportAliasesSchema>
+
 export const RegionSchema = Type.Object(
   {
     region: Type.Object(
@@ -49,6 +70,10 @@ export const RegionSchema = Type.Object(
     ),
     towns: Type.Array(TownSchema, { minItems: 1 }),
     domains: Type.Array(DomainSchema, { minItems: 1 }),
+    /** Which events raise an alarm and when one escalates (shared/alarms.ts); defaults when absent. */
+    alarms: Type.Optional(AlarmRulesSchema),
+    /** The ledger import's alias table. */
+    importAliases: Type.Optional(ImportAliasesSchema),
     /** Principal-person scoring, emergency readiness, work lists (shared/mandates/config.ts). */
     mandates: Type.Optional(MandatesSchema),
   },
@@ -97,6 +122,20 @@ export function regionProblems(region: Region): string[] {
       d.industries.map((i) => i.id),
       `industry id in domain ${d.id}`,
     )
+  const aliases = region.importAliases ?? {}
+  const towns = new Set(region.towns.map((t) => t.code))
+  const domains = new Set(region.domains.map((d) => d.id))
+  const industries = new Set(region.domains.flatMap((d) => d.industries.map((i) => i.id)))
+  const aliasTargets: [keyof ImportAliases, Set<string>][] = [
+    ['town', towns],
+    ['domain', domains],
+    ['industry', industries],
+  ]
+  for (const [kind, known] of aliasTargets) {
+    for (const [alias, target] of Object.entries(aliases[kind] ?? {}))
+      if (!known.has(target))
+        problems.push(`importAliases.${kind} "${alias}" names "${target}", which is not one`)
+  }
   if (region.mandates)
     problems.push(...mandateProblems(region.mandates, new Set(region.towns.map((t) => t.code))))
   if (!isTimeZone(region.timeZone)) problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
@@ -112,3 +151,6 @@ export function isTimeZone(name: string): boolean {
     return false
   }
 }
+
+/** The region's alarm rules, or the defaults. */
+export const alarmRules = (region: Pick<Region, 'alarms'>): AlarmRules => region.alarms ?? DEFAULT_ALARM_RULES

@@ -22,12 +22,12 @@ export const townNamesOf =
     return t ? [t.name, t.nameEn, t.short, t.shortEn] : []
   }
 
-/** An open hazard by its id, title, enterprise or town name. */
+/** An open hazard by its id, its ledger's number, title, enterprise or town name. */
 export const hazardMatches = (
-  h: { hazardId: string; title: string; enterprise?: string; town: string },
+  h: { hazardId: string; number?: string; title: string; enterprise?: string; town: string },
   q: string,
   townNames: TownNames = () => [],
-): boolean => anyContains(q, [h.hazardId, h.title, h.enterprise, ...townNames(h.town)])
+): boolean => anyContains(q, [h.hazardId, h.number, h.title, h.enterprise, ...townNames(h.town)])
 
 /** An enterprise by its id or name. */
 export const enterpriseMatches = (e: { enterpriseId: string; name: string }, q: string): boolean =>

@@ -6,7 +6,7 @@ import type { Delta, FeedItem, WallState } from './protocol.ts'
 // so both hold the same state at the same seq (and the digest proves it).
 
 export function emptyState(day: string): WallState {
-  return { seq: 0, day, asOf: 0, now: {}, today: {}, year: {}, daily: {}, feed: [], overdue: [] }
+  return { seq: 0, day, asOf: 0, now: {}, today: {}, year: {}, daily: {}, feed: [], overdue: [], alarms: [] }
 }
 
 const CELL_SCOPES = ['now', 'today', 'year', 'daily'] as const
@@ -247,6 +247,7 @@ export function applyDelta(state: WallState, delta: Delta): ApplyResult {
   }
   if (feed?.length) state.feed = [...(feed as FeedItem[]), ...state.feed].slice(0, LIMITS.feedLength)
   if (delta.overdue) state.overdue = delta.overdue
+  if (delta.alarms) state.alarms = delta.alarms
   state.seq = delta.seq
   state.asOf = delta.asOf
   return 'applied'
@@ -261,6 +262,8 @@ export function mergeDelta(a: Delta, b: Delta): Delta {
   if (a.feed || b.feed) merged.feed = [...(b.feed ?? []), ...(a.feed ?? [])].slice(0, LIMITS.feedLength)
   const overdue = b.overdue ?? a.overdue
   if (overdue) merged.overdue = overdue
+  const alarms = b.alarms ?? a.alarms
+  if (alarms) merged.alarms = alarms
   if (a.kpis || b.kpis) merged.kpis = { ...a.kpis, ...b.kpis }
   return merged
 }
@@ -281,6 +284,7 @@ export function mergeInto(a: Delta, b: Delta): Delta {
   if (b.feed?.length)
     a.feed = a.feed ? b.feed.concat(a.feed).slice(0, LIMITS.feedLength) : b.feed.slice(0, LIMITS.feedLength)
   if (b.overdue) a.overdue = b.overdue
+  if (b.alarms) a.alarms = b.alarms
   if (b.kpis) a.kpis = { ...a.kpis, ...b.kpis }
   a.seq = b.seq
   a.asOf = b.asOf
@@ -312,6 +316,7 @@ export function stateDigest(state: WallState): string {
     ...CELL_SCOPES.map((s) => `${s}:${canonicalCells(state[s])}`),
     `feed:${state.feed.map((f) => f.seq).join(',')}`,
     `overdue:${state.overdue.map((o) => `${o.hazardId}@${o.deadline}/${o.status}`).join(',')}`,
+    `alarms:${state.alarms.map((a) => `${a.alarmId}@${a.seq}`).join(',')}`,
   ]
   return fnv1a(parts.join(';'))
 }

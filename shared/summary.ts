@@ -65,6 +65,8 @@ export function computeKpis(s: WallState): Kpis {
     enterprisesStopped: sumCells(s.now, METRIC.enterpriseStopped),
     enterprisesResumed: sumCells(s.now, METRIC.enterpriseResumed),
     enterprisesResumedWithoutCheck: sumCells(s.now, METRIC.enterpriseResumedNoCheck),
+    /** Alarms not yet acknowledged (the wall's queue lists the newest LIMITS.alarmListLength). */
+    alarmsOpen: sumCells(s.now, METRIC.alarmOpen),
   }
 }
 

@@ -3,6 +3,7 @@ import type { ErrorDetail, ErrorReply } from '../../shared/api/errors.ts'
 import type { IngestReply } from '../../shared/api/events.ts'
 import type { Enterprise, EnterprisesReply, HazardsReply, OpenHazard } from '../../shared/api/lists.ts'
 import type { RegionsReply as Regions } from '../../shared/api/regions.ts'
+import type { Alarm } from '../../shared/alarms.ts'
 import { learnServerTime } from './clock.ts'
 
 // The server's HTTP API as the entry page uses it. Every request carries the reporter's token.
@@ -62,6 +63,11 @@ export async function getOpenHazards(opts: ListQuery, token: string): Promise<Op
 
 export async function getEnterprises(opts: ListQuery, token: string): Promise<Enterprise[]> {
   return (await getJson<EnterprisesReply>(`/api/enterprises?${listQuery(opts)}`, token)).enterprises
+}
+
+/** GET /api/alarms: open ones, or every one kept (newest first). */
+export async function getAlarms(open: boolean, token: string): Promise<Alarm[]> {
+  return (await getJson<{ alarms: Alarm[] }>(`/api/alarms?open=${open}&limit=50`, token)).alarms
 }
 
 /** What one attempt to send an event came to. Only `retry` leaves it in the outbox for another try. */

@@ -153,6 +153,8 @@ export class FeedClient {
           daily: rest.daily,
           feed: rest.feed,
           overdue: rest.overdue,
+          // A server of a build from before alarms sends none.
+          alarms: rest.alarms ?? [],
         }
         this.awaitingSnapshot = false
         this.serverState = 'live'

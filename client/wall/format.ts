@@ -60,6 +60,16 @@ export function formatDate(ms: number, timeZone: string, lang: string): string {
   ).format(ms)
 }
 
+/** A region day as "12-07" (month-day: the year is this one, or the row says otherwise). */
+export function formatShortDay(ms: number, timeZone: string): string {
+  return formatter(
+    `day|${timeZone}`,
+    () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+  )
+    .format(ms)
+    .slice(5)
+}
+
 /** A feed item's time: "14:03:07" today, "11-28 14:03" on an earlier day (region time). */
 export function formatEventTime(iso: string, today: string, timeZone: string): string {
   const ms = Date.parse(iso)

@@ -4,7 +4,8 @@ import type { Role } from './tokens.ts'
 // `public`: holds no data (health checks, the pages and their scripts and styles, the API reference).
 // `socket`: the route authenticates itself (the websocket: a token in a cookie or in its first message).
 
-export type Access = Role | 'public' | 'socket'
+/** A role, or any one of several roles (`['reporter', 'duty']`). */
+export type Access = Role | readonly Role[] | 'public' | 'socket'
 
 const POLICY: Record<string, Access> = {
   'GET /healthz': 'public',
@@ -19,7 +20,10 @@ const POLICY: Record<string, Access> = {
   'GET /api/tasks/overdue': 'viewer',
   'GET /metrics': 'viewer',
   'GET /ws': 'socket',
-  'POST /api/events': 'reporter',
+  'GET /api/alarms': 'viewer',
+  'GET /api/accidents': 'viewer',
+  // Reporters report, duty officers acknowledge alarms (which events each may send: auth/event-roles.ts).
+  'POST /api/events': ['reporter', 'duty'],
   // The API's shape, for integrators: no data in it.
   'GET /api/openapi.json': 'public',
 }

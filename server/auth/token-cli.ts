@@ -19,7 +19,7 @@ import {
 // revoke takes effect without a restart. Exit 0: done; 1: refused (bad file, unknown id); 2: wrong usage.
 
 const USAGE = `usage:
-  npm run token -- create --role viewer|reporter|admin --name "<who holds it>" [--towns <code>,<code>] [--days <n>] [--url <the server's base URL>]
+  npm run token -- create --role viewer|duty|reporter|admin --name "<who holds it>" [--towns <code>,<code>] [--days <n>] [--url <the server's base URL>]
   npm run token -- list
   npm run token -- revoke <id>`
 
@@ -93,7 +93,7 @@ function create(config: Config, args: string[], now: number): string {
     )
   } else {
     lines.push(
-      `Entry page link (open it once on the reporter's phone; the browser keeps the token in a cookie): ${base}/entry?token=${token}`,
+      `Entry page link (open it once on the ${role === 'duty' ? 'duty officer' : role}'s phone or desk; the browser keeps the token in a cookie): ${base}/entry?token=${token}`,
     )
   }
   return lines.join('\n')

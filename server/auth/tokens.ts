@@ -3,15 +3,13 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { dirname } from 'node:path'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
-import { ROLES, RoleSchema, type Role } from '../../shared/access.ts'
+import { RoleSchema, roleAllows, type Role } from '../../shared/access.ts'
 
 // Access tokens. The tokens file holds only SHA-256 hashes: a token is shown once, when it is created
 // (`npm run token -- create`), and cannot be read back from the file.
 
 export type { Role }
-
-/** True when `role` may do what `needed` may. */
-export const roleAllows = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed)
+export { roleAllows }
 
 const BASE64URL_SHA256 = '^[A-Za-z0-9_-]{43}$'
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { Cells } from '../../shared/cells.ts'
+import { AlarmSchema } from '../../shared/alarms.ts'
 import { FeedItemSchema, OverdueItemSchema, type Delta, type WallState } from '../../shared/protocol.ts'
 
 const CellsSchema = Type.Record(Type.String(), Type.Number())
@@ -17,6 +18,7 @@ export const PublishedSchema = Type.Object({
   daily: CellsSchema,
   feed: Type.Array(FeedItemSchema),
   overdue: Type.Optional(Type.Array(OverdueItemSchema)),
+  alarms: Type.Optional(Type.Array(AlarmSchema)),
 })
 export type Published = Static<typeof PublishedSchema>
 
@@ -53,5 +55,6 @@ export function deltaOf(pub: Published, view: WallState, dailyWindow: Set<string
   for (const [scope, cells] of Object.entries(scopes)) if (cells) delta[scope as 'now'] = cells
   if (pub.feed.length) delta.feed = pub.feed
   if (pub.overdue) delta.overdue = pub.overdue
+  if (pub.alarms) delta.alarms = pub.alarms
   return delta
 }

@@ -1,3 +1,5 @@
+import { LIMITS } from '../../shared/limits.ts'
+
 // The columns of a hazard ledger (隐患台账): the one place that says which headers the import reads,
 // which are required, and how the template names and explains them.
 
@@ -32,14 +34,14 @@ export const COLUMNS: Column[] = [
     header: '隐患编号',
     aliases: ['隐患编码', '编号', '隐患ID'],
     required: true,
-    help: '每条隐患唯一的编号，只能用字母、数字和 _ - : . ，最长 64 位；同一文件内不能重复，也不能与已上报的隐患重复。',
+    help: '每条隐患唯一的编号，最长 64 字，可按本单位习惯编写（如 黄桥2026-001、〔2026〕12号）；同一文件内不能重复。重新导入同一台账时按编号同步整改状态。',
   },
   {
     key: 'title',
     header: '隐患描述',
     aliases: ['隐患名称', '隐患内容', '隐患情况', '存在问题', '问题描述'],
     required: true,
-    help: '隐患的简要描述，最长 200 字。',
+    help: `隐患的描述，最长 ${LIMITS.titleMax} 字（大屏上只显示开头）。`,
   },
   {
     key: 'town',

@@ -1,6 +1,8 @@
 import { accidentGrade, isSignificantOrWorse } from '../../shared/accident.ts'
 import { deadlineMs, regionDay } from '../../shared/time.ts'
 import type { AcceptedEvent } from '../../shared/events.ts'
+import { LIMITS } from '../../shared/limits.ts'
+import { alarmCandidate, ruleRaises, type AlarmKind, type AlarmRules } from '../../shared/alarms.ts'
 
 /** What the ingest script needs of one event, worked out in JS where time zones and Decree 493 live. */
 export interface PreparedEvent {
@@ -15,9 +17,19 @@ export interface PreparedEvent {
   deadlineMs?: string
   grade?: string
   significant?: boolean
+  /** The alarm it raises (shared/alarms.ts): decided by the region's rules, or in a replay by the log. */
+  alarm?: AlarmKind
 }
 
-export function prepareEvent(e: AcceptedEvent, timeZone: string): PreparedEvent {
+/**
+ * `raises`: whether the alarm this event could raise is raised: the region's rules for live traffic,
+ * the logged alarm ids for a replay.
+ */
+export function prepareEvent(
+  e: AcceptedEvent,
+  timeZone: string,
+  raises: (candidate: { alarmId: string; kind: AlarmKind }, prepared: PreparedEvent) => boolean = () => false,
+): PreparedEvent {
   const atMs = Date.parse(e.at)
   const day = regionDay(atMs, timeZone)
   const prepared: PreparedEvent = {
@@ -33,5 +45,22 @@ export function prepareEvent(e: AcceptedEvent, timeZone: string): PreparedEvent 
     prepared.grade = grade
     prepared.significant = isSignificantOrWorse(grade)
   }
+  const candidate = alarmCandidate(e)
+  if (candidate && raises(candidate, prepared)) prepared.alarm = candidate.kind
   return prepared
 }
+
+/**
+ * prepareEvent's `raises` for live traffic: the region's alarm rules, for what happened within the
+ * ticker's horizon of `nowMs` (a ledger's history or a backfill raises none: it is no news).
+ */
+export const raisesByRules =
+  (rules: AlarmRules, nowMs: number) =>
+  (candidate: { kind: AlarmKind }, prepared: PreparedEvent): boolean =>
+    Number(prepared.atMs) >= nowMs - LIMITS.feedMaxAgeMs && ruleRaises(rules, candidate.kind, prepared.grade)
+
+/** prepareEvent's `raises` for a replay: exactly the alarms the log entry says were raised. */
+export const raisesLogged =
+  (alarmIds: string[] = []) =>
+  (candidate: { alarmId: string }): boolean =>
+    alarmIds.includes(candidate.alarmId)

@@ -146,6 +146,10 @@ export function eventExamples(region: RegionIndex): Record<EventType, Example<Lo
         scenario: '危化品泄漏处置',
       },
     },
+    'alarm.acknowledged': {
+      summary: 'An alarm acknowledged by the duty officer (值班员) or an admin: it leaves every wall',
+      value: { id: 'aa-20260506-0001', type: 'alarm.acknowledged', alarmId: 'acc:AC-2026-0001' },
+    },
     'principal.score_revoked': {
       summary: 'A wrong score undone (admins only); the undoing is kept in the log',
       value: { id: 'pr-20260507-0001', type: 'principal.score_revoked', scoreId: 'PS-2026-0001' },

@@ -34,12 +34,12 @@ export default fp(
         .some((h) => h !== undefined && REQUIRED_ROLE in h)
       if (own) return
       const methods = [route.method].flat()
-      const kinds = new Set(methods.map((m) => accessFor(m, route.url)))
+      const kinds = new Set(methods.map((m) => String(accessFor(m, route.url))))
       if (kinds.size > 1)
         throw new Error(
           `route ${methods.join(',')} ${route.url} mixes accesses ${[...kinds].join(', ')}: declare its methods apart`,
         )
-      const access: Access = kinds.values().next().value!
+      const access: Access = accessFor(methods[0], route.url)
       if (access === 'public' || access === 'socket') return
       route.onRequest = [...[route.onRequest ?? []].flat(), app.requireRole(access)]
       if (route.schema?.response) {

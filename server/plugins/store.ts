@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { alarmRules } from '../../shared/region.ts'
 import { connectRedis, describeTarget, isCluster, type RedisTarget } from '../store/connect.ts'
 import { regionPrefix } from '../store/keys.ts'
 import { UnsupportedRedisError, redisVersionProblem } from '../store/redis-version.ts'
@@ -70,6 +71,7 @@ export default fp<StoreOptions>(
     const store = new RegionStore(redis, regionPrefix(region.region.region.code, opts.keyVariant), {
       dedupeSeconds: config.dedupeDays * 86_400,
       dueSoonDays: region.region.thresholds.dueSoonDays,
+      majorOverdueAlarms: alarmRules(region.region).majorHazardOverdue,
       shardedPubSub: isCluster(redis),
       waitReplicas: config.redisWaitReplicas,
       waitMs: config.redisWaitMs,

@@ -20,7 +20,7 @@ declare module 'fastify' {
     /** The tokens file, kept read (null with auth off). */
     tokenStore: TokenStore | null
     /** A hook for a route that needs `role` or better: use as `onRequest: app.requireRole('admin')`. */
-    requireRole: (role: Role) => onRequestAsyncHookHandler
+    requireRole: (role: Role | readonly Role[]) => onRequestAsyncHookHandler
     /** The credential a request brings (null: none, or auth off): for sockets, which check it themselves. */
     credentialOf: (req: FastifyRequest) => Verdict | null
   }
@@ -99,20 +99,20 @@ export default fp(
       return verdict
     }
 
-    function requireRole(role: Role): onRequestAsyncHookHandler {
+    function requireRole(role: Role | readonly Role[]): onRequestAsyncHookHandler {
+      // Several roles: any one of them will do (POST /api/events: a reporter's or a duty officer's).
+      const roles: readonly Role[] = typeof role === 'string' ? [role] : role
+      const needs = typeof role === 'string' ? `${role} or better` : `${roles.join(' or ')} (or admin)`
       const hook: onRequestAsyncHookHandler = async (req, reply) => {
         if (!tokens) return
         const verdict = credentialOf(req)
         if (!verdict)
-          return unauthorized(
-            reply,
-            `a token is required (${role} or better): send Authorization: Bearer <token>`,
-          )
+          return unauthorized(reply, `a token is required (${needs}): send Authorization: Bearer <token>`)
         if (!verdict.ok) return unauthorized(reply, verdict.reason)
         const { id, name, role: has, towns } = verdict.record
-        if (!roleAllows(has, role)) {
+        if (!roles.some((r) => roleAllows(has, r))) {
           return reply.code(403).send({
-            error: `token ${id} is a ${has}: ${req.method} ${req.routeOptions.url} needs ${role} or better`,
+            error: `token ${id} is a ${has}: ${req.method} ${req.routeOptions.url} needs ${needs}`,
             reason: 'role',
           })
         }

@@ -7,9 +7,10 @@ import { mandatesOf } from '../../shared/mandates/defaults.ts'
 import { ImportRefused, type ImportIssue } from '../../shared/api/import.ts'
 import { ErrorReply } from '../../shared/api/errors.ts'
 import { IMPORT_LIMITS } from '../import/columns.ts'
-import { LedgerFileError, readLedger } from '../import/read.ts'
+import { LedgerFileError } from '../import/read.ts'
+import { receiveLedger } from '../import/upload.ts'
 import { fileHashOf } from '../import/ledger.ts'
-import { checkRoster } from '../import/roster.ts'
+import { checkRoster, readRoster } from '../import/roster.ts'
 import { prepareEvent } from '../ingest/prepare.ts'
 
 // The duty roster (值班值守, docs/mandates.md): who is on duty now, for the wall, and an admin's
@@ -60,10 +61,12 @@ const rosterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       issueCount: issues.length,
       warnings: [],
       applied: 0,
+      rowsApplied: 0,
+      appliedThroughRow: null,
     })
   }
-  const fileIssue = (reason: string, reasonEn: string): ImportIssue[] => [
-    { row: null, column: '', reason, reasonEn },
+  const fileIssue = (code: ImportIssue['code'], reason: string, reasonEn: string): ImportIssue[] => [
+    { row: null, column: '', code, reason, reasonEn },
   ]
 
   app.post(
@@ -86,37 +89,22 @@ const rosterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      if (!req.isMultipart())
-        return refuse(
-          reply,
-          415,
-          'not a file upload',
-          fileIssue('请以表单文件（multipart/form-data）上传', 'upload the file as multipart/form-data'),
-        )
-      const part = await req.file()
-      if (!part)
-        return refuse(reply, 400, 'no file', fileIssue('请求中没有文件', 'the request holds no file'))
-      let buf: Buffer
-      try {
-        buf = await part.toBuffer()
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err
-        const mb = IMPORT_LIMITS.maxBytes / 1024 / 1024
-        return refuse(
-          reply,
-          413,
-          'file too large',
-          fileIssue(`文件超过 ${mb} MB`, `the file is larger than ${mb} MB`),
-        )
-      }
-      const fileHash = fileHashOf(buf)
+      // The ledger import's receiving: every malformed upload is a refusal naming the upload.
+      const received = await receiveLedger(req, async () => {})
+      if (!received.ok) return refuse(reply, received.status, received.error, [received.issue])
+      const fileHash = fileHashOf(received.file)
       let check
       try {
-        const { rows } = await readLedger(buf)
-        check = checkRoster(rows, { region: app.region, fileHash, now: app.clock() })
+        check = checkRoster(await readRoster(received.file), {
+          region: app.region,
+          fileHash,
+          now: app.clock(),
+        })
       } catch (err) {
         if (!(err instanceof LedgerFileError)) throw err
-        return refuse(reply, err.status, 'unreadable file', fileIssue(err.reason, err.reasonEn))
+        return refuse(reply, err.status, 'unreadable file', [
+          { row: err.row, column: '', code: err.code, reason: err.reason, reasonEn: err.reasonEn },
+        ])
       }
       if (check.issues.length) return refuse(reply, 400, 'invalid rows: nothing applied', check.issues)
 
@@ -128,7 +116,12 @@ const rosterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         now,
       )
       if (!outcome.ok) {
-        return refuse(reply, 409, 'conflict: nothing applied', fileIssue(outcome.reason, outcome.reason))
+        return refuse(
+          reply,
+          409,
+          'conflict: nothing applied',
+          fileIssue('cell.not_an_event', outcome.reason, outcome.reason),
+        )
       }
       app.metrics.eventsApplied.inc(outcome.applied.length)
       req.log.info(

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
-import { prepareEvent } from '../ingest/prepare.ts'
+import { prepareEvent, raisesByRules } from '../ingest/prepare.ts'
+import { alarmRules } from '../../shared/region.ts'
 import { ErrorReply } from '../../shared/api/errors.ts'
 import { IngestBody, IngestReply, LogPage, LogQuery } from '../../shared/api/events.ts'
 import { foreignTownDetail, foreignTownEvents } from '../auth/towns.ts'
-import { eventsNeedingAdmin } from '../auth/event-roles.ts'
+import { eventRoleRefusals, eventsNeedingAdmin } from '../auth/event-roles.ts'
 
 /** Ids or problems named in one log line; a batch of 500 says how many, not all of them. */
 const LOGGED_MAX = 10
@@ -44,6 +45,11 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       }
       const events = checked.ok ? checked.events : (checked.wellFormed ?? [])
       const inBatch = req.body !== null && typeof req.body === 'object' && 'events' in req.body
+      const wrongRole = eventRoleRefusals(req.caller, events, inBatch)
+      if (wrongRole.length) {
+        req.log.info({ by, details: wrongRole.slice(0, LOGGED_MAX) }, 'events refused: not their role')
+        return reply.code(403).send({ error: 'not your role', details: wrongRole })
+      }
       const adminOnly = eventsNeedingAdmin(req.caller, events, inBatch)
       if (adminOnly.length) {
         req.log.info({ by, details: adminOnly.slice(0, LOGGED_MAX) }, 'events refused: admins only')
@@ -65,10 +71,11 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
       }
       const tz = app.region.region.timeZone
+      const raises = raisesByRules(alarmRules(app.region.region), now)
       // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
       const towns = req.caller?.towns
       const outcome = await app.store.ingest(
-        events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz)),
+        events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz, raises)),
         now,
         { towns },
       )

@@ -1,68 +1,31 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyError } from 'fastify'
 import multipart from '@fastify/multipart'
 import { Type } from 'typebox'
 import { IMPORT_LIMITS } from '../import/columns.ts'
-import { LedgerFileError, readLedger } from '../import/read.ts'
-import { checkLedger, fileHashOf } from '../import/ledger.ts'
-import { applyRows, findTakenHazards } from '../import/apply.ts'
+import { refusedBody, runImport, type ImportResult } from '../import/job.ts'
 import { ImportProgressStore } from '../import/progress.ts'
 import { buildTemplate, TEMPLATE_FILENAME } from '../import/template.ts'
+import { receiveLedger, uploadRefusal } from '../import/upload.ts'
 import {
   FileHashParams,
   ImportDone,
   ImportProgress,
   ImportRefused,
-  type ImportIssue,
+  ImportStopped,
 } from '../../shared/api/import.ts'
 import { ErrorReply } from '../../shared/api/errors.ts'
 
-// Bulk import of a hazard ledger (隐患台账): check every row, then apply them all, or apply nothing
-// and say which rows are wrong. Progress is kept in Redis so any node answers the polling browser.
+// Bulk import of a hazard ledger (隐患台账) as a sync: the import job (server/import/job.ts) checks
+// every row, then applies what changed, or applies nothing and says which rows are wrong. This route
+// receives the upload and turns the job's result into a status. Progress is kept in Redis so any node
+// answers the polling browser.
 
 const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(multipart, {
     limits: { fileSize: IMPORT_LIMITS.maxBytes, files: 1, fields: 10, parts: 11 },
   })
   const progress = new ImportProgressStore(app.store.redis, app.store.keys.prefix)
-
-  const refuse = (
-    reply: FastifyReply,
-    status: 400 | 409 | 413 | 415,
-    body: {
-      error: string
-      fileHash?: string
-      issues: ImportIssue[]
-      warnings?: ImportIssue[]
-      applied?: number
-    },
-  ) => {
-    // Who tried to import what, and why it was refused (the answer goes only to the browser). One
-    // stopped part way has applied some rows: a warning, since the ledger is now half in.
-    const applied = body.applied ?? 0
-    reply.log[applied ? 'warn' : 'info'](
-      {
-        by: reply.request.caller?.name,
-        fileHash: body.fileHash,
-        error: body.error,
-        issueCount: body.issues.length,
-        issues: body.issues.slice(0, 3),
-        applied,
-      },
-      applied ? `ledger import stopped part way: ${applied} events applied` : 'ledger import refused',
-    )
-    return reply.code(status).send({
-      error: body.error,
-      ...(body.fileHash ? { fileHash: body.fileHash } : {}),
-      issues: body.issues.slice(0, IMPORT_LIMITS.maxIssues),
-      issueCount: body.issues.length,
-      warnings: body.warnings ?? [],
-      applied: body.applied ?? 0,
-    })
-  }
-  const fileIssue = (reason: string, reasonEn: string): ImportIssue[] => [
-    { row: null, column: '', reason, reasonEn },
-  ]
 
   app.post(
     '/api/import',
@@ -72,8 +35,9 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.requireRole('admin'),
       schema: {
         description:
-          'Upload a hazard ledger (one file field: XLSX, or CSV in UTF-8 or GB18030; optionally a `sha256` field before it). Every row is checked first; ' +
-          'any bad row → nothing applied and a report of each bad row, column and reason. Importing the same file again counts once.',
+          'Upload a hazard ledger (one file field: XLSX, or CSV in UTF-8 or GB18030; optionally a `sha256` field before it). ' +
+          'A sync: new hazards are reported, stored ones take the status moves to their 整改状态, unchanged ones are skipped. ' +
+          'Every row is checked first; any bad row → nothing applied and a report of each bad row, column, code and reason. See docs/import.md.',
         consumes: ['multipart/form-data'],
         response: {
           200: ImportDone,
@@ -81,140 +45,47 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           409: ImportRefused,
           413: ImportRefused,
           415: ImportRefused,
-          503: ErrorReply,
+          500: ImportStopped,
+          503: ImportStopped,
         },
+      },
+      // What fails before the handler (a body that is not multipart at all) is refused in the
+      // import's own reply shape, like everything the handler refuses.
+      errorHandler: (err: FastifyError, _req, reply) => {
+        if (!err.statusCode || err.statusCode >= 500) throw err
+        const refusal = uploadRefusal(err)
+        return reply.code(refusal.status).send(refusedBody(refusal.error, [refusal.issue]))
       },
     },
     async (req, reply) => {
-      if (!req.isMultipart()) {
-        return refuse(reply, 415, {
-          error: 'not a file upload',
-          issues: fileIssue(
-            '请以表单文件（multipart/form-data）上传',
-            'upload the file as multipart/form-data',
-          ),
-        })
-      }
-      const part = await req.file()
-      if (!part)
-        return refuse(reply, 400, {
-          error: 'no file',
-          issues: fileIssue('请求中没有文件', 'the request holds no file'),
-        })
       // A browser sends the SHA-256 it computed ahead of the file, so the import is known (receiving)
-      // by the time the last byte is sent and its progress is asked for. Checked against the bytes below.
-      const claimed = part.fields.sha256
-      const claimedHash =
-        claimed && 'value' in claimed && typeof claimed.value === 'string' ? claimed.value : ''
-      if (/^[0-9a-f]{64}$/.test(claimedHash)) await progress.set(claimedHash, 'receiving', 0, 0)
-      let buf: Buffer
-      try {
-        buf = await part.toBuffer()
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err
-        const mb = IMPORT_LIMITS.maxBytes / 1024 / 1024
-        return refuse(reply, 413, {
-          error: 'file too large',
-          issues: fileIssue(`文件超过 ${mb} MB`, `the file is larger than ${mb} MB`),
-        })
-      }
-      const fileHash = fileHashOf(buf)
-      if (claimedHash && claimedHash !== fileHash) await progress.forget(claimedHash)
-      await progress.set(fileHash, 'checking', 0, 0)
-
-      let check
-      try {
-        const { rows } = await readLedger(buf)
-        check = await checkLedger(rows, {
+      // by the time the last byte is sent and its progress is asked for. Checked against the bytes.
+      const received = await receiveLedger(req, (hash) => progress.set(hash, 'receiving', 0, 0))
+      let result: ImportResult
+      if (!received.ok) {
+        req.log.info({ by: req.caller?.name, error: received.error }, 'ledger upload refused')
+        result = {
+          kind: 'refused',
+          status: received.status,
+          body: refusedBody(received.error, [received.issue]),
+        }
+      } else {
+        result = await runImport(received.file, {
+          store: app.store,
+          progress,
           region: app.region,
-          fileHash,
-          now: app.clock(),
-          onProgress: (done, total) => progress.set(fileHash, 'checking', done, total),
-        })
-      } catch (err) {
-        if (!(err instanceof LedgerFileError)) throw err
-        await progress.set(fileHash, 'rejected', 0, 0)
-        return refuse(reply, err.status, {
-          error: 'unreadable file',
-          fileHash,
-          issues: fileIssue(err.reason, err.reasonEn),
-        })
-      }
-      const { rows, warnings } = check
-      if (check.issues.length) {
-        await progress.set(fileHash, 'rejected', 0, check.total)
-        return refuse(reply, 400, {
-          error: 'invalid rows: nothing applied',
-          fileHash,
-          issues: check.issues,
-          warnings,
-        })
-      }
-      const header = (field: string) => check.headers[field as keyof typeof check.headers] ?? ''
-
-      const taken = await findTakenHazards(rows, app.store, app.clock(), req.caller?.name)
-      if (taken.length) {
-        await progress.set(fileHash, 'rejected', 0, rows.length)
-        const issues = taken.map((c) => ({
-          row: c.row,
-          column: header(c.field),
-          reason: c.reason,
-          reasonEn: c.reasonEn,
-        }))
-        return refuse(reply, 409, { error: 'conflict: nothing applied', fileHash, issues, warnings })
-      }
-
-      await progress.set(fileHash, 'applying', 0, rows.length)
-      const outcome = await applyRows(rows, {
-        store: app.store,
-        batchLimit: app.config.batchLimit,
-        timeZone: app.region.region.timeZone,
-        clock: app.clock,
-        by: req.caller?.name,
-        onBatch: (done) => progress.set(fileHash, 'applying', done, rows.length),
-      })
-      if (!outcome.ok) {
-        app.metrics.eventsApplied.inc(outcome.applied)
-        await progress.set(fileHash, 'failed', 0, rows.length)
-        const issues = [
-          {
-            row: outcome.row,
-            column: header(outcome.field),
-            reason: outcome.reason,
-            reasonEn: outcome.reasonEn,
-          },
-        ]
-        return refuse(reply, 409, {
-          error: 'conflict while applying',
-          fileHash,
-          issues,
-          warnings,
-          applied: outcome.applied,
-        })
-      }
-      app.metrics.eventsApplied.inc(outcome.applied)
-      await progress.set(fileHash, 'done', rows.length, rows.length)
-      req.log.info(
-        {
+          clock: app.clock,
+          batchLimit: app.config.batchLimit,
+          log: req.log,
           by: req.caller?.name,
-          fileHash,
-          rows: rows.length,
-          applied: outcome.applied,
-          duplicates: outcome.duplicates,
-          seq: outcome.seq,
-        },
-        'ledger imported',
-      )
-      return {
-        fileHash,
-        rows: rows.length,
-        rowsApplied: outcome.rowsApplied,
-        events: outcome.applied + outcome.duplicates,
-        applied: outcome.applied,
-        duplicates: outcome.duplicates,
-        seq: outcome.seq,
-        warnings,
+          countApplied: (n) => app.metrics.eventsApplied.inc(n),
+        })
+        if (received.claimedHash && received.claimedHash !== result.body.fileHash)
+          await progress.forget(received.claimedHash)
       }
+      if (result.kind === 'done') return result.body
+      if (result.kind === 'stopped' && result.status === 503) reply.header('retry-after', '1')
+      return reply.code(result.status).send(result.body)
     },
   )
 

@@ -23,5 +23,11 @@ export function regionKeys(prefix: string) {
     enterprises: `${prefix}enterprises`,
     /** Every registered enterprise, all scored 0: listed by id. */
     enterpriseIndex: `${prefix}ents`,
+    /** Hash: accident id → its accident.reported event as logged (the wall's accident list). */
+    accidents: `${prefix}accidents`,
+    /** Hash: alarm id → the alarm (alarms.lua). */
+    alarms: `${prefix}alarms`,
+    /** Unacknowledged alarm ids scored by the seq that raised them. */
+    alarmsOpen: `${prefix}alarms-open`,
   }
 }

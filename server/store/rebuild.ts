@@ -1,7 +1,7 @@
 import { nodeHolding, type RedisClient } from './connect.ts'
 import type { AcceptedEvent } from '../../shared/events.ts'
 import type { RegionIndex } from '../../shared/region.ts'
-import { prepareEvent } from '../ingest/prepare.ts'
+import { prepareEvent, raisesLogged } from '../ingest/prepare.ts'
 import { regionPrefix } from './keys.ts'
 import { RegionStore } from './store.ts'
 
@@ -26,6 +26,9 @@ const SINGLE_KEYS = new Set([
   'hazard-reports',
   'enterprises',
   'ents',
+  'alarms',
+  'alarms-open',
+  'accidents',
   'feed',
   'daily',
   'scores',
@@ -154,7 +157,8 @@ async function replay(
         const moves = head.hazardIds.length + (head.dueSoonIds?.length ?? 0)
         // With the due-soon time it was made with (none in a tick logged before there was one), so a
         // change of the region's dueSoonDays replays as it happened.
-        const moved = await rebuilt.tick(Date.parse(head.at), head.dueSoonMs ?? -1)
+        // Raising exactly the alarms it logged, whatever the region's rules say now.
+        const moved = await rebuilt.tick(Date.parse(head.at), head.dueSoonMs ?? -1, entry.alarms ?? [])
         if (moved !== moves || (await rebuilt.currentSeq()) !== entry.seq) {
           return differs(entry.seq, `overdue.tick moved ${moves}`, `moved ${moved}`)
         }
@@ -167,7 +171,7 @@ async function replay(
         const asOf = entry.appliedAt ?? Date.parse(events[events.length - 1].at)
         await rebuilt.forgetEvents(events, asOf)
         const outcome = await rebuilt.ingest(
-          events.map((e) => prepareEvent(e, timeZone)),
+          events.map((e) => prepareEvent(e, timeZone, raisesLogged(entry.alarms))),
           asOf,
           { logAppliedAt: entry.appliedAt !== undefined },
         )

@@ -5,19 +5,23 @@ import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import { dailyWindow } from '../../shared/summary.ts'
 import { enterpriseMatches, hazardMatches, searchText, type TownNames } from '../../shared/search.ts'
-import type { AcceptedEvent, HazardReported } from '../../shared/events.ts'
+import type { AcceptedEvent, AccidentReported, HazardReported } from '../../shared/events.ts'
+import { accidentRecord, type AccidentRecord } from '../../shared/accident-list.ts'
+import { regionDay } from '../../shared/time.ts'
+import type { Alarm } from '../../shared/alarms.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import type { Enterprise, OpenHazard } from '../../shared/api/lists.ts'
 import { detail, type ErrorCode } from '../../shared/api/error-codes.ts'
 import type { PreparedEvent } from '../ingest/prepare.ts'
 import { regionKeys } from './keys.ts'
-import { decodeEnterprise, decodeHazard } from './records.ts'
+import { decodeEnterprise, decodeHazard, type HazardState } from './records.ts'
 
 // The Redis data layer of one region: every read and write of aggregates goes through here,
 // and every write is one Lua script (atomic, exactly once).
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8')
-const COMMON = lua('common')
+// alarms.lua uses common.lua's helpers and hooks into its publish and log entry.
+const COMMON = lua('common') + lua('alarms')
 const SCRIPTS = {
   lkIngest: COMMON + lua('mandates') + lua('ingest'),
   lkTick: COMMON + lua('tick'),
@@ -47,6 +51,7 @@ declare module 'ioredis' {
       dailyFields: string,
       feedLength: string,
       overdueLength: string,
+      alarmLength: string,
     ): Result<string, Context>
     lkReadLog(seqKey: string, after: string, limit: string): Result<(string | number)[], Context>
   }
@@ -65,13 +70,14 @@ export function defineScripts(redis: RedisClient): void {
  * event's log text as it is, so the script decodes each event once.
  */
 export function ingestArgs(items: PreparedEvent[], towns?: string[]): string[] {
-  const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant }) => ({
+  const facts = items.map(({ atMs, day, year, deadlineMs, grade, significant, alarm }) => ({
     atMs,
     day,
     year,
     deadlineMs,
     grade,
     significant,
+    alarm,
   }))
   const args = [towns ? JSON.stringify(towns) : '', JSON.stringify(facts)]
   for (const it of items) args.push(it.raw)
@@ -121,6 +127,8 @@ export interface LogBatch {
   events: LoggedEvent[]
   /** When the batch was applied (ms); absent in entries logged before it was kept, and in ticks. */
   appliedAt?: number
+  /** The alarms it raised (alarm ids; alarms.lua), so a replay raises the same. */
+  alarms?: string[]
 }
 
 /**
@@ -156,6 +164,7 @@ export function ingestConfig(dedupeSeconds: number, sharded = false): string {
     feedPublish: LIMITS.feedLength,
     feedMaxAgeMs: LIMITS.feedMaxAgeMs,
     overdueLength: LIMITS.overdueListLength,
+    alarmListLength: LIMITS.alarmListLength,
   })
 }
 
@@ -184,6 +193,8 @@ export class RegionStore {
       waitMs?: number
       /** True while a write acknowledged now could be lost (a Sentinel failover under way). */
       fenced?: () => boolean
+      /** Major hazards going overdue raise alarms (the region's rule). */
+      majorOverdueAlarms?: boolean
     },
   ) {
     this.keys = regionKeys(prefix)
@@ -192,6 +203,9 @@ export class RegionStore {
     this.ingestCfgNoAppliedAt = JSON.stringify({ ...JSON.parse(this.ingestCfg), logAppliedAt: false })
     this.tickCfg = JSON.stringify({
       overdueLength: LIMITS.overdueListLength,
+      alarmListLength: LIMITS.alarmListLength,
+      majorOverdueAlarms: opts.majorOverdueAlarms ?? false,
+      alarmHorizonMs: LIMITS.feedMaxAgeMs,
       publish: publishCommand(opts.shardedPubSub ?? false),
     })
     this.dueSoonMs = opts.dueSoonDays * 86_400_000
@@ -309,17 +323,12 @@ export class RegionStore {
    * Moves hazards whose deadline is near into due soon, and those whose deadline passed into overdue
    * (tick.lua); returns how many moves it made. `dueSoonMs`: how long before its deadline a hazard
    * is due soon (default the region's dueSoonDays; -1: no due-soon step, as before there was one).
+   * `alarmOnly`: raise exactly these overdue alarms, whatever the rules say (a replay of a logged tick).
    */
-  tick(nowMs: number, dueSoonMs = this.dueSoonMs): Promise<number> {
+  tick(nowMs: number, dueSoonMs = this.dueSoonMs, alarmOnly?: string[]): Promise<number> {
+    const cfg = alarmOnly ? JSON.stringify({ ...JSON.parse(this.tickCfg), alarmOnly }) : this.tickCfg
     return this.replicated<number>(
-      (p) =>
-        p.lkTick(
-          this.keys.seq,
-          String(nowMs),
-          this.tickCfg,
-          new Date(nowMs).toISOString(),
-          String(dueSoonMs),
-        ),
+      (p) => p.lkTick(this.keys.seq, String(nowMs), cfg, new Date(nowMs).toISOString(), String(dueSoonMs)),
       (moved) => moved > 0,
     )
   }
@@ -333,6 +342,7 @@ export class RegionStore {
       JSON.stringify(dailyWindow(day)),
       String(LIMITS.feedLength),
       String(LIMITS.overdueListLength),
+      String(LIMITS.alarmListLength),
     )
     const raw = JSON.parse(json) as Omit<WallState, 'day' | 'asOf'>
     return { ...raw, day, asOf }
@@ -364,6 +374,28 @@ export class RegionStore {
     return { redisSeq, mark: appliedAt === undefined ? null : entryMark(appliedAt, events.length) }
   }
 
+  /** This year's (or any year's) accidents as reported, newest first (the wall's accident list). */
+  async accidents(opts: { year: string; timeZone: string; limit: number }): Promise<AccidentRecord[]> {
+    const raw = await this.redis.hvals(this.keys.accidents)
+    return raw
+      .map((json) => accidentRecord(JSON.parse(json) as AccidentReported & AcceptedEvent))
+      .filter((a) => regionDay(Date.parse(a.at), opts.timeZone).startsWith(opts.year))
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
+      .slice(0, opts.limit)
+  }
+
+  /** Alarms, newest first: only the unacknowledged with `open`, else every one kept. */
+  async alarms(opts: { open: boolean; limit: number }): Promise<Alarm[]> {
+    let ids: string[]
+    if (opts.open) ids = await this.redis.zrevrange(this.keys.alarmsOpen, 0, opts.limit - 1)
+    else ids = await this.redis.hkeys(this.keys.alarms)
+    if (!ids.length) return []
+    const alarms = (await this.redis.hmget(this.keys.alarms, ...ids)).flatMap((json) =>
+      json ? [JSON.parse(json) as Alarm] : [],
+    )
+    return alarms.sort((a, b) => b.seq - a.seq).slice(0, opts.limit)
+  }
+
   async currentSeq(): Promise<number> {
     return Number((await this.redis.get(this.keys.seq)) ?? 0)
   }
@@ -379,6 +411,8 @@ export class RegionStore {
     scanMax?: number
     /** Lets a search text match the town's name too. */
     townNames?: TownNames
+    grade?: string
+    overdue?: boolean
   }): Promise<OpenHazard[]> {
     const ids = await this.redis.zrevrange(this.keys.open, 0, (opts.scanMax ?? 10_000) - 1)
     if (!ids.length) return []
@@ -389,7 +423,9 @@ export class RegionStore {
       const state = states[i]
       if (!state) return []
       const s = decodeHazard(state)
-      return opts.towns && !opts.towns.includes(s.town) ? [] : [{ hazardId, s }]
+      if (opts.towns && !opts.towns.includes(s.town)) return []
+      if ((opts.grade && s.grade !== opts.grade) || (opts.overdue && !s.overdue)) return []
+      return [{ hazardId, s }]
     })
     const q = opts.q === undefined ? '' : searchText(opts.q)
     if (!q) candidates = candidates.slice(0, opts.limit)
@@ -403,6 +439,7 @@ export class RegionStore {
       const reported = JSON.parse(report) as HazardReported & AcceptedEvent
       const h: OpenHazard = {
         hazardId,
+        number: reported.number || undefined,
         title: s.title,
         town: s.town,
         domain: s.domain,
@@ -419,6 +456,14 @@ export class RegionStore {
       found.push(h)
     }
     return found
+  }
+
+  /** Each hazard as stored (null: not reported). */
+  async hazardStates(ids: string[]): Promise<(HazardState | null)[]> {
+    if (!ids.length) return []
+    return (await this.redis.hmget(this.keys.hazards, ...ids)).map((h) =>
+      h === null ? null : decodeHazard(h),
+    )
   }
 
   /** Whether each hazard was reported. */
@@ -474,10 +519,11 @@ export class RegionStore {
   async readLogBatches(after: number, limit: number): Promise<LogBatch[]> {
     const rows = await this.redis.xrange(this.keys.log, `${after + 1}-0`, '+', 'COUNT', limit)
     return rows.map(([id, fields]) => {
-      // fields: 'a', apply time (ms; not in every entry), then 'e', event, 'e', event...
+      // fields: 'a', apply time (ms; not in every entry), 'r', alarms raised (when any), then 'e', event, 'e', event...
       const batch: LogBatch = { seq: Number(id.split('-')[0]), events: [] }
       for (let i = 0; i < fields.length; i += 2) {
         if (fields[i] === 'a') batch.appliedAt = Number(fields[i + 1])
+        else if (fields[i] === 'r') batch.alarms = JSON.parse(fields[i + 1]) as string[]
         else batch.events.push(JSON.parse(fields[i + 1]) as LoggedEvent)
       }
       return batch

@@ -75,6 +75,8 @@ export const ERROR_MESSAGES = define({
   score_already_filed: (p: { scoreId: string }) => `scoreId ${p.scoreId} was already filed`,
   unknown_score: (p: { scoreId: string }) => `unknown score ${p.scoreId}`,
   score_already_revoked: (p: { scoreId: string }) => `score ${p.scoreId} was already revoked`,
+  alarm_already_acknowledged: (p: { alarmId: string }) => `alarm ${p.alarmId} was already acknowledged`,
+  unknown_alarm: (p: { alarmId: string }) => `unknown alarm ${p.alarmId}`,
   /** A resource id registered before (resource ids are permanent, like hazard ids). */
   resource_already_registered: (p: { resourceId: string }) =>
     `resourceId ${p.resourceId} was already registered`,
@@ -87,6 +89,12 @@ export const ERROR_MESSAGES = define({
   // The token (403)
   /** An event only an admin may send (`type`), from another role's token. */
   needs_admin: (p: { type: string }) => `${p.type} needs an admin token`,
+  /** `alarm.acknowledged` from a token that is neither duty nor admin. */
+  needs_duty: (p: { tokenId: string; role: string }) =>
+    `acknowledging an alarm needs a duty or admin token; token ${p.tokenId} is a ${p.role}`,
+  /** A duty token sending anything but `alarm.acknowledged`. */
+  only_acknowledges: (p: { role: string; type: string }) =>
+    `a ${p.role} token may only acknowledge alarms, not send ${p.type}`,
   /**
    * An event for a town the token does not cover. `action`: is_for (the event's town),
    * changes_hazard / changes_enterprise / moves_enterprise / scores_enterprise / retires_resource (the town of the hazard or enterprise

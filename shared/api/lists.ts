@@ -17,6 +17,8 @@ export const PickListQuery = Type.Object(
 export const OpenHazard = Type.Object(
   {
     hazardId: Type.String(),
+    /** The number its ledger gave it, when that was no valid id (hazardId was made from it). */
+    number: Type.Optional(Type.String()),
     title: Type.String(),
     town: Type.String(),
     domain: Type.String(),

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from '../enums.ts'
-import { RegionSchema, type Region } from '../region.ts'
+import { RegionSchema, alarmRules, type Region } from '../region.ts'
 import { RegionCallerSchema, type RegionCaller } from '../access.ts'
 import { mandatesOf } from '../mandates/defaults.ts'
 
@@ -45,6 +45,7 @@ const ENUM_ENTRIES = Object.fromEntries(
 export const regionsReply = (region: Region, caller: RegionCaller): RegionsReply => ({
   ...region,
   mandates: mandatesOf(region),
+  alarms: alarmRules(region),
   enums: ENUM_ENTRIES,
   caller,
 })

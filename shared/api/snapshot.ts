@@ -39,6 +39,8 @@ export const Kpis = closed({
   enterprisesStopped: Count,
   enterprisesResumed: Count,
   enterprisesResumedWithoutCheck: Count,
+  /** Alarms not yet acknowledged (shared/alarms.ts). */
+  alarmsOpen: Count,
 })
 export type Kpis = Static<typeof Kpis>
 

@@ -137,7 +137,7 @@ test('wrong usage exits 2 naming the problem, and changes nothing', async () => 
   const before = readFileSync(tokensFile, 'utf8')
   const child = await cli('create', '--role', 'boss', '--name', 'x')
   expect(child.code).toBe(2)
-  expect(child.stderr).toMatch(/--role must be one of viewer, reporter, admin\nusage:/)
+  expect(child.stderr).toMatch(/--role must be one of viewer, duty, reporter, admin\nusage:/)
   // The other mistakes in-process (each child process costs seconds): the same function main calls.
   const cases: [string[], RegExp][] = [
     [['create', '--role', 'viewer'], /--name must say who holds the token/],

@@ -79,6 +79,7 @@ test('a compact delta leaves a viewer exactly where the plain one does, 200 delt
     daily: {},
     feed: [],
     overdue: [],
+    alarms: [],
   }
   const server = clone(start)
   const viewer = clone(start)
@@ -109,6 +110,7 @@ test('a compact delta that names a cell the viewer does not hold is a gap: nothi
     daily: {},
     feed: [],
     overdue: [],
+    alarms: [],
   }
   const before = clone(state)
   const wire: Delta = { type: 'delta', from: 2, seq: 2, asOf: 0, cells: { now: [5, 1] } }

@@ -11,6 +11,7 @@ import {
   watchErrors,
 } from './harness.ts'
 import { LAYOUT_CHECK } from './layout-check.ts'
+import { SMALL_TEXT } from './font-sizes.ts'
 import { newId, postEvents, seedMonth } from './seed.ts'
 import { region } from '../helpers/app.ts'
 import { formatClock, formatInt, formatPercent } from '../../client/wall/format.ts'
@@ -56,8 +57,8 @@ async function newPage(
 async function inStep(page: Page): Promise<Snapshot> {
   for (let i = 0; i < 50; i++) {
     const snap = await snapshot()
-    const shown = await page.locator('.feed-detail').textContent()
-    if (shown?.includes(String(snap.seq))) return snap
+    const shown = await page.locator('.feed-detail').getAttribute('data-seq')
+    if (shown === String(snap.seq)) return snap
     await page.waitForTimeout(100)
   }
   throw new Error('the wall never caught up with the server')
@@ -455,7 +456,7 @@ test(
     const title = page.locator('[data-panel="trend"] .panel-title')
     const tile = page.locator(`.tile[data-town="${firstTown.code}"] .tile-name`)
     expect(await title.textContent()).toContain('隐患发现与销号')
-    expect(await tile.textContent()).toBe(firstTown.name)
+    expect(await tile.textContent()).toBe(firstTown.name.replace(/(街道|镇|乡)$/, ''))
 
     await page.locator('[data-lang-toggle]').click()
     await expect.poll(() => title.textContent()).toContain('Hazards found vs closed')
@@ -469,7 +470,7 @@ test(
     await page.locator('[data-lang-toggle]').click()
     await expect
       .poll(() => page.locator('[data-kpi="hazardsOpen"] .kpi-label').textContent())
-      .toBe('在改隐患')
+      .toBe('未销号隐患')
     expect(errors).toEqual([])
     await page.close()
   },
@@ -515,16 +516,17 @@ test(
 )
 
 test(
-  'overdue durations tick as time passes, with no new data',
+  'overdue ages read in whole days beside the deadline, with no seconds ticking; the age follows the clock',
   async () => {
     const { page } = await newPage()
     const late = page.locator('.overdue-row .late').first()
     const before = Number(await late.getAttribute('data-overdue-ms'))
-    const shownBefore = await late.locator('.late-time').textContent()
+    const shownBefore = await late.textContent()
+    expect(shownBefore).toMatch(/^\s*\d+天\s*期限 \d{2}-\d{2}\s*$/)
     await page.waitForTimeout(2100)
     const after = Number(await late.getAttribute('data-overdue-ms'))
     expect(after - before).toBeGreaterThanOrEqual(1000)
-    expect(await late.locator('.late-time').textContent()).not.toBe(shownBefore)
+    expect(await late.textContent()).toBe(shownBefore)
     await page.close()
   },
   BROWSER_TEST_MS,
@@ -548,6 +550,20 @@ test(
     const lateMs = Number(await first.getAttribute('data-overdue-ms'))
     expect(Math.abs(lateMs - (Date.now() - snap.overdue[0].deadline))).toBeLessThan(5000)
     await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'readable across the hall: at 1920×1080 no visible text on the canvas is under 18 px, in Chinese or English',
+  async () => {
+    for (const lang of ['zh', 'en']) {
+      const { page, errors } = await newPage(1920, 1080, `${server.url}/?lang=${lang}&rotate=0`)
+      expect(await page.evaluate(SMALL_TEXT, 18), lang).toEqual([])
+      expect(await cutLabels(page), lang).toEqual([])
+      expect(errors).toEqual([])
+      await page.close()
+    }
   },
   BROWSER_TEST_MS,
 )

@@ -9,6 +9,7 @@ import { defineScripts } from '../../server/store/store.ts'
 import { authApp, tokensFixture } from '../access/setup.ts'
 import { fakeClock, freshSpace, region } from '../helpers/app.ts'
 import { privateRedis } from '../helpers/redis.ts'
+import { ensureClientBuilt } from '../browser/harness.ts'
 import { listen } from '../helpers/viewers.ts'
 import { HEADERS, NOW, csvText, multipart, row, xlsxFile } from '../import/helpers.ts'
 import {
@@ -40,6 +41,8 @@ let app: App
 let url: string
 const keyVariant = freshSpace()
 beforeAll(async () => {
+  // The pages are among the addresses fuzzed: without a build they would answer 503 "not built".
+  await ensureClientBuilt()
   console.log(`fuzz seed ${SEED} (replay: SEED=${SEED} npx vitest run tests/hostile/fuzz.test.ts)`)
   redis = await privateRedis()
   fixture = tokensFixture()
@@ -53,7 +56,7 @@ beforeAll(async () => {
     config: { tickMs: 3_600_000, batchLimit: BATCH_LIMIT, rateLimit: 1_000_000 },
   })
   url = await listen(app)
-})
+}, 180_000)
 afterAll(async () => {
   await app?.close()
   await redis?.cleanup()

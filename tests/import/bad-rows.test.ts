@@ -60,14 +60,9 @@ const BAD_ROWS: [string, LedgerRow, string, RegExp][] = [
   ],
   ['a missing title', { 隐患描述: null }, '隐患描述', /必填，不能为空/],
   ['an unknown grade', { 隐患等级: '特别重大' }, '隐患等级', /隐患等级应为 重大隐患、一般隐患 之一/],
-  [
-    'an unknown status',
-    { 整改状态: '已完成' },
-    '整改状态',
-    /整改状态应为 待整改、整改中、待验收、已销号 之一/,
-  ],
+  ['an unknown status', { 整改状态: '暂缓' }, '整改状态', /整改状态应为 待整改、整改中、待验收、已销号 之一/],
   ['a time found in the future', { 发现时间: '2025-06-11 09:00' }, '发现时间', /不能晚于现在/],
-  ['a 隐患编号 with characters an id cannot hold', { 隐患编号: '隐患 001' }, '隐患编号', /只能由字母、数字/],
+  ['a 隐患编号 too long to keep', { 隐患编号: '黄桥镇'.repeat(22) }, '隐患编号', /^最长 64 字$/],
 ]
 
 for (const [what, bad, column, reason] of BAD_ROWS) {
@@ -115,6 +110,7 @@ test('the same 隐患编号 twice in one file: the later row is named, with the 
       row: 4,
       column: '隐患编号',
       value: 'DUP-1',
+      code: 'row.duplicate_id',
       reason: '隐患编号与第 2 行重复',
       reasonEn: 'the same 隐患编号 as row 2',
     },

@@ -88,7 +88,9 @@ test(
     ).toBe(true)
 
     await expect(result.getAttribute('data-outcome')).resolves.toBe('done')
-    await expect(result.innerText()).resolves.toContain(`共 ${total} 行：新导入 ${total} 行，0 行此前已导入`)
+    await expect(result.innerText()).resolves.toContain(
+      `共 ${total} 行：新增 ${total} 行，更新状态 0 行，未变 0 行`,
+    )
     await page.screenshot({ path: artifact('import-done.png'), fullPage: true })
     expect((await kpis(server.url)).hazardsFoundToday).toBe(total)
 
@@ -146,6 +148,43 @@ test(
     expect((await kpis(server.url)).hazardsFoundToday).toBe(before)
     // Chromium logs every 4xx answer; the refusal's 400 is the one expected, nothing else.
     expect(errors).toEqual([expect.stringContaining('the server responded with a status of 400')])
+    await context.close()
+  },
+  SLOW,
+)
+
+test(
+  'the report at 1280 px: a long value wraps in its own column; the headers, row numbers and column names stay on one line each',
+  async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await openImport(page)
+    const now = { 发现时间: null }
+    const long = '消防通道被杂物堵塞，'.repeat(60)
+    const file = utf8Csv([row({ ...now, 隐患描述: long }), row({ ...now, 所属镇街: '南京市玄武区' })])
+    await page
+      .locator('[data-field="file"]')
+      .setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer: file })
+    await page.locator('[data-action="import"]').click()
+    await page.locator('.import-result[data-outcome="refused"]').waitFor()
+    await page.screenshot({ path: artifact('import-refused-1280.png'), fullPage: true })
+    const lines = await page.locator('[data-table="issues"]').evaluate((table) => {
+      const linesOf = (el: Element) => {
+        const style = getComputedStyle(el)
+        const range = document.createRange()
+        range.selectNodeContents(el)
+        const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.4
+        return Math.round(range.getBoundingClientRect().height / lineHeight)
+      }
+      return {
+        headers: [...table.querySelectorAll('th')].map(linesOf),
+        columns: [...table.querySelectorAll('tbody tr')].map((tr) => linesOf(tr.children[1])),
+        rows: [...table.querySelectorAll('tbody tr')].map((tr) => linesOf(tr.children[0])),
+      }
+    })
+    expect(lines.headers).toEqual([1, 1, 1, 1])
+    expect(lines.columns).toEqual([1, 1])
+    expect(lines.rows).toEqual([1, 1])
     await context.close()
   },
   SLOW,

@@ -20,7 +20,7 @@ afterAll(async () => {
 const newApp = (config = {}) =>
   testApp({ redisUrl: redis.url, keyVariant: freshSpace(), clock: fakeClock(NOW), config })
 
-test('the same file imported twice counts once: the second answer is all duplicates', async () => {
+test('the same file imported twice counts once: the second time every row is unchanged', async () => {
   const app = await newApp()
   const file = await xlsxFile([row(), row({ 隐患等级: '重大' }), row({ 整改状态: '已销号' })])
   const first = await importOk(app, file, 'ledger.xlsx')
@@ -30,10 +30,14 @@ test('the same file imported twice counts once: the second answer is all duplica
   const second = await importOk(app, file, 'a copy.xlsx')
   expect(second).toMatchObject({
     rows: 3,
+    new: 0,
+    updated: 0,
+    unchanged: 3,
+    refused: 0,
     rowsApplied: 0,
-    events: 4,
+    events: 0,
     applied: 0,
-    duplicates: 4,
+    duplicates: 0,
     seq: first.seq,
   })
   const after = await snapshot(app)
@@ -150,6 +154,9 @@ test('an import cut off by a Redis outage leaves whole batches applied; importin
   await redis.kill()
   const res = await cut
   expect(res.statusCode, res.body).toBe(503)
+  // The answer says exactly what was applied: the file's first rows, up to one row.
+  const stopped = res.json()
+  expect(stopped.error).toMatch(/import the same file again/)
 
   await redis.restart()
   for (let i = 0; (await app.inject('/readyz')).statusCode !== 200; i++) {
@@ -160,13 +167,20 @@ test('an import cut off by a Redis outage leaves whole batches applied; importin
   expect(partial).toBeGreaterThan(0)
   expect(partial).toBeLessThan(total)
   expect(partial % 25).toBe(0) // whole batches only
+  // Rows up to appliedThroughRow are in for certain; the batch in flight when Redis went may be in too.
+  const sure = stopped.rowsApplied
+  expect(stopped).toMatchObject({ applied: sure, appliedThroughRow: sure === 0 ? null : sure + 1 })
+  expect(stopped.unsureThroughRow).toBe(sure + 1 + 25)
+  expect([sure, sure + 25]).toContain(partial)
 
   const again = await importOk(app, file)
   expect(again).toMatchObject({
     rows: total,
+    new: total - partial,
+    unchanged: partial,
     rowsApplied: total - partial,
-    events: total,
-    duplicates: partial,
+    events: total - partial,
+    duplicates: 0,
     applied: total - partial,
   })
   expect((await snapshot(app)).kpis).toMatchObject({ hazardsFoundYtd: total, hazardsOpen: total })

@@ -140,7 +140,7 @@ test('a roster file: every row checked first; one bad row applies nothing and is
   expect(bad.json()).toMatchObject({ error: 'invalid rows: nothing applied', applied: 0, issueCount: 4 })
   expect(bad.json().issues).toEqual([
     expect.objectContaining({ row: 3, column: '值班领导', reasonEn: 'must not be empty' }),
-    expect.objectContaining({ row: 4, column: '领导分机', value: '分机8004' }),
+    expect.objectContaining({ row: 4, column: '领导分机', value: '分机8004', code: 'cell.bad_extension' }),
     expect.objectContaining({ row: 5, column: '日期', reasonEn: 'this day is already assigned in row 2' }),
     expect.objectContaining({ row: 6, column: '日期', reasonEn: expect.stringMatching(/not a valid date/) }),
   ])

@@ -7,7 +7,7 @@ const zh = {
   tab: '批量导入',
   title: '批量导入隐患台账',
   intro:
-    '上传隐患台账（.xlsx 或 CSV）。先检查全部行：只要有一行有误，整个文件都不导入，并列出每一处错误；同一文件重复导入只计一次。',
+    '上传隐患台账（.xlsx 或 CSV）。同一台账可以每周重新上传：新的隐患导入，已有隐患按台账更新整改状态，没有变化的跳过。先检查全部行：只要有一行有误，整个文件都不导入，并列出每一处错误；不会重复计数。',
   template: '下载导入模板',
   templateFailed: '模板下载失败：{reason}',
   choose: '选择文件',
@@ -25,11 +25,13 @@ const zh = {
     failed: '导入中断',
   },
   result: {
-    done: '共 {rows} 行：新导入 {applied} 行，{duplicates} 行此前已导入（不重复计数）。',
-    allDuplicates: '该文件此前已导入，本次没有新增（不重复计数）。',
+    done: '共 {rows} 行：新增 {new} 行，更新状态 {updated} 行，未变 {unchanged} 行（不重复计数）。',
+    allDuplicates: '该文件此前已导入，本次没有新增或变化（不重复计数）。',
+    sheet: '读取的工作表：「{sheet}」',
     refused: '共 {count} 处错误，请修改后重新上传。',
     more: '仅列出前 {shown} 处，共 {count} 处。',
-    partly: '导入在中途停止：之前的 {applied} 条已导入。修正后重新导入同一文件不会重复计数。',
+    partly:
+      '导入在中途停止：第 {through} 行及之前要导入的 {rows} 行已导入。修正后重新导入同一文件即可补全，不会重复计数。',
     unavailable: '服务器暂时不可用，请稍后重新导入同一文件（不会重复计数）。',
     network: '网络中断，上传失败。请重新导入同一文件（不会重复计数）。',
     unauthorized: '需要管理员令牌才能导入：请在“设置”中填写。',
@@ -45,7 +47,7 @@ const en: typeof zh = {
   tab: 'Bulk import',
   title: 'Import a hazard ledger',
   intro:
-    'Upload a hazard ledger (.xlsx or CSV). Every row is checked first: if any row is wrong, nothing is imported and each problem is listed. Importing the same file again counts once.',
+    'Upload a hazard ledger (.xlsx or CSV). The same ledger can be sent again each week: new hazards are imported, known ones take their status from it, unchanged ones are skipped. Every row is checked first: if any row is wrong, nothing is imported and each problem is listed. Nothing counts twice.',
   template: 'Download the template',
   templateFailed: 'Could not download the template: {reason}',
   choose: 'Choose a file',
@@ -63,12 +65,13 @@ const en: typeof zh = {
     failed: 'Import stopped',
   },
   result: {
-    done: '{rows} rows: {applied} imported now, {duplicates} imported before (counted once).',
-    allDuplicates: 'This file was imported before; nothing new (counted once).',
+    done: '{rows} rows: {new} new, {updated} with a new status, {unchanged} unchanged (nothing counted twice).',
+    allDuplicates: 'This file was imported before; nothing new or changed (counted once).',
+    sheet: 'Worksheet read: “{sheet}”',
     refused: '{count} problems: fix them and upload again.',
     more: 'Showing the first {shown} of {count}.',
     partly:
-      'The import stopped midway: {applied} records before it are imported. Importing the same file again, once fixed, counts nothing twice.',
+      'The import stopped midway: the {rows} rows to import up to row {through} are in. Importing the same file again completes it and counts nothing twice.',
     unavailable: 'The server is unavailable for now: import the same file again later (counted once).',
     network: 'The network dropped during the upload: import the same file again (counted once).',
     unauthorized: 'Importing needs an admin token: enter it in Settings.',

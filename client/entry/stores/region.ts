@@ -1,3 +1,4 @@
+import { mayAcknowledge } from '../../../shared/access.ts'
 import { defineStore } from 'pinia'
 import { computed, shallowRef, ref, watch } from 'vue'
 import { indexRegion, type RegionIndex } from '../../../shared/region.ts'
@@ -92,6 +93,10 @@ export const useRegionStore = defineStore('region', () => {
   )
   /** Whether this token may import a ledger (admins only; unknown: let the server say). */
   const canImport = computed(() => !caller.value || caller.value.role === 'admin')
+  /** Whether this token may acknowledge alarms (duty officers and admins): the duty view shows. */
+  const canAcknowledge = computed(() => !!caller.value && mayAcknowledge(caller.value.role))
+  /** A duty officer's token reports nothing: only the duty view is offered. */
+  const dutyOnly = computed(() => caller.value?.role === 'duty')
 
   /** A town's, domain's or industry's name in the page's language. */
   const localName = (entry: { name: string; nameEn: string }) => nameIn(entry, currentLang())
@@ -137,6 +142,8 @@ export const useRegionStore = defineStore('region', () => {
     townChoices,
     listTowns,
     canImport,
+    canAcknowledge,
+    dutyOnly,
     localName,
     townName,
     domainName,

@@ -35,19 +35,19 @@ export type ChartOption = ComposeOption<
 /** What every chart shares: the wall's font, text colours and a dark tooltip. Sizes are design px. */
 export const CHART_BASE: ChartOption = {
   backgroundColor: 'transparent',
-  textStyle: { fontFamily: FONT_FAMILY, color: PALETTE.muted, fontSize: 15 },
+  textStyle: { fontFamily: FONT_FAMILY, color: PALETTE.muted, fontSize: 18 },
   animationDuration: 600,
   animationDurationUpdate: 400,
   tooltip: {
     backgroundColor: 'rgba(6, 18, 36, 0.94)',
     borderColor: PALETTE.line,
-    textStyle: { color: PALETTE.text, fontFamily: FONT_FAMILY, fontSize: 15 },
+    textStyle: { color: PALETTE.text, fontFamily: FONT_FAMILY, fontSize: 18 },
   },
 }
 
 /** The legend style of the charts that show one. */
 export const LEGEND_STYLE = {
-  textStyle: { color: PALETTE.muted, fontSize: 15 },
+  textStyle: { color: PALETTE.muted, fontSize: 18 },
   itemWidth: 14,
   itemHeight: 10,
   icon: 'roundRect',
@@ -56,6 +56,6 @@ export const LEGEND_STYLE = {
 export const AXIS_STYLE = {
   axisLine: { lineStyle: { color: PALETTE.line } },
   axisTick: { show: false },
-  axisLabel: { color: PALETTE.muted, fontSize: 14 },
+  axisLabel: { color: PALETTE.muted, fontSize: 18 },
   splitLine: { lineStyle: { color: PALETTE.grid } },
 } as const

@@ -24,6 +24,16 @@ export function useLabels() {
       if (!t) return code
       return english.value ? (t.shortEn ?? t.nameEn) : (t.short ?? t.name)
     },
+    /**
+     * A town on its map tile, the tightest place: the short name, else in Chinese the name without
+     * its 街道/镇/乡 (济川, 黄桥), which is how people say it; the full name is the tile's tooltip.
+     */
+    townTile(code: string): string {
+      const t = store.townByCode.get(code)
+      if (!t) return code
+      if (english.value) return t.shortEn ?? t.nameEn
+      return t.short ?? t.name.replace(/(街道|镇|乡)$/, '')
+    },
     /** A town's full name (a tooltip beside the short one). */
     townFull(code: string | undefined): string {
       if (!code) return ''

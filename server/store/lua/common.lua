@@ -182,11 +182,20 @@ end
 -- events into one string cost Lua more than the rest of the log.)
 -- `appliedAt` (ms), when given, goes first as the field `a`: what the batch was judged against
 -- (the ticker's horizon), for a replay to judge it the same.
+-- `logExtras`: functions that may add one field, value pair after it (alarms.lua: the alarms raised).
+local logExtras = {}
 local function logEntry(lastSeq, events, appliedAt)
   local args = { key('log'), string.format('%d-1', lastSeq) }
   if appliedAt then
     args[3] = 'a'
     args[4] = appliedAt
+  end
+  for _, extra in ipairs(logExtras) do
+    local field, value = extra()
+    if field then
+      args[#args + 1] = field
+      args[#args + 1] = value
+    end
   end
   for _, json in ipairs(events) do
     args[#args + 1] = 'e'
@@ -195,6 +204,8 @@ local function logEntry(lastSeq, events, appliedAt)
   redis.call('XADD', unpack(args))
 end
 
+-- Functions that may add one more `"name":value` part to the publish (alarms.lua: the open alarms).
+local publishExtras = {}
 local function publish(cfg, from, seq, asOf, feed)
   local parts = {
     '"from":' .. from, '"seq":' .. seq, '"asOf":' .. asOf,
@@ -203,6 +214,10 @@ local function publish(cfg, from, seq, asOf, feed)
     '"feed":[' .. table.concat(feed, ',') .. ']',
   }
   if overdueChanged then parts[#parts + 1] = '"overdue":' .. overdueList(cfg.overdueLength) end
+  for _, extra in ipairs(publishExtras) do
+    local part = extra(cfg)
+    if part then parts[#parts + 1] = part end
+  end
   -- SPUBLISH on a Redis Cluster: a PUBLISH there is copied to every node of the cluster.
   redis.call(cfg.publish or 'PUBLISH', key('updates'), '{' .. table.concat(parts, ',') .. '}')
 end

@@ -44,6 +44,7 @@ do
   end
   for i, state in ipairs(hmgetAll(key('hazards'), hazardIds)) do hazards[hazardIds[i]] = decodeHazard(state) end
   for i, state in ipairs(hmgetAll(key('enterprises'), enterpriseIds)) do enterprises[enterpriseIds[i]] = decodeEnterprise(state) end
+  prefetchAlarms(items)
   for j = 1, #claimKeys, SLICE do
     local values = redis.call('MGET', unpack(claimKeys, j, math.min(j + SLICE - 1, #claimKeys)))
     for n = 1, math.min(SLICE, #claimKeys - j + 1) do
@@ -190,6 +191,9 @@ for i, it in ipairs(items) do
       if not claim(key('acc:' .. e.accidentId), seq) then
         return refuse(i, 'accidentId', 'already_reported', { field = 'accidentId', id = e.accidentId })
       end
+    elseif t == 'alarm.acknowledged' then
+      local code, params = ackRefusal(e.alarmId)
+      if code then return refuse(i, 'alarmId', code, params) end
     elseif t == 'enterprise.registered' then
       -- Re-registering moves an enterprise: the town it leaves must be the writer's too.
       local left = foreignTown(enterpriseTown(e.enterpriseId))
@@ -313,8 +317,11 @@ appliers['inspection.completed'] = function(e, it)
   bumpDaily(it.day, 'insp', 1)
 end
 
+local accidentRecords = {} -- accidentId, the accident.reported event as logged: the wall's accident list
 appliers['accident.reported'] = function(e, it, feed)
   feed.grade = it.grade
+  accidentRecords[#accidentRecords + 1] = e.accidentId
+  accidentRecords[#accidentRecords + 1] = it.raw
   count(it, cell('acc', e.town, e.domain, it.grade), 1)
   count(it, cell('acc.deaths', e.town, e.domain, it.grade), e.deaths)
   count(it, cell('acc.injuries', e.town, e.domain, it.grade), e.seriousInjuries)
@@ -356,6 +363,20 @@ appliers['enterprise.work'] = function(e, it, feed)
   changedEnterprises[#changedEnterprises + 1] = e.enterpriseId
 end
 
+appliers['alarm.acknowledged'] = function(e, it)
+  acknowledgeAlarm(e, it.seq)
+end
+
+-- What a ticker line (FeedItem in shared/protocol.ts) shows of each type of event, besides its seq,
+-- `at` and `type` and what the applier adds (a status change's hazard, an accident's grade...).
+local FEED_FIELDS = {
+  ['hazard.reported'] = { 'hazardId', 'town', 'domain', 'grade', 'title' },
+  ['hazard.status'] = { 'hazardId', 'status' },
+  ['inspection.completed'] = { 'town', 'domain', 'hazardsFound' },
+  ['accident.reported'] = { 'town', 'domain', 'deaths', 'seriousInjuries', 'title' },
+  ['enterprise.registered'] = { 'town', 'domain', 'name', 'riskLevel' },
+  ['enterprise.work'] = { 'state', 'preCheckDone' },
+}
 mandates.addAppliers(appliers, enterprises)
 
 -- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).
@@ -372,22 +393,14 @@ for i, it in ipairs(items) do
     logged[#logged + 1] = it.raw
     local extra = { seq = it.seq, index = i }
     appliers[e.type](e, it, extra)
+    if it.alarm then raiseEventAlarm(e, it, asOf) end
     -- The ticker is what is happening now: an event from longer ago (a ledger's history, a backfill)
-    -- counts everywhere else but takes no ticker line from the live ones.
-    if tonumber(it.atMs) >= feedSince and not mandates.types[e.type] then feedExtras[#feedExtras + 1] = extra end
+    -- counts everywhere else but takes no ticker line from the live ones. An acknowledgement is none.
+    if tonumber(it.atMs) >= feedSince and FEED_FIELDS[e.type] and not mandates.types[e.type] then
+      feedExtras[#feedExtras + 1] = extra
+    end
   end
 end
-
--- What a ticker line (FeedItem in shared/protocol.ts) shows of each type of event, besides its seq,
--- `at` and `type` and what the applier adds (a status change's hazard, an accident's grade...).
-local FEED_FIELDS = {
-  ['hazard.reported'] = { 'hazardId', 'town', 'domain', 'grade', 'title' },
-  ['hazard.status'] = { 'hazardId', 'status' },
-  ['inspection.completed'] = { 'town', 'domain', 'hazardsFound' },
-  ['accident.reported'] = { 'town', 'domain', 'deaths', 'seriousInjuries', 'title' },
-  ['enterprise.registered'] = { 'town', 'domain', 'name', 'riskLevel' },
-  ['enterprise.work'] = { 'state', 'preCheckDone' },
-}
 
 -- The ticker line of event `index`, with what the applier added. Built only for the lines kept.
 local function feedLine(extra)
@@ -418,6 +431,7 @@ if seq >= first then
   for _, id in ipairs(changedEnterprises) do states[#states + 1] = id; states[#states + 1] = encodeEnterprise(enterprises[id]) end
   hsetAll(key('enterprises'), states)
   hsetAll(key('hazard-reports'), reports)
+  hsetAll(key('accidents'), accidentRecords)
   mandates.write()
   for j = 1, #claims, 2 * SLICE do redis.call('MSET', unpack(claims, j, math.min(j + 2 * SLICE - 1, #claims))) end
   -- The ticker list keeps the newest feedKeep items: only those are encoded and pushed (oldest

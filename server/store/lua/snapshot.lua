@@ -1,6 +1,6 @@
 -- Reads everything a wall state holds, atomically, at one seq.
 -- ARGV[1]: day (YYYY-MM-DD), ARGV[2]: year, ARGV[3]: JSON array of `daily` fields,
--- ARGV[4]: feed length, ARGV[5]: overdue list length
+-- ARGV[4]: feed length, ARGV[5]: overdue list length, ARGV[6]: open alarms listed
 local function hashMap(k)
   local flat = redis.call('HGETALL', k)
   local parts = {}
@@ -22,4 +22,5 @@ return '{"seq":' .. (redis.call('GET', key('seq')) or '0') ..
   ',"year":' .. hashMap(key('year:' .. ARGV[2])) ..
   ',"daily":{' .. table.concat(daily, ',') .. '}' ..
   ',"feed":[' .. table.concat(feed, ',') .. ']' ..
-  ',"overdue":' .. overdueList(tonumber(ARGV[5])) .. '}'
+  ',"overdue":' .. overdueList(tonumber(ARGV[5])) ..
+  ',"alarms":' .. openAlarmList(tonumber(ARGV[6])) .. '}'

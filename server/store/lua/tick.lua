@@ -2,7 +2,7 @@
 -- most dueSoonMs away, into the overdue gauges once it has passed. A running deadline sits in `due`,
 -- then in `soon`, then the hazard is in `overdue`. Safe on every node at once: a hazard leaves
 -- `due` or `soon` in the same atomic step, so only one tick moves it.
--- ARGV[1]: now in ms; ARGV[2]: JSON config { overdueLength }; ARGV[3]: now as ISO text (for the log);
+-- ARGV[1]: now in ms; ARGV[2]: JSON config { overdueLength, alarmListLength, majorOverdueAlarms, alarmOnly? }; ARGV[3]: now as ISO text (for the log);
 -- ARGV[4]: how long before its deadline a hazard is due soon, in ms (the region's dueSoonDays), or
 -- -1 for no due-soon step (the replay of a tick logged before there was one).
 -- Returns how many moves it made: into due soon, and into overdue.
@@ -22,7 +22,17 @@ local hazards = {}
 for i, state in ipairs(hmgetAll(key('hazards'), ids)) do hazards[ids[i]] = decodeHazard(state) end
 
 local soonIds, soonAdds, overdueIds, overdueAdds = {}, {}, {}, {}
+-- Major hazards going overdue raise an alarm: by the region's rule (cfg.majorOverdueAlarms), or in a
+-- replay exactly those the logged tick raised (cfg.alarmOnly).
+local alarmOnly = {}
+if cfg.alarmOnly then for _, id in ipairs(cfg.alarmOnly) do alarmOnly[id] = true end end
+local overdueAlarms = {}
 local function toOverdue(id, h)
+  -- A deadline that passed longer ago than the horizon (a ledger's or a backfill's history) is no news.
+  local byRule = not cfg.alarmOnly and cfg.majorOverdueAlarms and tonumber(h.deadline) >= now - cfg.alarmHorizonMs
+  if h.grade == 'major' and (alarmOnly['od:' .. id] or byRule) then
+    overdueAlarms[#overdueAlarms + 1] = id
+  end
   h.soon, h.overdue = false, true
   overdueIds[#overdueIds + 1] = id
   overdueAdds[#overdueAdds + 1] = h.deadline
@@ -62,6 +72,7 @@ end
 hsetAll(key('hazards'), states)
 writeCounts()
 local seq = redis.call('INCR', key('seq'))
+for _, id in ipairs(overdueAlarms) do raiseOverdueAlarm(id, hazards[id], seq, ARGV[3], now) end
 -- The rebuild replays the tick at this instant, with this due-soon time, and checks it makes the
 -- same moves.
 local function jsonList(list)

@@ -29,6 +29,7 @@ import enterpriseRoutes from './routes/enterprises.ts'
 import importRoutes from './routes/import.ts'
 import alarmRoutes from './routes/alarms.ts'
 import mandateRoutes from './routes/mandates.ts'
+import rosterRoutes from './routes/duty.ts'
 import { useCompiledEventChecks } from './ingest/compiled-checks.ts'
 import { finiteKeyword } from './routes/finite-keyword.ts'
 
@@ -116,6 +117,7 @@ export async function buildApp(opts: AppOptions) {
   await app.register(importRoutes)
   await app.register(alarmRoutes)
   await app.register(mandateRoutes)
+  await app.register(rosterRoutes)
   await app.register(staticPlugin)
   return app
 }

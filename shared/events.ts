@@ -225,6 +225,8 @@ function coded(path: string, keyword: string, message: string, params: unknown):
   if (keyword === 'pattern' && /Id$/.test(path))
     return detail(path, 'id_chars', { min: 1, max: LIMITS.entityIdMax })
   if (keyword === 'pattern' && path.endsWith('/deadline')) return detail(path, 'date')
+  if (keyword === 'pattern' && (path.endsWith('/day') || path.endsWith('/due'))) return detail(path, 'day')
+  if (keyword === 'pattern' && path.endsWith('Ext')) return detail(path, 'extension')
   if (keyword === 'format') return detail(path, 'date_time')
   if (keyword === 'enum') return detail(path, 'one_of', { allowed: (p.allowedValues ?? []).map(String) })
   if (keyword === 'minLength' && p.limit !== undefined) return detail(path, 'too_short', { min: p.limit })

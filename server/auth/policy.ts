@@ -16,6 +16,8 @@ const POLICY: Record<string, Access> = {
   'GET /api/hazards': 'viewer',
   'GET /api/enterprises': 'viewer',
   'GET /api/enterprise-names': 'viewer',
+  'GET /api/duty': 'viewer',
+  'GET /api/tasks/overdue': 'viewer',
   'GET /metrics': 'viewer',
   'GET /ws': 'socket',
   'GET /api/alarms': 'viewer',

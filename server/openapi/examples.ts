@@ -154,6 +154,46 @@ export function eventExamples(region: RegionIndex): Record<EventType, Example<Lo
       summary: 'A wrong score undone (admins only); the undoing is kept in the log',
       value: { id: 'pr-20260507-0001', type: 'principal.score_revoked', scoreId: 'PS-2026-0001' },
     },
+    'task.defined': {
+      summary:
+        "An item of the year's work list (全年工作要点、季度工作清单): its department, quarter and due date (admins only)",
+      value: {
+        id: 'td-20260506-0001',
+        type: 'task.defined',
+        at: AT,
+        taskId: 'TK-2026-Q2-01',
+        title: '开展危化品企业安全专项整治',
+        owner: mandatesOf(region.region).departments[0].id,
+        year: 2026,
+        quarter: 2,
+        due: '2026-06-30',
+      },
+    },
+    'task.progress': {
+      summary: "A work item's state: not_started, in_progress or done",
+      value: {
+        id: 'tp-20260506-0001',
+        type: 'task.progress',
+        at: AT,
+        taskId: 'TK-2026-Q2-01',
+        status: 'in_progress',
+        note: '已完成 12 家企业检查',
+      },
+    },
+    'duty.assigned': {
+      summary:
+        'Who is on duty at the command center (值班值守) on a day, from its handover to the next (admins only; a day assigned again is replaced)',
+      value: {
+        id: 'du-20260506-0001',
+        type: 'duty.assigned',
+        at: AT,
+        day: '2026-05-06',
+        leader: '李明',
+        leaderExt: '8002',
+        officer: '赵磊',
+        officerExt: '8102',
+      },
+    },
   }
 }
 

@@ -1,5 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { EnterpriseNamesQuery, EnterpriseNamesReply, NAMES_MAX } from '../../shared/mandates/api.ts'
+import {
+  EnterpriseNamesQuery,
+  EnterpriseNamesReply,
+  NAMES_MAX,
+  OverdueTasksReply,
+  type OverdueTask,
+} from '../../shared/mandates/api.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import { decodeEnterprise } from '../store/records.ts'
 import { ErrorReply } from '../../shared/api/errors.ts'
@@ -39,6 +45,38 @@ const mandates: FastifyPluginAsyncTypebox = async (app) => {
         }
       })
       return { names }
+    },
+  )
+
+  app.get(
+    '/api/tasks/overdue',
+    {
+      schema: {
+        description:
+          "Work-list items past their due date (region time: an item due on a day is overdue from the next day's start) and not done, most overdue first.",
+        response: { 200: OverdueTasksReply },
+      },
+    },
+    async () => {
+      const today = app.today()
+      const all = await app.store.redis.hgetall(`${app.store.keys.prefix}tasks`)
+      const tasks: OverdueTask[] = []
+      for (const [taskId, stored] of Object.entries(all)) {
+        // year|quarter|owner|due|status|title (lua/mandates.lua)
+        const [year, quarter, owner, due, status, ...title] = stored.split('|')
+        if (status === 'done' || due >= today) continue
+        tasks.push({
+          taskId,
+          title: title.join('|'),
+          owner,
+          year: Number(year),
+          quarter: Number(quarter),
+          due,
+          status,
+        })
+      }
+      tasks.sort((a, b) => a.due.localeCompare(b.due) || a.taskId.localeCompare(b.taskId))
+      return { today, tasks }
     },
   )
 }

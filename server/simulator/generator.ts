@@ -13,11 +13,14 @@ import {
 } from './catalog.ts'
 import { INSPECTION_WEIGHT_BY_RISK, PLACES, PLACE_TOWNS } from './profile.ts'
 import { TimeQueue } from './queue.ts'
+import { mandatesOf } from '../../shared/mandates/defaults.ts'
 import { Rng } from './random.ts'
 import { buildRegistry, pickTown, type Enterprise } from './registry.ts'
 import {
   accidentScore,
   drillsOfDay,
+  dutyRoster,
+  workLists,
   dutyScores,
   lateHazardScore,
   resourceRegister,
@@ -214,6 +217,21 @@ export class Simulation {
         withAt(body, registeredAt),
       ),
       ...emitted.map((x) => withAt(x.body, x.at)),
+    ]
+  }
+
+  /**
+   * What only an admin may send, in order: the duty roster around `now`'s month (stamped at `now`'s
+   * minute) and the year's work lists with their progress so far (mandates.ts).
+   */
+  adminEvents(now: number): AcceptedEvent[] {
+    const at = now - (now % 60_000)
+    const departments = mandatesOf(this.region).departments.map((d) => d.id)
+    return [
+      ...dutyRoster(this.seed, this.idPrefix, regionDay(now, this.tz)).map((body) => withAt(body, at)),
+      ...workLists(this.seed, this.idPrefix, departments, now, this.tz)
+        .sort((a, b) => a.at - b.at)
+        .map((x) => withAt(x.body, x.at)),
     ]
   }
 

@@ -1,5 +1,6 @@
 import type { LookoutEvent } from '../../shared/events.ts'
 import { atMinute, inOfficeHours } from './calendar.ts'
+import { addDays, regionDay } from '../../shared/time.ts'
 import { Rng } from './random.ts'
 
 // The simulated city's principal-person scores (主要负责人安全生产记分), ~20 a month: most for its own
@@ -181,4 +182,127 @@ export function resourceRegister(
     }
   })
   return bodies
+}
+
+/** The command center's duty pool: bureau leaders lead in turn, officers stand in turn (each with an extension). */
+const DUTY_LEADERS = ['王建国', '李明', '周强', '孙伟', '吴海涛', '郑文华']
+const DUTY_OFFICERS = ['陈晓', '赵磊', '钱峰', '冯娟', '蒋涛', '沈洁', '韩冰', '杨帆', '朱琳', '秦川']
+
+/**
+ * The duty roster (值班表) from the last day of the month before `today`'s to the end of the month
+ * after it: a pair a day (so the wall has yesterday's pair before the handover on the 1st, and a demo
+ * left running crosses into next month). Ids are the day's: a rerun assigns nothing twice.
+ */
+export function dutyRoster(seed: number, idPrefix: string, today: string) {
+  const r = new Rng(seed, 'duty')
+  const leaderAt = r.int(0, DUTY_LEADERS.length - 1)
+  const officerAt = r.int(0, DUTY_OFFICERS.length - 1)
+  const [y, m] = today.split('-').map(Number)
+  const first = addDays(`${today.slice(0, 8)}01`, -1)
+  const last = new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10)
+  const bodies: WithoutAt<LookoutEvent>[] = []
+  for (let day = first, i = 0; day <= last; day = addDays(day, 1), i++) {
+    const leader = (leaderAt + i) % DUTY_LEADERS.length
+    const officer = (officerAt + i) % DUTY_OFFICERS.length
+    bodies.push({
+      id: `${idPrefix}-duty-${day.replaceAll('-', '')}`,
+      type: 'duty.assigned',
+      day,
+      leader: DUTY_LEADERS[leader],
+      leaderExt: String(8001 + leader),
+      officer: DUTY_OFFICERS[officer],
+      officerExt: String(8101 + officer),
+    })
+  }
+  return bodies
+}
+
+/** Items of a quarter's work list, and their titles' stems by department (the region's own ids where they match). */
+const TASKS_PER_QUARTER = 30
+const TASK_TITLES = [
+  '开展危化品企业安全专项整治',
+  '组织建筑施工安全大检查',
+  '推进道路交通安全隐患治理',
+  '开展消防安全“双随机”抽查',
+  '完成重大危险源企业包保责任落实',
+  '组织安全生产月宣传活动',
+  '开展有限空间作业专项检查',
+  '推动企业主要负责人安全培训',
+  '完成汛期应急预案修订',
+  '开展燃气安全排查整治',
+  '组织第三方专家指导服务',
+  '推进工贸企业粉尘涉爆整治',
+]
+const TASK_OUTCOMES = [
+  ['on_time', 75],
+  ['late', 12],
+  ['open', 13],
+] as const
+
+/**
+ * The year's work lists (全年工作要点、季度工作清单): ~30 items a quarter for `today`'s year, defined at
+ * the year's start, each started early in its quarter and mostly done by its due date (some late,
+ * some never), as far as `now` has got. Seeded by the item's id: a rerun sends the same events, and
+ * a later run adds the steps that have happened since.
+ */
+export function workLists(
+  seed: number,
+  idPrefix: string,
+  departments: readonly string[],
+  now: number,
+  timeZone: string,
+): { at: number; body: WithoutAt<LookoutEvent> }[] {
+  const year = Number(regionDay(now, timeZone).slice(0, 4))
+  const defineAt = Math.min(now, atMinute(`${year}-01-05`, 9 * 60, timeZone))
+  const out: { at: number; body: WithoutAt<LookoutEvent> }[] = []
+  for (let quarter = 1; quarter <= 4; quarter++) {
+    const start = `${year}-${String(quarter * 3 - 2).padStart(2, '0')}-01`
+    const end = addDays(
+      quarter === 4 ? `${year + 1}-01-01` : `${year}-${String(quarter * 3 + 1).padStart(2, '0')}-01`,
+      -1,
+    )
+    for (let k = 1; k <= TASKS_PER_QUARTER; k++) {
+      const taskId = `${idPrefix}-task-${year}q${quarter}-${String(k).padStart(2, '0')}`
+      const r = new Rng(seed, taskId)
+      const due = r.chance(0.5) ? end : addDays(start, r.int(30, 85))
+      out.push({
+        at: defineAt,
+        body: {
+          id: `${taskId}:def`,
+          type: 'task.defined',
+          taskId,
+          title: r.pick(TASK_TITLES),
+          owner: r.pick(departments),
+          year,
+          quarter,
+          due,
+        },
+      })
+      const started = inOfficeHours(
+        atMinute(addDays(start, r.int(0, 25)), 9 * 60, timeZone),
+        timeZone,
+        r.int(0, 240),
+      )
+      const outcome = r.weighted(TASK_OUTCOMES)
+      const dueMs = atMinute(due, 17 * 60, timeZone)
+      const doneAt =
+        outcome === 'on_time'
+          ? Math.max(started + DAY, dueMs - r.int(0, 20) * DAY)
+          : outcome === 'late'
+            ? dueMs + r.int(3, 30) * DAY
+            : Infinity
+      const steps = [
+        { at: Math.max(defineAt + HOUR, started), status: 'in_progress' as const, tag: 'start' },
+        { at: doneAt, status: 'done' as const, tag: 'done' },
+      ]
+      for (const step of steps) {
+        if (step.at > now) break
+        out.push({
+          at: step.at - (step.at % 1000),
+          body: { id: `${taskId}:${step.tag}`, type: 'task.progress', taskId, status: step.status },
+        })
+      }
+    }
+  }
+  return out
 }

@@ -113,6 +113,7 @@ async function simulate(
   )
   for (let i = 0; i < history.length; i += batchSize)
     await send(history.slice(i, i + batchSize), result.backfill)
+  await sendAdminEvents(sim.adminEvents(clock()), batchSize, result, log, opts)
   const b = result.backfill
   log.info(
     `simulator: history sent: ${fmt(b.applied)} applied, ${fmt(b.duplicates)} already there (seq ${fmt(b.seq)})`,
@@ -180,6 +181,34 @@ export async function fetchRegion(url: string, signal?: AbortSignal, onWait?: ()
 }
 
 /** A refused batch is a simulator bug: say so loudly, with the server's reasons and the events they name. */
+/**
+ * The duty roster and the work lists, in batches of their own: they are an admin's to send, so with
+ * a reporter's token they are left out (said once) and the rest of the simulation goes on.
+ */
+async function sendAdminEvents(
+  events: LookoutEvent[],
+  batchSize: number,
+  result: RunResult,
+  log: Logger,
+  opts: RunOptions,
+) {
+  const sender = new EventSender({ url: opts.url, token: opts.token, signal: opts.signal })
+  try {
+    for (let i = 0; i < events.length; i += batchSize) {
+      const batch = events.slice(i, i + batchSize)
+      const answer = await sender.send(batch)
+      const tally = result.backfill
+      tally.events += batch.length
+      tally.applied += answer.applied.length
+      tally.duplicates += answer.duplicates.length
+      tally.seq = answer.seq
+    }
+  } catch (err) {
+    if (!(err instanceof RejectedBatch) || err.status !== 403) throw err
+    log.info('simulator: the duty roster and work lists need an admin token: not sent')
+  }
+}
+
 function reportRejection(err: RejectedBatch, log: Logger): void {
   if (err.status === 401 || err.status === 403) {
     log.error(

@@ -34,6 +34,8 @@ const SINGLE_KEYS = new Set([
   'scores',
   'resources',
   'drills',
+  'duty',
+  'tasks',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 

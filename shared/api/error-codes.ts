@@ -28,6 +28,10 @@ export const ERROR_MESSAGES = define({
     `must be ${p.min}–${p.max} characters of A-Z a-z 0-9 _ - : .`,
   /** `deadline`: not an ISO date or date-time. */
   date: () => 'must be an ISO date or date-time',
+  /** A calendar day (a roster's `day`, a work item's `due`) not written YYYY-MM-DD. */
+  day: () => 'must be a date YYYY-MM-DD',
+  /** A telephone extension (a roster's `leaderExt`, `officerExt`) of other characters or longer. */
+  extension: () => 'must be digits (a hyphen allowed), at most 20',
   /** `at`: not an ISO 8601 date-time with offset. */
   date_time: () => 'must be an ISO 8601 date-time with offset',
   /** `at` of the date-time form that names no instant (a leap second, 24:00). */
@@ -45,6 +49,8 @@ export const ERROR_MESSAGES = define({
   // The region's rules
   unknown_town: (p: { town: string }) => `unknown town "${p.town}"`,
   unknown_domain: (p: { domain: string }) => `unknown domain "${p.domain}"`,
+  /** A work item's owner not among the region's departments (`allowed`: their ids). */
+  unknown_department: (p: { allowed: string[] }) => `must be one of the departments ${p.allowed.join(', ')}`,
   industry_not_of_domain: (p: { industry: string; domain: string }) =>
     `"${p.industry}" is not an industry of domain ${p.domain}`,
   /** A date that does not exist (2026-02-30). */
@@ -76,6 +82,10 @@ export const ERROR_MESSAGES = define({
     `resourceId ${p.resourceId} was already registered`,
   unknown_resource: (p: { resourceId: string }) => `unknown resource ${p.resourceId}`,
   resource_already_retired: (p: { resourceId: string }) => `resource ${p.resourceId} was already retired`,
+  /** A work item id defined before (ids are permanent). */
+  task_already_defined: (p: { taskId: string }) => `taskId ${p.taskId} was already defined`,
+  /** Progress on a work item never defined. */
+  unknown_task: (p: { taskId: string }) => `unknown task ${p.taskId}`,
   // The token (403)
   /** An event only an admin may send (`type`), from another role's token. */
   needs_admin: (p: { type: string }) => `${p.type} needs an admin token`,

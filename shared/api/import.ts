@@ -49,6 +49,7 @@ export const IMPORT_ISSUE_CODES = [
   'cell.closed_before_found',
   'cell.deadline_before_found',
   'cell.not_an_event',
+  'cell.bad_extension',
   // Against what is already stored
   'hazard.taken',
   'hazard.changed_during_import',

@@ -2,6 +2,8 @@ import { Type, type Static } from 'typebox'
 import { LIMITS } from '../limits.ts'
 import { Code, Count, EntityId, Enum, event } from '../event-base.ts'
 import { RESOURCE_KINDS } from './readiness.ts'
+import { EXTENSION_PATTERN } from './duty.ts'
+import { TASK_STATUSES } from './tasks.ts'
 
 // Events of the conference's other mandates (docs/mandates.md), additive to API contract v1: a v1
 // client never sends them and never needs to read them.
@@ -49,12 +51,48 @@ export const DrillCompleted = event('drill.completed', {
   scenario: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.titleMax })),
 })
 
+const Person = Type.String({ minLength: 1, maxLength: LIMITS.nameMax })
+const Extension = Type.String({ pattern: EXTENSION_PATTERN })
+
+/**
+ * 值班值守: who is on duty at the command center on a region-time `day` (from that day's handover to
+ * the next). Admins only; assigning a day again replaces its pair.
+ */
+export const DutyAssigned = event('duty.assigned', {
+  day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  leader: Person,
+  leaderExt: Extension,
+  officer: Person,
+  officerExt: Extension,
+})
+
+/** 全年工作要点、季度工作清单: an item of the year's work, owned by a department, for a quarter, with its due date (admins only). */
+export const TaskDefined = event('task.defined', {
+  taskId: EntityId,
+  title: Type.String({ minLength: 1, maxLength: LIMITS.titleMax }),
+  /** A department of the region file's `mandates.departments`. */
+  owner: Code,
+  year: Type.Integer({ minimum: LIMITS.yearMin, maximum: LIMITS.yearMax }),
+  quarter: Type.Integer({ minimum: 1, maximum: 4 }),
+  due: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+})
+
+/** A work item's state: not started, in progress or done (any move, a done item reopened included). */
+export const TaskProgress = event('task.progress', {
+  taskId: EntityId,
+  status: Enum([...TASK_STATUSES]),
+  note: Type.Optional(Type.String({ maxLength: LIMITS.noteMax })),
+})
+
 export const MANDATE_EVENT_SCHEMAS = {
   'principal.scored': PrincipalScored,
   'principal.score_revoked': PrincipalScoreRevoked,
   'resource.registered': ResourceRegistered,
   'resource.retired': ResourceRetired,
   'drill.completed': DrillCompleted,
+  'duty.assigned': DutyAssigned,
+  'task.defined': TaskDefined,
+  'task.progress': TaskProgress,
 } as const
 
 export type PrincipalScored = Static<typeof PrincipalScored>
@@ -62,9 +100,23 @@ export type PrincipalScoreRevoked = Static<typeof PrincipalScoreRevoked>
 export type ResourceRegistered = Static<typeof ResourceRegistered>
 export type ResourceRetired = Static<typeof ResourceRetired>
 export type DrillCompleted = Static<typeof DrillCompleted>
+export type DutyAssigned = Static<typeof DutyAssigned>
+export type TaskDefined = Static<typeof TaskDefined>
+export type TaskProgress = Static<typeof TaskProgress>
 export type MandateEvent =
-  PrincipalScored | PrincipalScoreRevoked | ResourceRegistered | ResourceRetired | DrillCompleted
+  | PrincipalScored
+  | PrincipalScoreRevoked
+  | ResourceRegistered
+  | ResourceRetired
+  | DrillCompleted
+  | DutyAssigned
+  | TaskDefined
+  | TaskProgress
 export type MandateEventType = keyof typeof MANDATE_EVENT_SCHEMAS
 
 /** Events only an admin may push (a reporter's token is refused 403 for them). */
-export const ADMIN_EVENT_TYPES: ReadonlySet<string> = new Set<MandateEventType>(['principal.score_revoked'])
+export const ADMIN_EVENT_TYPES: ReadonlySet<string> = new Set<MandateEventType>([
+  'principal.score_revoked',
+  'duty.assigned',
+  'task.defined',
+])

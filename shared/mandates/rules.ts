@@ -2,6 +2,8 @@ import type { ErrorDetail } from '../events.ts'
 import { detail } from '../api/error-codes.ts'
 import type { MandateEvent } from './events.ts'
 import type { Mandates, PointRule } from './config.ts'
+import { inDateRange } from '../time.ts'
+import { LIMITS } from '../limits.ts'
 
 // The region's rules for the mandates' events, beside the schema: shared by the server's check and
 // the entry page's forms, like eventRuleErrors.
@@ -22,6 +24,23 @@ export function mandateRuleErrors(ev: MandateEvent, m: Mandates, base = ''): Err
       details.push(detail(`${base}/points`, 'too_small', { min: rule.min }))
     } else if (ev.points !== undefined && ev.points > rule.max) {
       details.push(detail(`${base}/points`, 'too_large', { max: rule.max }))
+    }
+  }
+  if (ev.type === 'task.defined') {
+    if (!m.departments.some((d) => d.id === ev.owner))
+      details.push(detail(`${base}/owner`, 'unknown_department', { allowed: m.departments.map((d) => d.id) }))
+    const ms = Date.parse(`${ev.due}T00:00:00Z`)
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== ev.due)
+      details.push(detail(`${base}/due`, 'not_real_date'))
+    else if (!inDateRange(ms))
+      details.push(detail(`${base}/due`, 'out_of_years', { min: LIMITS.yearMin, max: LIMITS.yearMax }))
+  }
+  if (ev.type === 'duty.assigned') {
+    const ms = Date.parse(`${ev.day}T00:00:00Z`)
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== ev.day) {
+      details.push(detail(`${base}/day`, 'not_real_date'))
+    } else if (!inDateRange(ms)) {
+      details.push(detail(`${base}/day`, 'out_of_years', { min: LIMITS.yearMin, max: LIMITS.yearMax }))
     }
   }
   return details

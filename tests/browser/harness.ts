@@ -115,9 +115,9 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 }
 
 /** A real server (private Redis, app listening on a free loopback port) that can be stopped and restarted on its port. */
-export async function wallServer() {
+export async function wallServer(opts: { clock?: () => number } = {}) {
   const redis = await privateRedis()
-  let app: App | null = await testApp({ redisUrl: redis.url })
+  let app: App | null = await testApp({ redisUrl: redis.url, clock: opts.clock })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   const url = `http://127.0.0.1:${port}`
@@ -130,7 +130,7 @@ export async function wallServer() {
     },
     /** A fresh app on the same port, as after a server restart. */
     async start() {
-      app = await testApp({ redisUrl: redis.url })
+      app = await testApp({ redisUrl: redis.url, clock: opts.clock })
       await app.listen({ port, host: '127.0.0.1' })
     },
     async close() {

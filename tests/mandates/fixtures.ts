@@ -1,5 +1,8 @@
 import type {
   DrillCompleted,
+  DutyAssigned,
+  TaskDefined,
+  TaskProgress,
   PrincipalScoreRevoked,
   PrincipalScored,
   ResourceRegistered,
@@ -55,4 +58,34 @@ export const drill = (over: Over<DrillCompleted> = {}): DrillCompleted => ({
   participants: 40,
   scenario: '储罐泄漏处置',
   ...over,
+})
+
+export const duty = (over: Over<DutyAssigned> = {}): DutyAssigned => ({
+  id: eid('du'),
+  type: 'duty.assigned',
+  day: '2026-05-06',
+  leader: '王建国',
+  leaderExt: '8001',
+  officer: '陈晓',
+  officerExt: '8101',
+  ...over,
+})
+
+export const task = (over: Over<TaskDefined> = {}): TaskDefined => ({
+  id: eid('td'),
+  type: 'task.defined',
+  taskId: entityId('TK'),
+  title: '开展危化品企业安全专项整治',
+  owner: 'yjj',
+  year: 2026,
+  quarter: 2,
+  due: '2026-06-30',
+  ...over,
+})
+
+export const progress = (taskId: string, status: TaskProgress['status']): TaskProgress => ({
+  id: eid('tp'),
+  type: 'task.progress',
+  taskId,
+  status,
 })

@@ -4,13 +4,18 @@
 --   scores[scoreId] = year|revoked (1/0)|points|town|enterpriseId|reason
 --   resources[resourceId] = active (1/0)|kind|town|domain ('-': none)|size|name
 --   drills[drillId] = the region-time day it was held
+--   tasks[taskId] = year|quarter|owner|due|status|title
+--   duty[day] = JSON [leader, leaderExt, officer, officerExt] (the pair on duty from that day's handover)
 -- Cells (year hash of the score's region-time year): ps.pts|town|enterpriseId|reason (points) and
 -- ps.n|town|enterpriseId|reason (scores); a revocation takes both back from the year it counted in.
 -- Gauges (now): res|town|domain|kind and res.size|town|domain|kind for the resources in service.
 -- Year cells: drill.q<quarter>|town|domain|- and drill.people.q<quarter>|… by the region-time quarter.
+-- Cells of the item's own year: task.q<quarter>|-|owner|status (items in that status).
+-- Gauge duty.n|-|-|-: roster assignments applied, so a wall knows to read the roster again.
 local mandates = { types = {
   ['principal.scored'] = true, ['principal.score_revoked'] = true,
   ['resource.registered'] = true, ['resource.retired'] = true, ['drill.completed'] = true,
+  ['duty.assigned'] = true, ['task.defined'] = true, ['task.progress'] = true,
 } }
 
 local function decodeScore(s)
@@ -27,6 +32,16 @@ end
 
 local function encodeResource(r)
   return r.active .. '|' .. r.kind .. '|' .. r.town .. '|' .. r.domain .. '|' .. r.size .. '|' .. r.name
+end
+
+local function decodeTask(s)
+  if not s then return false end
+  local year, quarter, owner, due, status, title = string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  return { year = year, quarter = quarter, owner = owner, due = due, status = status, title = title }
+end
+
+local function encodeTask(r)
+  return r.year .. '|' .. r.quarter .. '|' .. r.owner .. '|' .. r.due .. '|' .. r.status .. '|' .. r.title
 end
 
 local function encodeScore(r)
@@ -52,6 +67,9 @@ function mandates.prefetch(items)
   mandates.resources = read('resources', 'resourceId', decodeResource)
   mandates.drills = read('drills', 'drillId', function(s) return s or false end)
   mandates.changedScores, mandates.changedResources, mandates.newDrills = {}, {}, {}
+  mandates.duty = {}
+  mandates.tasks = read('tasks', 'taskId', decodeTask)
+  mandates.checkedTasks, mandates.changedTasks = {}, {}
   mandates.checked, mandates.checkedResources = {}, {}
 end
 
@@ -97,6 +115,15 @@ function mandates.check(e, isEnterprise)
     if not state then return 'resourceId', 'unknown_resource', { resourceId = e.resourceId } end
     if state == 'retired' then return 'resourceId', 'resource_already_retired', { resourceId = e.resourceId } end
     mandates.checkedResources[e.resourceId] = 'retired'
+  elseif e.type == 'task.defined' then
+    if mandates.checkedTasks[e.taskId] or mandates.tasks[e.taskId] then
+      return 'taskId', 'task_already_defined', { taskId = e.taskId }
+    end
+    mandates.checkedTasks[e.taskId] = true
+  elseif e.type == 'task.progress' then
+    if not (mandates.checkedTasks[e.taskId] or mandates.tasks[e.taskId]) then
+      return 'taskId', 'unknown_task', { taskId = e.taskId }
+    end
   elseif e.type == 'drill.completed' then
     if mandates.drills[e.drillId] then
       return 'drillId', 'already_reported', { field = 'drillId', id = e.drillId }
@@ -152,6 +179,37 @@ function mandates.addAppliers(appliers, enterprises)
     mandates.newDrills[#mandates.newDrills + 1] = e.drillId
     mandates.newDrills[#mandates.newDrills + 1] = it.day
   end
+  local function taskCell(r, sign)
+    bumpPeriod('year', r.year, 'task.q' .. r.quarter .. '|-|' .. r.owner .. '|' .. r.status, sign)
+  end
+  local function changedTask(id)
+    if not mandates.changedTasks[id] then
+      mandates.changedTasks[id] = true
+      mandates.changedTasks[#mandates.changedTasks + 1] = id
+    end
+  end
+  appliers['task.defined'] = function(e)
+    local r = { year = tostring(e.year), quarter = tostring(e.quarter), owner = e.owner, due = e.due,
+      status = 'not_started', title = e.title }
+    mandates.tasks[e.taskId] = r
+    changedTask(e.taskId)
+    taskCell(r, 1)
+  end
+  appliers['task.progress'] = function(e)
+    local r = mandates.tasks[e.taskId]
+    if r.status == e.status then return end
+    taskCell(r, -1)
+    r.status = e.status
+    taskCell(r, 1)
+    changedTask(e.taskId)
+  end
+  -- A day assigned again replaces its pair (the last of a batch wins); nothing to refuse.
+  appliers['duty.assigned'] = function(e)
+    if not mandates.duty[e.day] then mandates.duty[#mandates.duty + 1] = e.day end
+    -- An array, not an object: its text is the same on every run (the rebuild check compares it).
+    mandates.duty[e.day] = cjson.encode({ e.leader, e.leaderExt, e.officer, e.officerExt })
+    bumpNow('duty.n|-|-|-', 1)
+  end
 end
 
 -- Writes the records changed, each once (as it ended the batch).
@@ -163,4 +221,10 @@ function mandates.write()
   for _, id in ipairs(mandates.changedResources) do flat[#flat + 1] = id; flat[#flat + 1] = encodeResource(mandates.resources[id]) end
   hsetAll(key('resources'), flat)
   hsetAll(key('drills'), mandates.newDrills)
+  flat = {}
+  for _, id in ipairs(mandates.changedTasks) do flat[#flat + 1] = id; flat[#flat + 1] = encodeTask(mandates.tasks[id]) end
+  hsetAll(key('tasks'), flat)
+  flat = {}
+  for _, day in ipairs(mandates.duty) do flat[#flat + 1] = day; flat[#flat + 1] = mandates.duty[day] end
+  hsetAll(key('duty'), flat)
 end

@@ -233,58 +233,55 @@ test('a local Redis that answers is used as it is', async () => {
   })
 })
 
-// `npm start` compiles the server with tsx first: slow on a busy 2-core machine, whatever it then does.
-test(
-  'npm start serves the API, then closes gracefully on SIGTERM sent to npm alone',
-  { timeout: 90_000 },
-  async () => {
-    const port = await freePort()
-    // A supervisor that signals only the process it started (Docker's `CMD npm start`, pm2, runit):
-    // the server must hear it, not be left running with the port.
-    const child = spawn('npm', ['start', '--silent'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        REDIS_URL: redis.url,
-        AUTH: 'off',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'pipe',
-    })
-    let output = ''
-    child.stderr.on('data', (d) => (output += d))
-    try {
-      const until = Date.now() + 75_000
-      let ready = false
-      while (!ready && Date.now() < until) {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-        if (!ready) await new Promise((r) => setTimeout(r, 100))
-      }
-      expect(ready, output).toBe(true)
-      const regions = await (await fetch(`http://127.0.0.1:${port}/api/regions`)).json()
-      expect(regions.region.code).toBe('321283')
-    } finally {
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-      child.kill('SIGTERM')
-      expect(await exited).toBe(0)
-      expect(
-        await fetch(`http://127.0.0.1:${port}/healthz`).then(
-          () => 'answers',
-          () => 'closed',
-        ),
-      ).toBe('closed')
-    }
-  },
-)
+/** `npm start` compiles the server with tsx first: slow on a busy 2-core machine, whatever it then does. */
+const NPM_START = { timeout: 90_000 }
 
-// `npm start` compiles the server with tsx first: slow on a busy 2-core machine, whatever it then does.
+test('npm start serves the API, then closes gracefully on SIGTERM sent to npm alone', NPM_START, async () => {
+  const port = await freePort()
+  // A supervisor that signals only the process it started (Docker's `CMD npm start`, pm2, runit):
+  // the server must hear it, not be left running with the port.
+  const child = spawn('npm', ['start', '--silent'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: redis.url,
+      AUTH: 'off',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'pipe',
+  })
+  let output = ''
+  child.stderr.on('data', (d) => (output += d))
+  try {
+    const until = Date.now() + 75_000
+    let ready = false
+    while (!ready && Date.now() < until) {
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+      if (!ready) await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(ready, output).toBe(true)
+    const regions = await (await fetch(`http://127.0.0.1:${port}/api/regions`)).json()
+    expect(regions.region.code).toBe('321283')
+  } finally {
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => 'answers',
+        () => 'closed',
+      ),
+    ).toBe('closed')
+  }
+})
+
 test(
   'a REDIS_URL that does not answer makes npm start exit 1 naming it and why, without its password',
-  { timeout: 90_000 },
+  NPM_START,
   async () => {
     const port = await freePort()
     const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -298,8 +295,7 @@ test(
   },
 )
 
-// `npm start` compiles the server with tsx first: slow on a busy 2-core machine, whatever it then does.
-test('a bad PORT makes npm start exit 1 with a one-line reason', { timeout: 90_000 }, async () => {
+test('a bad PORT makes npm start exit 1 with a one-line reason', NPM_START, async () => {
   const run = promisify(execFile)
   const failure = await run(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, PORT: 'x', REDIS_URL: redis.url },
@@ -310,34 +306,29 @@ test('a bad PORT makes npm start exit 1 with a one-line reason', { timeout: 90_0
   )
 })
 
-// `npm start` compiles the server with tsx first: slow on a busy 2-core machine, whatever it then does.
-test(
-  'a PORT another program has makes npm start exit 1 with a one-line reason',
-  { timeout: 90_000 },
-  async () => {
-    const taken = createServer().listen(0, '127.0.0.1')
-    await new Promise((r) => taken.once('listening', r))
-    const port = (taken.address() as { port: number }).port
-    try {
-      const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-        env: {
-          ...process.env,
-          AUTH: 'off',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          REDIS_URL: redis.url,
-          LOG_LEVEL: 'warn',
-        },
-      }).catch((e: { code: number; stderr: string }) => e)
-      expect(failure).toMatchObject({ code: 1 })
-      expect((failure as { stderr: string }).stderr.trim()).toBe(
-        `Cannot listen on 127.0.0.1:${port} (EADDRINUSE): another program has the port; stop it, or set PORT`,
-      )
-    } finally {
-      taken.close()
-    }
-  },
-)
+test('a PORT another program has makes npm start exit 1 with a one-line reason', NPM_START, async () => {
+  const taken = createServer().listen(0, '127.0.0.1')
+  await new Promise((r) => taken.once('listening', r))
+  const port = (taken.address() as { port: number }).port
+  try {
+    const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: {
+        ...process.env,
+        AUTH: 'off',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        REDIS_URL: redis.url,
+        LOG_LEVEL: 'warn',
+      },
+    }).catch((e: { code: number; stderr: string }) => e)
+    expect(failure).toMatchObject({ code: 1 })
+    expect((failure as { stderr: string }).stderr.trim()).toBe(
+      `Cannot listen on 127.0.0.1:${port} (EADDRINUSE): another program has the port; stop it, or set PORT`,
+    )
+  } finally {
+    taken.close()
+  }
+})
 
 test('before a build, the wall and the entry page both answer 503 saying how to build them', async () => {
   const app = fastify()

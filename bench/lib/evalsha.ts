@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { Redis } from 'ioredis'
 import { prepareEvent } from '../../server/ingest/prepare.ts'
-import { ingestArgs, ingestConfig } from '../../server/store/store.ts'
+import { ingestArgs, ingestConfig, SCRIPTS } from '../../server/store/store.ts'
 import type { Region } from '../../shared/region.ts'
 import { templateEvents } from './mix.ts'
 import { Histogram } from './stats.ts'
@@ -11,10 +10,8 @@ import { spawnChild } from './procs.ts'
 // The second ingest baseline: how many events per second Redis applies when nothing but the
 // ingest script stands between the load and the data (no HTTP, no validation, no JSON answers).
 
-const lua = (name: string) =>
-  readFileSync(new URL(`../../server/store/lua/${name}.lua`, import.meta.url), 'utf8')
 /** The ingest script exactly as server/store/store.ts registers it. */
-export const INGEST_SCRIPT = lua('common') + lua('mandates') + lua('ingest')
+export const INGEST_SCRIPT = SCRIPTS.lkIngest
 
 /** The script's config, as RegionStore builds it (dedupe for 30 days). */
 const CFG = ingestConfig(30 * 86_400)

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { stateDigest } from '../../shared/state.ts'
+import { emptyState, stateDigest } from '../../shared/state.ts'
 import type { WallState } from '../../shared/protocol.ts'
 import { regionPrefix } from '../../server/store/keys.ts'
 import { RegionStore } from '../../server/store/store.ts'
@@ -22,7 +22,8 @@ interface Memory {
   arrayBuffers: number
 }
 
-const RAW_FIELDS = ['seq', 'day', 'asOf', 'now', 'today', 'year', 'daily', 'feed', 'overdue'] as const
+/** Every field a viewer's state has, taken from the state itself so a new field is never left out. */
+const RAW_FIELDS = Object.keys(emptyState('')) as (keyof WallState)[]
 
 /** The raw state part of a snapshot (what a viewer holds). */
 function rawState(snapshot: Record<string, unknown>): WallState {

@@ -22,7 +22,8 @@ import { decodeEnterprise, decodeHazard, type HazardState } from './records.ts'
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8')
 // alarms.lua uses common.lua's helpers and hooks into its publish and log entry.
 const COMMON = lua('common') + lua('alarms')
-const SCRIPTS = {
+/** The scripts' full sources, as registered (the ingest bench loads the same one). */
+export const SCRIPTS = {
   lkIngest: COMMON + lua('mandates') + lua('ingest'),
   lkTick: COMMON + lua('tick'),
   lkSnapshot: COMMON + lua('snapshot'),

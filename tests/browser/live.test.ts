@@ -261,7 +261,7 @@ test(
   'the screen reports its health (heap, frame rate, seq, reconnects) to /metrics',
   async () => {
     const { page } = await livePage('?screen=test-wall-1')
-    const seq = await page.locator('.feed-detail').textContent()
+    const seq = await page.locator('.feed-detail').getAttribute('data-seq')
     let metrics = ''
     await expect
       .poll(

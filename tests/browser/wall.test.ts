@@ -52,12 +52,12 @@ async function newPage(
   return { page, errors }
 }
 
-/** The seq the wall shows, once it equals the server's (the overdue tick may move it meanwhile). */
+/** The seq the wall holds (the feed pill's data-seq), once it equals the server's (the overdue tick may move it meanwhile). */
 async function inStep(page: Page): Promise<Snapshot> {
   for (let i = 0; i < 50; i++) {
     const snap = await snapshot()
-    const shown = await page.locator('.feed-detail').textContent()
-    if (shown?.includes(String(snap.seq))) return snap
+    const shown = await page.locator('.feed-detail').getAttribute('data-seq')
+    if (shown === String(snap.seq)) return snap
     await page.waitForTimeout(100)
   }
   throw new Error('the wall never caught up with the server')
@@ -469,7 +469,7 @@ test(
     await page.locator('[data-lang-toggle]').click()
     await expect
       .poll(() => page.locator('[data-kpi="hazardsOpen"] .kpi-label').textContent())
-      .toBe('在改隐患')
+      .toBe('未销号隐患')
     expect(errors).toEqual([])
     await page.close()
   },

@@ -5,7 +5,7 @@ import { inject, onBeforeUnmount, onMounted, shallowRef, type InjectionKey, type
 // laptop's browser window, a tablet, a phone) gets the panels at their natural size instead, in two
 // columns or, narrower than TWO_COLUMNS_FROM_PX, in one, and the page scrolls.
 //
-// Which is which: a scaled canvas is kept while its smallest text (12 design px) stays ≥ ~10 px, that
+// Which is which: a scaled canvas is kept while its smallest text (18 design px) stays ≥ ~14 px, that
 // is down to READABLE_SCALE. A window that fills its screen (a kiosk, a TV, F11) is a display nobody
 // scrolls: it keeps the canvas down to MIN_SCALE. `?layout=canvas` keeps it at any size, for a wall
 // screen shown in an ordinary window.

@@ -58,7 +58,7 @@ export default {
   en: {
     page: 'Emergency readiness & accountability',
     scoring: {
-      title: 'Principal-person scoring · this year',
+      title: 'Principal-person scoring',
       total: '{n} points this year',
       bands: 'Enterprises by points',
       band: '{from}–{to} pts',

@@ -2,7 +2,7 @@ import { RISK_COLOURS } from '../../shared/enums.ts'
 
 // The wall's colours, defined once: CSS gets them as custom properties, charts read them here.
 // Red, orange, yellow and blue mean risk levels (RISK_COLOURS) and nothing else on this screen,
-// so every other series uses cyan, teal, green, violet, rose or grey.
+// so every other series uses cyan, teal, green, violet, pink or grey.
 
 export const PALETTE = {
   bg: '#040b17',
@@ -21,8 +21,12 @@ export const PALETTE = {
   major: '#b685ff',
   /** General hazards. */
   general: '#45c4c0',
-  /** Alarm: overdue, significant accidents, resumed without check, feed lost. Rose, not the risk red. */
-  alarm: '#ff4d8d',
+  /**
+   * Alarm: overdue, significant accidents, resumed without check, feed lost. A hot pink, far enough from
+   * the risk red (CIEDE2000 ≥ 25: tests/client/palette.test.ts) that an overdue badge beside a town's
+   * risk stripe reads as another thing from across the hall.
+   */
+  alarm: '#ff3fa4',
   /** The feed is connected but not current. */
   degraded: '#c9a7ff',
   /** Stopped enterprises, empty states. */
@@ -37,10 +41,10 @@ export const STATUS_COLOURS: Record<string, string> = {
   closed: PALETTE.closed,
 }
 
-/** Accident grades, most severe first: shades of the alarm rose down to grey. */
+/** Accident grades, most severe first: shades of the alarm pink down to grey. */
 export const ACCIDENT_COLOURS: Record<string, string> = {
-  especially_major: '#ff2e74',
-  major: '#ff6fa5',
+  especially_major: PALETTE.alarm,
+  major: '#ff85c0',
   significant: '#d58cff',
   general: '#8da2c0',
 }

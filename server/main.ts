@@ -66,7 +66,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
     process.exit(1)
   }
   app.log.info(
-    `Lookout for ${region.region.region.name} (${region.region.region.code}) using Redis ${describeTarget(redis.target)} (${redis.source})`,
+    `Lookout for ${region.city.name} (${region.city.code}) using Redis ${describeTarget(redis.target)} (${redis.source})`,
   )
   return { app, config, redis }
 }

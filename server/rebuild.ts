@@ -67,7 +67,7 @@ async function checkOn(
   dedupeDays: number,
 ): Promise<number> {
   defineScripts(redis)
-  const code = region.region.region.code
+  const code = region.city.code
   console.log(
     `Rebuild check of region ${code} (${regionPrefix(code)}) on ${resolved.where} (${resolved.source})`,
   )

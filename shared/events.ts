@@ -249,11 +249,11 @@ function isRealDate(text: string): boolean {
 /** Region rules: the town, domain and industry must be the region's, the accident grade must agree. */
 export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''): ErrorDetail[] {
   const details: ErrorDetail[] = []
-  if ('town' in ev && !region.town.has(ev.town)) {
+  if ('town' in ev && !region.townByCode.has(ev.town)) {
     details.push(detail(`${base}/town`, 'unknown_town', { town: ev.town }))
   }
   if ('domain' in ev && ev.domain !== undefined) {
-    const domain = region.domain.get(ev.domain)
+    const domain = region.domainById.get(ev.domain)
     if (!domain) details.push(detail(`${base}/domain`, 'unknown_domain', { domain: ev.domain }))
     else if (
       'industry' in ev &&
@@ -266,7 +266,7 @@ export function eventRuleErrors(ev: LookoutEvent, region: RegionIndex, base = ''
     }
   }
   if (ev.type in MANDATE_EVENT_SCHEMAS) {
-    details.push(...mandateRuleErrors(ev as MandateEvent, mandatesOf(region.region), base))
+    details.push(...mandateRuleErrors(ev as MandateEvent, mandatesOf(region), base))
   }
   if (ev.type === 'hazard.reported') {
     if (!isRealDate(ev.deadline)) details.push(detail(`${base}/deadline`, 'not_real_date'))
@@ -322,7 +322,7 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
     // A deadline that passed before the hazard was found is a slip (a wrong year) that would top the
     // leaders' overdue list. Only against a stated `at`: a hazard entered late without its found
     // time (a ledger row) may be overdue already, and a retry must not be judged by a later clock.
-    const tz = opts.region.region.timeZone
+    const tz = opts.region.timeZone
     if (
       ev.type === 'hazard.reported' &&
       ev.at !== undefined &&
@@ -335,7 +335,7 @@ export function checkEvents(body: unknown, opts: CheckOptions): CheckResult {
     }
     const completed =
       ev.type in MANDATE_EVENT_SCHEMAS
-        ? completeMandateEvent(ev as MandateEvent, mandatesOf(opts.region.region))
+        ? completeMandateEvent(ev as MandateEvent, mandatesOf(opts.region))
         : ev
     const withAt = { ...completed, at: ev.at ?? new Date(opts.now).toISOString() }
     wellFormed.push(withAt)

@@ -25,12 +25,12 @@ export const LIMITS = {
    * a phone, about 5 on the 1920×1080 canvas). Each one more is carried in every snapshot and, at
    * high rates, in every delta.
    */
-  feedLength: 12,
+  tickerLength: 12,
   /**
    * An event that happened longer ago than this when applied (a ledger's history, the demo's
    * backfill) gets no ticker line: the ticker shows what is happening now.
    */
-  feedMaxAgeMs: 24 * 3_600_000,
+  tickerMaxAgeMs: 24 * 3_600_000,
   /** Oldest overdue hazards the wall lists. */
   overdueListLength: 20,
   /** Open alarms the wall's queue holds (newest first; the count beside it is exact). */

@@ -7,7 +7,7 @@ import { AlarmSchema } from './alarms.ts'
 const Cells = Type.Record(Type.String(), Type.Number())
 
 /** One line of the live ticker, built by the ingest script from the event (and the hazard it names). */
-export const FeedItemSchema = Type.Object({
+export const TickerItemSchema = Type.Object({
   seq: Type.Integer(),
   at: Type.String(),
   type: Type.String(),
@@ -25,7 +25,7 @@ export const FeedItemSchema = Type.Object({
   seriousInjuries: Type.Optional(Type.Integer()),
   hazardsFound: Type.Optional(Type.Integer()),
 })
-export type FeedItem = Static<typeof FeedItemSchema>
+export type TickerItem = Static<typeof TickerItemSchema>
 
 /** An overdue hazard as the overdue list shows it; `deadline` in ms since the epoch. */
 export const OverdueItemSchema = Type.Object({
@@ -42,7 +42,7 @@ export type OverdueItem = Static<typeof OverdueItemSchema>
 /**
  * The raw state every view is derived from, at sequence number `seq`:
  * `now` gauges, `today` and `year` counters (region time), `daily` totals for the trend windows,
- * the newest feed items (newest first) and the oldest overdue hazards (oldest first).
+ * the newest ticker lines (newest first) and the oldest overdue hazards (oldest first).
  */
 export const WallStateSchema = Type.Object({
   seq: Type.Integer(),
@@ -52,7 +52,7 @@ export const WallStateSchema = Type.Object({
   today: Cells,
   year: Cells,
   daily: Cells,
-  feed: Type.Array(FeedItemSchema),
+  ticker: Type.Array(TickerItemSchema),
   overdue: Type.Array(OverdueItemSchema),
   /** Unacknowledged alarms, newest first (at most LIMITS.alarmListLength; the `alarm.open` cells count them all). */
   alarms: Type.Array(AlarmSchema),
@@ -90,14 +90,16 @@ export const DeltaSchema = Type.Object({
       ),
     ),
   ),
-  /** New feed items, newest first. */
-  feed: Type.Optional(Type.Array(FeedItemSchema)),
+  /** New ticker lines, newest first. */
+  ticker: Type.Optional(Type.Array(TickerItemSchema)),
   /**
-   * `feed` compact (what nodes send): each item as `[mask, ...values]`, the values of the fields
-   * whose bits are set in `mask`, in FeedItemSchema's order, `type` as its index in EVENT_TYPES
+   * `ticker` compact (what nodes send): each item as `[mask, ...values]`, the values of the fields
+   * whose bits are set in `mask`, in TickerItemSchema's order, `type` as its index in EVENT_TYPES
    * (an item with a field this cannot carry comes as it is).
    */
-  feedRows: Type.Optional(Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()])))),
+  tickerRows: Type.Optional(
+    Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+  ),
   /** The whole overdue list, when it changed. */
   overdue: Type.Optional(Type.Array(OverdueItemSchema)),
   /** The whole list of open alarms, when it changed (one raised or acknowledged). */

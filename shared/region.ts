@@ -54,7 +54,8 @@ export type ImportAliases = Static<typeof ImportAliasesSchema>
 
 export const RegionSchema = Type.Object(
   {
-    region: Type.Object(
+    /** The county-level city itself: its administrative code and names. */
+    city: Type.Object(
       {
         code: Type.String({ pattern: '^[0-9]{6}$' }),
         ...Named,
@@ -85,17 +86,16 @@ export type Town = Static<typeof TownSchema>
 export type Domain = Static<typeof DomainSchema>
 
 /** Lookups the validator and the wall need; built once per region. */
-export interface RegionIndex {
-  region: Region
-  town: Map<string, Town>
-  domain: Map<string, Domain>
+export interface RegionIndex extends Region {
+  townByCode: Map<string, Town>
+  domainById: Map<string, Domain>
 }
 
 export function indexRegion(region: Region): RegionIndex {
   return {
-    region,
-    town: new Map(region.towns.map((t) => [t.code, t])),
-    domain: new Map(region.domains.map((d) => [d.id, d])),
+    ...region,
+    townByCode: new Map(region.towns.map((t) => [t.code, t])),
+    domainById: new Map(region.domains.map((d) => [d.id, d])),
   }
 }
 

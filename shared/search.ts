@@ -18,7 +18,7 @@ export type TownNames = (code: string) => (string | undefined)[]
 export const townNamesOf =
   (region: RegionIndex): TownNames =>
   (code) => {
-    const t = region.town.get(code)
+    const t = region.townByCode.get(code)
     return t ? [t.name, t.nameEn, t.short, t.shortEn] : []
   }
 

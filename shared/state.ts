@@ -1,12 +1,23 @@
 import { LIMITS } from './limits.ts'
 import type { Cells } from './cells.ts'
-import type { Delta, FeedItem, WallState } from './protocol.ts'
+import type { Delta, TickerItem, WallState } from './protocol.ts'
 
 // Applying, merging and checking deltas: the same code on the server node and in every client,
 // so both hold the same state at the same seq (and the digest proves it).
 
 export function emptyState(day: string): WallState {
-  return { seq: 0, day, asOf: 0, now: {}, today: {}, year: {}, daily: {}, feed: [], overdue: [], alarms: [] }
+  return {
+    seq: 0,
+    day,
+    asOf: 0,
+    now: {},
+    today: {},
+    year: {},
+    daily: {},
+    ticker: [],
+    overdue: [],
+    alarms: [],
+  }
 }
 
 const CELL_SCOPES = ['now', 'today', 'year', 'daily'] as const
@@ -78,10 +89,10 @@ function encodeRefs(keys: string[], entries: [string, ...number[]][]): (string |
   return list
 }
 
-// Written out rather than read from FeedItemSchema and EVENT_TYPES: the wall bundles this file, and
+// Written out rather than read from TickerItemSchema and EVENT_TYPES: the wall bundles this file, and
 // the schemas would bring TypeBox with them.
-/** FeedItemSchema's fields in its order: bit i of a row's mask is field i. */
-const FEED_FIELDS = [
+/** TickerItemSchema's fields in its order: bit i of a row's mask is field i. */
+const TICKER_FIELDS = [
   'seq',
   'at',
   'type',
@@ -98,9 +109,9 @@ const FEED_FIELDS = [
   'deaths',
   'seriousInjuries',
   'hazardsFound',
-] as const satisfies readonly (keyof FeedItem)[]
-/** A field FeedItem gains must be added above (until then items carrying it are sent plain). */
-const _everyField: Record<Exclude<keyof FeedItem, (typeof FEED_FIELDS)[number]>, never> = {}
+] as const satisfies readonly (keyof TickerItem)[]
+/** A field TickerItem gains must be added above (until then items carrying it are sent plain). */
+const _everyField: Record<Exclude<keyof TickerItem, (typeof TICKER_FIELDS)[number]>, never> = {}
 /** EVENT_TYPES in its order: a row's `type` is its index here (other types are sent as text). */
 const FEED_TYPES = [
   'hazard.reported',
@@ -111,15 +122,15 @@ const FEED_TYPES = [
   'enterprise.work',
 ]
 
-/** A feed item as a row [mask, ...values]; the item itself if it has a field a row cannot carry. */
-function feedRow(item: FeedItem): (string | number | boolean)[] | FeedItem {
+/** A ticker item as a row [mask, ...values]; the item itself if it has a field a row cannot carry. */
+function tickerRow(item: TickerItem): (string | number | boolean)[] | TickerItem {
   let mask = 0
   const row: (string | number | boolean)[] = [0]
-  for (let i = 0; i < FEED_FIELDS.length; i++) {
-    const value = item[FEED_FIELDS[i]]
+  for (let i = 0; i < TICKER_FIELDS.length; i++) {
+    const value = item[TICKER_FIELDS[i]]
     if (value === undefined) continue
     mask |= 1 << i
-    const typeIndex = FEED_FIELDS[i] === 'type' ? FEED_TYPES.indexOf(value as string) : -1
+    const typeIndex = TICKER_FIELDS[i] === 'type' ? FEED_TYPES.indexOf(value as string) : -1
     row.push(typeIndex >= 0 ? typeIndex : value)
   }
   if (Object.keys(item).length !== row.length - 1) return item
@@ -127,24 +138,25 @@ function feedRow(item: FeedItem): (string | number | boolean)[] | FeedItem {
   return row
 }
 
-function feedItemOf(row: unknown): FeedItem | null {
-  if (!Array.isArray(row)) return row as FeedItem
+function tickerItemOf(row: unknown): TickerItem | null {
+  if (!Array.isArray(row)) return row as TickerItem
   const item: Record<string, unknown> = {}
   let next = 1
-  for (let i = 0; i < FEED_FIELDS.length; i++) {
+  for (let i = 0; i < TICKER_FIELDS.length; i++) {
     if (!(row[0] & (1 << i))) continue
     const value = row[next++]
-    item[FEED_FIELDS[i]] = FEED_FIELDS[i] === 'type' && typeof value === 'number' ? FEED_TYPES[value] : value
+    item[TICKER_FIELDS[i]] =
+      TICKER_FIELDS[i] === 'type' && typeof value === 'number' ? FEED_TYPES[value] : value
   }
-  return next === row.length ? (item as FeedItem) : null
+  return next === row.length ? (item as TickerItem) : null
 }
 
 /**
  * `delta` as a node sends it, a few bytes per cell instead of its ~40-character key (see
- * DeltaSchema `cells` and `feedRows`), against `state`: what every viewer in step holds before it.
+ * DeltaSchema `cells` and `tickerRows`), against `state`: what every viewer in step holds before it.
  */
 export function compactDelta(state: WallState, delta: Delta): Delta {
-  const { now: _n, today: _t, year: _y, daily: _d, feed, ...rest } = delta
+  const { now: _n, today: _t, year: _y, daily: _d, ticker, ...rest } = delta
   const cells: NonNullable<Delta['cells']> = {}
   const both: [string, number, number][] = []
   for (const scope of CELL_SCOPES) {
@@ -161,7 +173,7 @@ export function compactDelta(state: WallState, delta: Delta): Delta {
   }
   if (both.length) cells.ty = encodeRefs(keysOf(state.today), both)
   const wire: Delta = Object.keys(cells).length ? { ...rest, cells } : rest
-  if (feed?.length) wire.feedRows = feed.map(feedRow) as NonNullable<Delta['feedRows']>
+  if (ticker?.length) wire.tickerRows = ticker.map(tickerRow) as NonNullable<Delta['tickerRows']>
   return wire
 }
 
@@ -239,13 +251,14 @@ export function applyDelta(state: WallState, delta: Delta): ApplyResult {
   if (delta.from !== state.seq + 1) return 'gap'
   const compact = delta.cells ? resolveCells(state, delta.cells) : null
   if (delta.cells && !compact) return 'gap'
-  const feed = delta.feedRows ? delta.feedRows.map(feedItemOf) : delta.feed
-  if (feed?.includes(null)) return 'gap'
+  const ticker = delta.tickerRows ? delta.tickerRows.map(tickerItemOf) : delta.ticker
+  if (ticker?.includes(null)) return 'gap'
   for (const scope of CELL_SCOPES) {
     if (compact) assignResolved(state[scope], compact[scope])
     else assignCells(state[scope], delta[scope])
   }
-  if (feed?.length) state.feed = [...(feed as FeedItem[]), ...state.feed].slice(0, LIMITS.feedLength)
+  if (ticker?.length)
+    state.ticker = [...(ticker as TickerItem[]), ...state.ticker].slice(0, LIMITS.tickerLength)
   if (delta.overdue) state.overdue = delta.overdue
   if (delta.alarms) state.alarms = delta.alarms
   state.seq = delta.seq
@@ -253,13 +266,14 @@ export function applyDelta(state: WallState, delta: Delta): ApplyResult {
   return 'applied'
 }
 
-/** One delta saying what `a` then `b` say (b directly follows a). Bounded: cells overwrite, feed is trimmed. */
+/** One delta saying what `a` then `b` say (b directly follows a). Bounded: cells overwrite, ticker is trimmed. */
 export function mergeDelta(a: Delta, b: Delta): Delta {
   const merged: Delta = { type: 'delta', from: a.from, seq: b.seq, asOf: b.asOf }
   for (const scope of CELL_SCOPES) {
     if (a[scope] || b[scope]) merged[scope] = { ...a[scope], ...b[scope] }
   }
-  if (a.feed || b.feed) merged.feed = [...(b.feed ?? []), ...(a.feed ?? [])].slice(0, LIMITS.feedLength)
+  if (a.ticker || b.ticker)
+    merged.ticker = [...(b.ticker ?? []), ...(a.ticker ?? [])].slice(0, LIMITS.tickerLength)
   const overdue = b.overdue ?? a.overdue
   if (overdue) merged.overdue = overdue
   const alarms = b.alarms ?? a.alarms
@@ -281,8 +295,10 @@ export function mergeInto(a: Delta, b: Delta): Delta {
     if (!target) a[scope] = { ...changes }
     else for (const key in changes) target[key] = changes[key]
   }
-  if (b.feed?.length)
-    a.feed = a.feed ? b.feed.concat(a.feed).slice(0, LIMITS.feedLength) : b.feed.slice(0, LIMITS.feedLength)
+  if (b.ticker?.length)
+    a.ticker = a.ticker
+      ? b.ticker.concat(a.ticker).slice(0, LIMITS.tickerLength)
+      : b.ticker.slice(0, LIMITS.tickerLength)
   if (b.overdue) a.overdue = b.overdue
   if (b.alarms) a.alarms = b.alarms
   if (b.kpis) a.kpis = { ...a.kpis, ...b.kpis }
@@ -314,7 +330,7 @@ export function stateDigest(state: WallState): string {
     `seq=${state.seq}`,
     `day=${state.day}`,
     ...CELL_SCOPES.map((s) => `${s}:${canonicalCells(state[s])}`),
-    `feed:${state.feed.map((f) => f.seq).join(',')}`,
+    `ticker:${state.ticker.map((f) => f.seq).join(',')}`,
     `overdue:${state.overdue.map((o) => `${o.hazardId}@${o.deadline}/${o.status}`).join(',')}`,
     `alarms:${state.alarms.map((a) => `${a.alarmId}@${a.seq}`).join(',')}`,
   ]

@@ -171,7 +171,7 @@ export function summarize(s: WallState, region: Region): Summary {
 
 /** The snapshot as `GET /api/snapshot` and the websocket's first message carry it: raw state plus every view. */
 export function buildSnapshot(s: WallState, region: Region): Snapshot {
-  return { ...s, region: region.region.code, ...summarize(s, region) }
+  return { ...s, region: region.city.code, ...summarize(s, region) }
 }
 
 /** Enterprise resumption (停工复工): how far it has come, and resumptions without the pre-check (goal 0). */

@@ -31,7 +31,7 @@ export interface RateResult extends LoadResult {
   late: number
 }
 
-const region = loadRegion({ region: '321283' }).region
+const region = loadRegion({ region: '321283' })
 let mix: EventMix | null = null
 let baseUrl = ''
 

@@ -12,7 +12,7 @@ import { ingestTopology } from './ingest-topology.ts'
 // 500; the realistic mix with 10 % duplicates), against (a) a bare Fastify route pipelining
 // 6 HINCRBY + 1 PUBLISH and (b) EVALSHA of the same ingest script with no HTTP in between.
 
-const region = loadRegion({ region: '321283' }).region
+const region = loadRegion({ region: '321283' })
 const BATCHES = [1, 100, 500]
 /** Connections per batch size: enough to keep the server busy, few enough not to only queue. */
 const CONNECTIONS: Record<number, number> = { 1: 50, 100: 8, 500: 4 }

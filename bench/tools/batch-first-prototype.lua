@@ -66,5 +66,5 @@ if z > 0 then redis.call('ZADD', 'due', unpack(due)) end
 
 redis.call('SADD', 'seen:2', unpack(ids))
 redis.call('SET', 'seq', seq + n)
-redis.call('PUBLISH', 'updates', '{"seq":' .. (seq + n) .. ',' .. table.concat(changes, ',') .. ',"feed":' .. nextArg() .. '}')
+redis.call('PUBLISH', 'updates', '{"seq":' .. (seq + n) .. ',' .. table.concat(changes, ',') .. ',"ticker":' .. nextArg() .. '}')
 return { 'ok', seq + n }

@@ -30,7 +30,7 @@ const ROUNDS = Number(values.rounds)
 const WARM = Number(values.warm)
 
 const regionIndex = loadRegion({ region: '321283' })
-const region = regionIndex.region
+const region = regionIndex
 const mix = new EventMix({ region, tag: 'cost', duplicateShare: values.prototype ? 0 : 0.1 })
 const cg = await callgrindRedis()
 

@@ -151,7 +151,7 @@ export class FeedClient {
           today: rest.today,
           year: rest.year,
           daily: rest.daily,
-          feed: rest.feed,
+          ticker: rest.ticker,
           overdue: rest.overdue,
           // A server of a build from before alarms sends none.
           alarms: rest.alarms ?? [],

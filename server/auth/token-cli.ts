@@ -54,10 +54,10 @@ function create(config: Config, args: string[], now: number): string {
       ),
     ]
     const region = loadRegion(config)
-    const unknown = towns.filter((t) => !region.town.has(t))
+    const unknown = towns.filter((t) => !region.townByCode.has(t))
     if (!towns.length || unknown.length) {
       throw new UsageError(
-        `--towns: unknown town ${unknown.join(', ') || '(none given)'}; the region's towns: ${[...region.town.keys()].join(', ')}`,
+        `--towns: unknown town ${unknown.join(', ') || '(none given)'}; the region's towns: ${[...region.townByCode.keys()].join(', ')}`,
       )
     }
   }

@@ -33,7 +33,7 @@ export function foreignTownDetail(
     eventId: e.id,
     ...touches(e, field),
     town,
-    townName: opts.region.town.get(town)?.name ?? 'unknown',
+    townName: opts.region.townByCode.get(town)?.name ?? 'unknown',
     allowed: opts.towns,
   })
 }

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { Cells } from '../../shared/cells.ts'
 import { AlarmSchema } from '../../shared/alarms.ts'
-import { FeedItemSchema, OverdueItemSchema, type Delta, type WallState } from '../../shared/protocol.ts'
+import { TickerItemSchema, OverdueItemSchema, type Delta, type WallState } from '../../shared/protocol.ts'
 
 const CellsSchema = Type.Record(Type.String(), Type.Number())
 
@@ -16,7 +16,7 @@ export const PublishedSchema = Type.Object({
   day: Type.Record(Type.String(), CellsSchema),
   year: Type.Record(Type.String(), CellsSchema),
   daily: CellsSchema,
-  feed: Type.Array(FeedItemSchema),
+  ticker: Type.Array(TickerItemSchema),
   overdue: Type.Optional(Type.Array(OverdueItemSchema)),
   alarms: Type.Optional(Type.Array(AlarmSchema)),
 })
@@ -53,7 +53,7 @@ export function deltaOf(pub: Published, view: WallState, dailyWindow: Set<string
     daily: nonEmpty(daily),
   }
   for (const [scope, cells] of Object.entries(scopes)) if (cells) delta[scope as 'now'] = cells
-  if (pub.feed.length) delta.feed = pub.feed
+  if (pub.ticker.length) delta.ticker = pub.ticker
   if (pub.overdue) delta.overdue = pub.overdue
   if (pub.alarms) delta.alarms = pub.alarms
   return delta

@@ -113,7 +113,7 @@ export async function runImport(file: Buffer, ctx: ImportJobContext): Promise<Im
   const plan = await planSync(rows, {
     store: ctx.store,
     fileHash,
-    timeZone: ctx.region.region.timeZone,
+    timeZone: ctx.region.timeZone,
     now: ctx.clock(),
     by: ctx.by,
     header,

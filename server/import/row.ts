@@ -83,7 +83,7 @@ export type RowResult =
 /** Reads one data row: every cell checked, then the events it becomes checked as the API would. */
 export function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext) {
   const { region, fileHash, now, by } = ctx
-  const { ms: whenMs, deadline: deadlineText } = regionWhen(region.region.timeZone)
+  const { ms: whenMs, deadline: deadlineText } = regionWhen(region.timeZone)
   const readTown = townLookup(region)
   const readDomain = domainLookup(region)
   const { grade: readGrade, source: readSource, status: readStatus } = enumReaders(region)
@@ -239,7 +239,7 @@ export function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext
     const prepared: PreparedEvent[] = []
     for (const e of events) {
       try {
-        prepared.push(prepareEvent(by === undefined ? e : { ...e, by }, region.region.timeZone))
+        prepared.push(prepareEvent(by === undefined ? e : { ...e, by }, region.timeZone))
       } catch {
         issues.push({
           row: r.row,

@@ -19,11 +19,11 @@ const VALIDATED_ROWS = 2000
 const dateCell = (day: string) => new Date(`${day}T00:00:00Z`)
 
 function exampleRow(region: RegionIndex, today: string): Record<ColumnKey, ExcelJS.CellValue> {
-  const domain = region.region.domains.find((d) => d.industries.length) ?? region.region.domains[0]
+  const domain = region.domains.find((d) => d.industries.length) ?? region.domains[0]
   return {
     hazardId: EXAMPLE_HAZARD_ID,
     title: '（示例）储罐区可燃气体报警器未定期检验',
-    town: region.region.towns[0].name,
+    town: region.towns[0].name,
     domain: domain.name,
     industry: domain.industries[0]?.name ?? null,
     grade: '一般',
@@ -52,7 +52,7 @@ export async function buildTemplate(region: RegionIndex, today: string): Promise
   const help = workbook.addWorksheet(HELP_SHEET)
   const options = workbook.addWorksheet(OPTIONS_SHEET)
 
-  const r = region.region
+  const r = region
   const industries = [...new Set(r.domains.flatMap((d) => d.industries.map((i) => i.name)))]
   const lists: Partial<Record<ColumnKey, string>> = {
     town: optionList(

@@ -47,16 +47,16 @@ const key = matchKey
 export function townLookup(region: RegionIndex): (cell: CellValue) => Read<Town> {
   const byName = new Map<string, Town>()
   const short = new Map<string, Town[]>()
-  for (const t of region.region.towns) {
+  for (const t of region.towns) {
     for (const name of [t.code, t.name, t.nameEn, t.short, t.shortEn]) if (name) byName.set(key(name), t)
     const stem = t.name.replace(/(街道|镇|乡)$/, '')
     if (stem !== t.name) short.set(stem, [...(short.get(stem) ?? []), t])
   }
-  for (const [alias, code] of Object.entries(region.region.importAliases?.town ?? {})) {
-    const town = region.town.get(code)
+  for (const [alias, code] of Object.entries(region.importAliases?.town ?? {})) {
+    const town = region.townByCode.get(code)
     if (town) byName.set(key(alias), town)
   }
-  const { name, province } = region.region.region
+  const { name, province } = region.city
   const prefixes = [key(province), key(name), key(name.replace(/(市|县|区)$/, ''))]
   const withoutPrefix = (text: string) => {
     for (const p of prefixes)
@@ -80,12 +80,12 @@ export function townLookup(region: RegionIndex): (cell: CellValue) => Read<Town>
 /** Domain by id, Chinese name or English name. */
 export function domainLookup(region: RegionIndex): (cell: CellValue) => Read<Domain> {
   const byName = new Map<string, Domain>()
-  for (const d of region.region.domains) for (const name of [d.id, d.name, d.nameEn]) byName.set(key(name), d)
-  for (const [alias, id] of Object.entries(region.region.importAliases?.domain ?? {})) {
-    const domain = region.domain.get(id)
+  for (const d of region.domains) for (const name of [d.id, d.name, d.nameEn]) byName.set(key(name), d)
+  for (const [alias, id] of Object.entries(region.importAliases?.domain ?? {})) {
+    const domain = region.domainById.get(id)
     if (domain) byName.set(key(alias), domain)
   }
-  const names = region.region.domains.map((d) => d.name).join('、')
+  const names = region.domains.map((d) => d.name).join('、')
   return (cell) => {
     const domain = byName.get(key(cellText(cell)))
     if (domain) return ok(domain)
@@ -100,14 +100,12 @@ export function domainLookup(region: RegionIndex): (cell: CellValue) => Read<Dom
 /** Industry by id, Chinese or English name or an alias of the region file, looked up within its domain. */
 export function readIndustry(cell: CellValue, domain: Domain, region: RegionIndex): Read<string> {
   const text = key(cellText(cell))
-  const aliased = Object.entries(region.region.importAliases?.industry ?? {}).find(
-    ([a]) => key(a) === text,
-  )?.[1]
+  const aliased = Object.entries(region.importAliases?.industry ?? {}).find(([a]) => key(a) === text)?.[1]
   const named = (i: { id: string; name: string; nameEn: string }) =>
     i.id === aliased || [i.id, i.name, i.nameEn].some((n) => key(n) === text)
   const own = domain.industries.find(named)
   if (own) return ok(own.id)
-  const elsewhere = region.region.domains.find((d) => d.industries.some(named))
+  const elsewhere = region.domains.find((d) => d.industries.some(named))
   if (elsewhere) {
     return bad(
       'cell.industry_of_other_domain',
@@ -178,7 +176,7 @@ export const ENUM_ALIASES = {
 
 /** The enumeration readers of a region: Lookout's spellings and the region file's aliases. */
 export function enumReaders(region: RegionIndex) {
-  const aliases = region.region.importAliases ?? {}
+  const aliases = region.importAliases ?? {}
   const merged = <V extends string>(
     own: Record<string, string>,
     extra: Record<string, string> | undefined,

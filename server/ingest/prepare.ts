@@ -57,7 +57,8 @@ export function prepareEvent(
 export const raisesByRules =
   (rules: AlarmRules, nowMs: number) =>
   (candidate: { kind: AlarmKind }, prepared: PreparedEvent): boolean =>
-    Number(prepared.atMs) >= nowMs - LIMITS.feedMaxAgeMs && ruleRaises(rules, candidate.kind, prepared.grade)
+    Number(prepared.atMs) >= nowMs - LIMITS.tickerMaxAgeMs &&
+    ruleRaises(rules, candidate.kind, prepared.grade)
 
 /** prepareEvent's `raises` for a replay: exactly the alarms the log entry says were raised. */
 export const raisesLogged =

@@ -16,15 +16,15 @@ export interface Example<T> {
 const AT = '2026-05-06T09:30:00+08:00'
 
 export function eventExamples(region: RegionIndex): Record<EventType, Example<LookoutEvent>> {
-  const town = region.region.towns[0].code
-  const domain = region.region.domains[0]
+  const town = region.towns[0].code
+  const domain = region.domains[0]
   const place = {
     town,
     domain: domain.id,
     ...(domain.industries[0] ? { industry: domain.industries[0].id } : {}),
   }
   // A reason of the region's own point table (the server fills fixed points in).
-  const rule = mandatesOf(region.region).scoring.pointTable[0]
+  const rule = mandatesOf(region).scoring.pointTable[0]
   return {
     'hazard.reported': {
       summary: 'A hazard found (隐患), with its rectification deadline',
@@ -163,7 +163,7 @@ export function eventExamples(region: RegionIndex): Record<EventType, Example<Lo
         at: AT,
         taskId: 'TK-2026-Q2-01',
         title: '开展危化品企业安全专项整治',
-        owner: mandatesOf(region.region).departments[0].id,
+        owner: mandatesOf(region).departments[0].id,
         year: 2026,
         quarter: 2,
         due: '2026-06-30',
@@ -212,7 +212,7 @@ export function errorExamples(region: RegionIndex): Record<number, Record<string
     return { error: 'invalid event', details: checked.details }
   }
   const hazard = events['hazard.reported'].value
-  const [town, other] = region.region.towns
+  const [town, other] = region.towns
   return {
     400: {
       schema: {

@@ -26,7 +26,7 @@ export interface ContextOptions {
 export default fp<ContextOptions>(
   async (app, opts) => {
     const clock = opts.clock ?? Date.now
-    const tz = opts.region.region.timeZone
+    const tz = opts.region.timeZone
     app.decorate('config', opts.config)
     app.decorate('region', opts.region)
     app.decorate('clock', clock)

@@ -16,7 +16,7 @@ export default fp<{ hub?: Partial<HubOptions> }>(
     const hub = new FeedHub(
       {
         store: app.store,
-        region: app.region.region,
+        region: app.region,
         subscription: subscribeUpdates(
           app.redisTarget,
           app.store.keys.updates,

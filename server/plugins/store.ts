@@ -68,10 +68,10 @@ export default fp<StoreOptions>(
     await fence?.start()
     app.decorate('redisTarget', { getter: () => target })
     const { config, region } = app
-    const store = new RegionStore(redis, regionPrefix(region.region.region.code, opts.keyVariant), {
+    const store = new RegionStore(redis, regionPrefix(region.city.code, opts.keyVariant), {
       dedupeSeconds: config.dedupeDays * 86_400,
-      dueSoonDays: region.region.thresholds.dueSoonDays,
-      majorOverdueAlarms: alarmRules(region.region).majorHazardOverdue,
+      dueSoonDays: region.thresholds.dueSoonDays,
+      majorOverdueAlarms: alarmRules(region).majorHazardOverdue,
       shardedPubSub: isCluster(redis),
       waitReplicas: config.redisWaitReplicas,
       waitMs: config.redisWaitMs,

@@ -46,7 +46,7 @@ const alarms: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => ({
       accidents: await app.store.accidents({
         year: req.query.year ?? app.today().slice(0, 4),
-        timeZone: app.region.region.timeZone,
+        timeZone: app.region.timeZone,
         limit: req.query.limit,
       }),
     }),

@@ -20,8 +20,8 @@ const rosterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(multipart, {
     limits: { fileSize: IMPORT_LIMITS.maxBytes, files: 1, fields: 10, parts: 11 },
   })
-  const timeZone = app.region.region.timeZone
-  const handover = mandatesOf(app.region.region).readiness.handover
+  const timeZone = app.region.timeZone
+  const handover = mandatesOf(app.region).readiness.handover
 
   app.get(
     '/api/duty',

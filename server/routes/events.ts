@@ -70,8 +70,8 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         await app.store.confirmReplicated()
         return { applied: [], duplicates: events.map((e) => e.id), seq: await app.store.currentSeq() }
       }
-      const tz = app.region.region.timeZone
-      const raises = raisesByRules(alarmRules(app.region.region), now)
+      const tz = app.region.timeZone
+      const raises = raisesByRules(alarmRules(app.region), now)
       // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
       const towns = req.caller?.towns
       const outcome = await app.store.ingest(

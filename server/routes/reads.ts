@@ -17,7 +17,7 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => {
       const state = await app.store.readState(app.today(), app.clock())
-      return buildSnapshot(state, app.region.region)
+      return buildSnapshot(state, app.region)
     },
   )
 
@@ -35,7 +35,7 @@ const reads: FastifyPluginAsyncTypebox = async (app) => {
       const caller: RegionCaller = c
         ? { name: c.name, role: c.role, towns: c.towns?.length ? c.towns : null }
         : { name: null, role: 'admin', towns: null }
-      return regionsReply(app.region.region, caller)
+      return regionsReply(app.region, caller)
     },
   )
 

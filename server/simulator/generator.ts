@@ -168,7 +168,7 @@ export class Simulation {
     this.accidentIndustries = ACCIDENT_WEIGHTS.filter(([i]) => this.domainOf.has(i))
     if (!this.enterprises.length || !this.accidentIndustries.length || !this.domainOf.has('industry_trade')) {
       throw new Error(
-        `the simulator needs a region with the industries of server/simulator/profile.ts; ${opts.region.region.code} lacks them`,
+        `the simulator needs a region with the industries of server/simulator/profile.ts; ${opts.region.city.code} lacks them`,
       )
     }
     this.live = new Rng(this.seed, 'live')

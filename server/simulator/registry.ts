@@ -37,7 +37,7 @@ export function regionIndustries(region: Region): IndustryProfile[] {
 
 /** 泰兴市 → 泰兴: what company names start with. */
 export function cityShortName(region: Region): string {
-  return region.region.name.replace(/(市|县|区)$/, '')
+  return region.city.name.replace(/(市|县|区)$/, '')
 }
 
 export function buildRegistry(rng: Rng, region: Region, count: number, idPrefix: string): Enterprise[] {

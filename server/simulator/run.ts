@@ -166,7 +166,7 @@ export async function fetchRegion(url: string, signal?: AbortSignal, onWait?: ()
     if (res?.ok) {
       const r = (await res.json()) as Region
       return {
-        region: r.region,
+        city: r.city,
         timeZone: r.timeZone,
         thresholds: r.thresholds,
         towns: r.towns,

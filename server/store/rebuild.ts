@@ -29,7 +29,7 @@ const SINGLE_KEYS = new Set([
   'alarms',
   'alarms-open',
   'accidents',
-  'feed',
+  'ticker',
   'daily',
   'scores',
   'resources',
@@ -87,14 +87,14 @@ const PAGE = 1000
 const CHUNK = 200
 
 export async function rebuildCheck(opts: RebuildCheckOptions): Promise<RebuildReport> {
-  const code = opts.region.region.region.code
+  const code = opts.region.city.code
   const livePrefix = opts.livePrefix ?? regionPrefix(code)
   const rebuildPrefix = opts.rebuildPrefix ?? regionPrefix(code, 'rebuild')
   if (livePrefix === rebuildPrefix) throw new Error('the rebuild space must differ from the live space')
   const { redis } = opts
   const storeOpts = {
     dedupeSeconds: opts.dedupeSeconds,
-    dueSoonDays: opts.region.region.thresholds.dueSoonDays,
+    dueSoonDays: opts.region.thresholds.dueSoonDays,
   }
   const live = new RegionStore(redis, livePrefix, storeOpts)
   const rebuilt = new RegionStore(redis, rebuildPrefix, storeOpts)
@@ -107,7 +107,7 @@ export async function rebuildCheck(opts: RebuildCheckOptions): Promise<RebuildRe
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await sleep(250 * 2 ** (attempt - 2))
       const seq = await live.currentSeq()
-      const step = await replay(live, rebuilt, replayed, seq, opts.region.region.timeZone)
+      const step = await replay(live, rebuilt, replayed, seq, opts.region.timeZone)
       replayed = step.replayedTo
       await opts.onAttempt?.(attempt, seq)
       const compared = step.failure

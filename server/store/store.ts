@@ -50,7 +50,7 @@ declare module 'ioredis' {
       day: string,
       year: string,
       dailyFields: string,
-      feedLength: string,
+      tickerLength: string,
       overdueLength: string,
       alarmLength: string,
     ): Result<string, Context>
@@ -160,10 +160,10 @@ export function ingestConfig(dedupeSeconds: number, sharded = false): string {
     publish: publishCommand(sharded),
     transitions: HAZARD_TRANSITIONS,
     dedupeSeconds,
-    feedKeep: LIMITS.feedLength * 2,
-    // A wall keeps the newest feedLength items: a publish carries no more, however big the batch.
-    feedPublish: LIMITS.feedLength,
-    feedMaxAgeMs: LIMITS.feedMaxAgeMs,
+    tickerKeep: LIMITS.tickerLength * 2,
+    // A wall keeps the newest tickerLength items: a publish carries no more, however big the batch.
+    tickerPublish: LIMITS.tickerLength,
+    tickerMaxAgeMs: LIMITS.tickerMaxAgeMs,
     overdueLength: LIMITS.overdueListLength,
     alarmListLength: LIMITS.alarmListLength,
   })
@@ -206,7 +206,7 @@ export class RegionStore {
       overdueLength: LIMITS.overdueListLength,
       alarmListLength: LIMITS.alarmListLength,
       majorOverdueAlarms: opts.majorOverdueAlarms ?? false,
-      alarmHorizonMs: LIMITS.feedMaxAgeMs,
+      alarmHorizonMs: LIMITS.tickerMaxAgeMs,
       publish: publishCommand(opts.shardedPubSub ?? false),
     })
     this.dueSoonMs = opts.dueSoonDays * 86_400_000
@@ -341,7 +341,7 @@ export class RegionStore {
       day,
       day.slice(0, 4),
       JSON.stringify(dailyWindow(day)),
-      String(LIMITS.feedLength),
+      String(LIMITS.tickerLength),
       String(LIMITS.overdueListLength),
       String(LIMITS.alarmListLength),
     )

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox'
-import { FeedItemSchema, OverdueItemSchema, WallStateSchema } from '../protocol.ts'
+import { TickerItemSchema, OverdueItemSchema, WallStateSchema } from '../protocol.ts'
 
 // GET /api/snapshot (and the websocket's first message): the raw state at one seq plus every view
 // the wall shows, as shared/summary.ts computes them. The views' types come from here.
@@ -89,7 +89,7 @@ export type Summary = Static<typeof Summary>
 
 export const Snapshot = closed({
   ...WallStateSchema.properties,
-  feed: Type.Array(closed(FeedItemSchema.properties)),
+  ticker: Type.Array(closed(TickerItemSchema.properties)),
   overdue: Type.Array(closed(OverdueItemSchema.properties)),
   /** The region's code. */
   region: Type.String(),

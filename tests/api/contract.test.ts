@@ -48,20 +48,20 @@ const problems = (schema: TSchema, value: unknown) =>
 
 describe('reply schemas describe every field the server sends', () => {
   test('the snapshot fits Snapshot exactly (feed, overdue list and every view filled)', async () => {
-    const snap = buildSnapshot(await app.store.readState(app.today(), clock()), app.region.region)
-    expect(snap.feed.length).toBeGreaterThan(0)
+    const snap = buildSnapshot(await app.store.readState(app.today(), clock()), app.region)
+    expect(snap.ticker.length).toBeGreaterThan(0)
     expect(snap.overdue.length).toBe(1)
     expect(problems(Snapshot, snap)).toEqual([])
   })
 
   test('GET /api/snapshot answers every field of the snapshot', async () => {
-    const built = buildSnapshot(await app.store.readState(app.today(), clock()), app.region.region)
+    const built = buildSnapshot(await app.store.readState(app.today(), clock()), app.region)
     const served = (await app.inject('/api/snapshot')).json()
     expect(served).toEqual(JSON.parse(JSON.stringify(built)))
   })
 
   test('the regions reply fits RegionsReply exactly, and is served whole', async () => {
-    const built = regionsReply(app.region.region, { name: null, role: 'admin', towns: null })
+    const built = regionsReply(app.region, { name: null, role: 'admin', towns: null })
     expect(problems(RegionsReply, built)).toEqual([])
     expect((await app.inject('/api/regions')).json()).toEqual(JSON.parse(JSON.stringify(built)))
   })

@@ -45,7 +45,7 @@ test('open hazards are listed newest first, by town and by search text, and leav
   expect((await list(`?q=${encodeURIComponent('华联')}`)).map((h) => h.hazardId)).toEqual(['OH-1'])
   expect((await list('?q=oh-2')).map((h) => h.hazardId)).toEqual(['OH-2'])
   // A town's name (Chinese or English) finds its hazards.
-  const town2 = region.region.towns[3]
+  const town2 = region.towns[3]
   expect((await list(`?q=${encodeURIComponent(town2.name)}`)).map((h) => h.hazardId)).toEqual(['OH-2'])
   expect((await list(`?q=${town2.nameEn.toLowerCase()}`)).map((h) => h.hazardId)).toEqual(['OH-2'])
 

@@ -265,7 +265,7 @@ test('npm start serves the API, then closes gracefully on SIGTERM sent to npm al
     }
     expect(ready, output).toBe(true)
     const regions = await (await fetch(`http://127.0.0.1:${port}/api/regions`)).json()
-    expect(regions.region.code).toBe('321283')
+    expect(regions.city.code).toBe('321283')
   } finally {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
     child.kill('SIGTERM')

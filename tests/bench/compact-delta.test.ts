@@ -2,7 +2,7 @@ import { expect, test } from 'vitest'
 import { applyDelta, compactDelta, stateDigest } from '../../shared/state.ts'
 import type { Cells } from '../../shared/cells.ts'
 import { mulberry32 } from '../../server/simulator/random.ts'
-import type { Delta, FeedItem, WallState } from '../../shared/protocol.ts'
+import type { Delta, TickerItem, WallState } from '../../shared/protocol.ts'
 
 // Compact deltas (the fan-out's bandwidth fix, issue 6): what a node sends must leave every viewer
 // exactly where the plain delta would, delta after delta, with keys coming and going.
@@ -27,7 +27,7 @@ function randomDelta(random: () => number, state: WallState, seq: number): Delta
     ...cells('year'),
     ...Object.fromEntries(Object.keys(today).map((k) => [k, today[k] + 1000])),
   }
-  const feed: FeedItem[] = [
+  const ticker: TickerItem[] = [
     {
       seq,
       at: '2026-11-29T10:00:00.000Z',
@@ -52,7 +52,7 @@ function randomDelta(random: () => number, state: WallState, seq: number): Delta
       at: '2026-11-29T10:00:00.000Z',
       type: 'hazard.reported',
       extra: 1,
-    } as unknown as FeedItem,
+    } as unknown as TickerItem,
   ]
   return {
     type: 'delta',
@@ -63,7 +63,7 @@ function randomDelta(random: () => number, state: WallState, seq: number): Delta
     today,
     year,
     daily: cells('daily'),
-    feed,
+    ticker,
   }
 }
 
@@ -77,7 +77,7 @@ test('a compact delta leaves a viewer exactly where the plain one does, 200 delt
     today: {},
     year: { 'insp|321283102|fire|-': 9 },
     daily: {},
-    feed: [],
+    ticker: [],
     overdue: [],
     alarms: [],
   }
@@ -108,7 +108,7 @@ test('a compact delta that names a cell the viewer does not hold is a gap: nothi
     today: {},
     year: {},
     daily: {},
-    feed: [],
+    ticker: [],
     overdue: [],
     alarms: [],
   }

@@ -21,12 +21,12 @@ import { formatInt } from '../../client/wall/format.ts'
 
 let server: Awaited<ReturnType<typeof wallServer>>
 let browser: Browser
-const TOWN = region.region.towns[2].code
+const TOWN = region.towns[2].code
 
 beforeAll(async () => {
   await ensureClientBuilt()
   server = await wallServer()
-  await postEvents(server.url, monthOfEvents(region.region, Date.now(), 11))
+  await postEvents(server.url, monthOfEvents(region, Date.now(), 11))
   browser = await launchChromium()
 }, 120_000)
 
@@ -327,11 +327,11 @@ test(
     await expect.poll(() => page.locator('.overdue-row').count(), { timeout: 5000 }).toBe(overdueRows)
     const snap = (await (await fetch(`${server.url}/api/snapshot`)).json()) as {
       seq: number
-      feed: { seq: number }[]
+      ticker: { seq: number }[]
     }
     await expect
       .poll(async () => Number(await page.locator('.tick').first().getAttribute('data-seq')))
-      .toBe(snap.feed[0].seq)
+      .toBe(snap.ticker[0].seq)
     // Four-digit counts still fit their boxes.
     expect(await page.evaluate(LAYOUT_CHECK)).toEqual([])
     expect(errors).toEqual([])

@@ -17,7 +17,7 @@ import type { LookoutEvent } from '../../shared/events.ts'
 
 let server: Awaited<ReturnType<typeof wallServer>>
 let browser: Browser
-const TOWN = region.region.towns[1].code
+const TOWN = region.towns[1].code
 
 const registered = (enterpriseId: string, name: string): LookoutEvent => ({
   id: newId('er'),

@@ -20,7 +20,7 @@ let server: Awaited<ReturnType<typeof wallServer>>
 let browser: Browser
 const OVERDUE = 23
 const DAY = 86_400_000
-const towns = region.region.towns
+const towns = region.towns
 
 beforeAll(async () => {
   await ensureClientBuilt()

@@ -24,7 +24,7 @@ let browser: Browser
 beforeAll(async () => {
   await ensureClientBuilt()
   server = await wallServer()
-  await seedMonth(server.url, region.region)
+  await seedMonth(server.url, region)
   browser = await launchChromium()
 }, 120_000)
 
@@ -121,7 +121,7 @@ test(
       await expect(page.locator(`[data-chart="${chart}"] canvas`).count()).resolves.toBeGreaterThan(0)
     }
     // Towns: a tile and a ranking row for each, in the server's order.
-    expect(await page.locator('[data-panel="towns"] .tile').count()).toBe(region.region.towns.length)
+    expect(await page.locator('[data-panel="towns"] .tile').count()).toBe(region.towns.length)
     const rankedTowns = await page
       .locator('[data-panel="towns"] tbody tr')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-town')))
@@ -157,7 +157,7 @@ test(
     expect(await page.locator('.overdue-row').first().getAttribute('data-hazard')).toBe(
       snap.overdue[0].hazardId,
     )
-    expect(Number(await page.locator('.tick').first().getAttribute('data-seq'))).toBe(snap.feed[0].seq)
+    expect(Number(await page.locator('.tick').first().getAttribute('data-seq'))).toBe(snap.ticker[0].seq)
     // Accidents and resumption.
     expect(Number(await page.locator('[data-field="accidents"] .count-up').getAttribute('data-value'))).toBe(
       snap.kpis.accidentsYtd,
@@ -451,7 +451,7 @@ test(
   'switching language changes the labels, and the choice is remembered',
   async () => {
     const { page, errors } = await newPage(1920, 1080, `${server.url}/?lang=zh`)
-    const firstTown = region.region.towns[0]
+    const firstTown = region.towns[0]
     const title = page.locator('[data-panel="trend"] .panel-title')
     const tile = page.locator(`.tile[data-town="${firstTown.code}"] .tile-name`)
     expect(await title.textContent()).toContain('隐患发现与销号')
@@ -492,7 +492,7 @@ test(
         id: newId('ev'),
         type: 'hazard.reported',
         hazardId,
-        town: region.region.towns[1].code,
+        town: region.towns[1].code,
         domain: 'fire',
         grade: 'major',
         title,
@@ -540,7 +540,7 @@ test(
     await openWall(page, server.url)
     const seconds = (hms: string) => hms.split(':').reduce((t, part) => t * 60 + Number(part), 0)
     const shown = seconds((await page.locator('.wall-clock-time').textContent()) ?? '')
-    const regionNow = seconds(formatClock(Date.now(), region.region.timeZone))
+    const regionNow = seconds(formatClock(Date.now(), region.timeZone))
     const off = Math.abs(shown - regionNow) % 86_400
     expect(Math.min(off, 86_400 - off)).toBeLessThanOrEqual(3)
     // The overdue durations follow the server's clock too.

@@ -14,7 +14,7 @@ import { region as regionIndex } from '../helpers/app.ts'
 // The wall recomputes summarize() a few times a second. Over a full region (~2,800 cells) plain scans
 // took ~160 ms per call — most of a wall PC's CPU; the per-call cell index brings it to a few ms.
 
-const region = regionIndex.region
+const region = regionIndex
 
 function fullRegionState() {
   const s = emptyState('2026-03-02')

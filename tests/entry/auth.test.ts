@@ -34,7 +34,7 @@ const townReporter = newToken({ name: '济川街道安监办', role: 'reporter',
 const admin = newToken({ name: '系统管理员', role: 'admin' })
 const viewer = newToken({ name: '指挥中心大屏', role: 'viewer' })
 const asAdmin = { authorization: `Bearer ${admin.token}` }
-const DOMAIN = region.region.domains[0].id
+const DOMAIN = region.domains[0].id
 
 beforeAll(async () => {
   await ensureClientBuilt()
@@ -104,7 +104,7 @@ test(
       page
         .locator('[data-form="hazard.reported"] [data-field="town"] option:not([disabled])')
         .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))
-    await expect.poll(offered).toHaveLength(region.region.towns.length)
+    await expect.poll(offered).toHaveLength(region.towns.length)
 
     await saveToken(page, townReporter.token)
     await expect.poll(offered).toEqual([TOWN])
@@ -131,7 +131,9 @@ test(
     // In the settings (still open), keep only TOWN: the form must not file the hazard there unasked.
     if (!(await page.locator('[data-panel="settings"]').isVisible()))
       await page.locator('[data-action="settings"]').click()
-    await page.locator(`[data-field="myTowns"] label:has-text("${region.town.get(TOWN)!.name}")`).click()
+    await page
+      .locator(`[data-field="myTowns"] label:has-text("${region.townByCode.get(TOWN)!.name}")`)
+      .click()
     await expect.poll(() => town.inputValue()).toBe('')
     expect(await town.locator('option:not([disabled])').count()).toBe(1)
     await context.close()
@@ -155,7 +157,7 @@ test(
     await context.setOffline(false)
     const refused = page.locator('.history-item[data-outcome="refused"]')
     await refused.waitFor()
-    const townName = region.town.get(TOWN2)!.name
+    const townName = region.townByCode.get(TOWN2)!.name
     await expect(refused.innerText()).resolves.toContain(`您的令牌无权上报 ${townName}`)
     // The bar says so until the reporter looks, not "all sent".
     const bar = page.locator('.outbox-status')

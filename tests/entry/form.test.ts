@@ -552,7 +552,7 @@ test(
     await expect.poll(cardIds).toEqual([enterpriseId])
     const card = form.locator(`.pick-card[data-enterprise="${enterpriseId}"]`)
     const text = await card.innerText()
-    for (const part of ['泰兴永通船舶有限公司', region.region.towns[0].name, '未报停复工', enterpriseId])
+    for (const part of ['泰兴永通船舶有限公司', region.towns[0].name, '未报停复工', enterpriseId])
       expect(text).toContain(part)
     await page.screenshot({ path: artifact('entry-enterprise-search.png'), fullPage: true })
     // Part of the id finds it too.
@@ -721,7 +721,7 @@ test(
     const registered = log.find((e) => e.type === 'enterprise.registered' && e.name === name)
     expect(registered).toMatchObject({ town: TOWN, domain: 'production', riskLevel: 'significant' })
     // The history names what was registered, not the event's type.
-    const townName = region.town.get(TOWN)!.name
+    const townName = region.townByCode.get(TOWN)!.name
     expect((await historyRows(page)).map((r) => r.text)).toContainEqual(
       expect.stringMatching(new RegExp(`登记新企业[\\s\\S]*${townName} · ${name}`)),
     )
@@ -759,7 +759,7 @@ test(
     await expect(page.locator('[data-tab="hazard"]').innerText()).resolves.toBe('Hazard found')
     // Choices come from /api/regions in the chosen language.
     await expect(page.locator('[data-field="town"] select option').nth(1).innerText()).resolves.toBe(
-      region.region.towns[0].nameEn,
+      region.towns[0].nameEn,
     )
     await page.locator('[data-form="hazard.reported"] button[type="submit"]').click()
     await expect(page.locator('[data-error-for="title"]').innerText()).resolves.toContain('Required')
@@ -767,7 +767,7 @@ test(
     await expect(problems.innerText()).resolves.toMatch(/^Fix the \d+ marked problems first$/)
     // One problem left: said in the singular.
     const form = page.locator('[data-form="hazard.reported"]')
-    await form.locator('[data-field="town"] select').selectOption(region.region.towns[0].code)
+    await form.locator('[data-field="town"] select').selectOption(region.towns[0].code)
     await form.locator('[data-field="domain"] select').selectOption('production')
     await form.locator('button[type="submit"]').click()
     await expect(problems.innerText()).resolves.toBe('Fix the marked problem first')

@@ -32,12 +32,12 @@ let server: Awaited<ReturnType<typeof wallServer>>
 let browser: Browser
 /** Browser tests on a shared 2-core machine: generous per-test time. */
 const SLOW = 120_000
-const DOMAIN = region.region.domains[0].id
+const DOMAIN = region.domains[0].id
 
 beforeAll(async () => {
   await ensureClientBuilt()
   server = await wallServer()
-  await seedMonth(server.url, region.region)
+  await seedMonth(server.url, region)
   browser = await launchChromium()
 }, 180_000)
 

@@ -18,7 +18,7 @@ afterAll(async () => {
   await redis.cleanup()
 })
 
-const towns = region.region.towns.map((t) => t.code)
+const towns = region.towns.map((t) => t.code)
 const domains = ['production', 'traffic', 'public', 'fire', 'social', 'natural']
 
 function mixedEvent(i: number) {

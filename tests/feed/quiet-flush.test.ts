@@ -34,7 +34,7 @@ const inspection = (i: number) => ({
   id: eid('insp'),
   type: 'inspection.completed',
   inspectionId: `Q${i}`,
-  town: region.region.towns[0].code,
+  town: region.towns[0].code,
   domain: 'fire',
   hazardsFound: 0,
 })

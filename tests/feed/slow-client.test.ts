@@ -17,7 +17,7 @@ afterAll(async () => {
   await redis.cleanup()
 })
 
-const towns = region.region.towns.map((t) => t.code)
+const towns = region.towns.map((t) => t.code)
 const domains = ['production', 'traffic', 'public', 'fire', 'social', 'natural']
 let hazardNo = 0
 /** A batch of hazards spread over every town, domain and grade: many distinct cells. */

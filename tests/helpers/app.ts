@@ -7,8 +7,8 @@ import type { RedisTarget } from '../../server/store/connect.ts'
 import type { RegionIndex } from '../../shared/region.ts'
 
 export const region = loadRegion({ region: '321283' })
-export const TOWN = region.region.towns[0].code
-export const TOWN2 = region.region.towns[3].code
+export const TOWN = region.towns[0].code
+export const TOWN2 = region.towns[3].code
 
 export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   ...DEFAULTS,

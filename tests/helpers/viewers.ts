@@ -38,6 +38,6 @@ export async function eventually(
 
 /** The raw state fields of a snapshot, as a FeedClient holds them. */
 export function rawState(snapshot: Record<string, unknown>) {
-  const { seq, day, now, today, year, daily, feed, overdue } = snapshot
-  return { seq, day, now, today, year, daily, feed, overdue }
+  const { seq, day, now, today, year, daily, ticker, overdue } = snapshot
+  return { seq, day, now, today, year, daily, ticker, overdue }
 }

@@ -231,8 +231,8 @@ describe('after the run', () => {
         redis: client,
         region,
         dedupeSeconds: app.config.dedupeDays * 86_400,
-        livePrefix: regionPrefix(region.region.region.code, keyVariant),
-        rebuildPrefix: regionPrefix(region.region.region.code, `${keyVariant}rb`),
+        livePrefix: regionPrefix(region.city.code, keyVariant),
+        rebuildPrefix: regionPrefix(region.city.code, `${keyVariant}rb`),
       })
       expect(report.seq).toBeGreaterThan(0)
       expect(report.differences, `seed ${SEED}`).toEqual([])

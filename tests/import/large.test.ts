@@ -23,7 +23,7 @@ test('a 10,000-row XLSX imports, and its progress is readable on another node wh
     await testApp({ redisUrl: redis.url, keyVariant: space, clock }),
     await testApp({ redisUrl: redis.url, keyVariant: space, clock }),
   ]
-  const towns = region.region.towns
+  const towns = region.towns
   const total = 10_000
   const rows = Array.from({ length: total }, (_, i) =>
     row({

@@ -57,17 +57,13 @@ test('the template opens with the ledger columns, an example row, dropdowns from
 
   const example = ledger.getRow(2)
   expect(example.getCell(col('隐患编号')).value).toBe('EXAMPLE-0001')
-  expect(example.getCell(col('所属镇街')).value).toBe(region.region.towns[0].name)
+  expect(example.getCell(col('所属镇街')).value).toBe(region.towns[0].name)
   expect(example.getCell(col('整改期限')).value).toBeInstanceOf(Date)
 
   // Dropdowns on the rows to fill (row 50 as well as the example's row), built from the region file.
   for (const r of [2, 50]) {
-    expect(dropdownValues(wb, ledger.getCell(r, col('所属镇街')))).toEqual(
-      region.region.towns.map((t) => t.name),
-    )
-    expect(dropdownValues(wb, ledger.getCell(r, col('领域')))).toEqual(
-      region.region.domains.map((d) => d.name),
-    )
+    expect(dropdownValues(wb, ledger.getCell(r, col('所属镇街')))).toEqual(region.towns.map((t) => t.name))
+    expect(dropdownValues(wb, ledger.getCell(r, col('领域')))).toEqual(region.domains.map((d) => d.name))
     expect(dropdownValues(wb, ledger.getCell(r, col('隐患等级')))).toEqual(['重大', '一般'])
     expect(dropdownValues(wb, ledger.getCell(r, col('整改状态')))).toEqual([
       '待整改',

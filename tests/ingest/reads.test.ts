@@ -87,9 +87,9 @@ test('the ticker says of each event what the wall shows: who, where, what, and t
   })
   const at = '2025-05-05T02:00:00.000Z'
   const where = { town: h.town }
-  const feed = (await snapshot(app)).feed.slice(0, 7).reverse()
-  const first = feed[0].seq
-  expect(feed).toEqual([
+  const ticker = (await snapshot(app)).ticker.slice(0, 7).reverse()
+  const first = ticker[0].seq
+  expect(ticker).toEqual([
     {
       seq: first,
       at,
@@ -174,7 +174,7 @@ test('GET /api/regions lists towns and domains with their industries', async () 
   expect(res.statusCode).toBe(200)
   const body = res.json()
   expect(body.region).toMatchObject({ code: '321283', name: '泰兴市', nameEn: 'Taixing' })
-  expect(body.towns).toHaveLength(region.region.towns.length)
+  expect(body.towns).toHaveLength(region.towns.length)
   expect(body.towns).toContainEqual(
     expect.objectContaining({ code: '321283100', name: '黄桥镇', nameEn: 'Huangqiao' }),
   )
@@ -211,15 +211,15 @@ test('GET /healthz and /readyz answer while Redis is up', async () => {
 })
 
 test('an event from more than a day before it is applied (a ledger of history) counts everywhere but takes no ticker line', async () => {
-  const before = (await snapshot(app)).feed.map((f) => f.seq)
+  const before = (await snapshot(app)).ticker.map((f) => f.seq)
   const old = hazard({ at: '2025-05-03T01:59:59.000Z', deadline: '2025-05-20' }) // a day and a second before
   const recent = hazard({ at: '2025-05-04T02:00:00.000Z', deadline: '2025-05-20' }) // exactly a day
   const found = (await snapshot(app)).kpis.hazardsFoundYtd
   const reply = await postOk(app, { events: [old, recent] })
   const s = await snapshot(app)
   expect(s.kpis.hazardsFoundYtd).toBe(found + 2)
-  expect(s.feed.filter((f) => !before.includes(f.seq)).map((f) => f.hazardId)).toEqual([recent.hazardId])
+  expect(s.ticker.filter((f) => !before.includes(f.seq)).map((f) => f.hazardId)).toEqual([recent.hazardId])
   // A batch of history alone leaves the ticker as it was.
   await postOk(app, { events: [hazard({ at: '2025-04-01T00:00:00.000Z', deadline: '2025-05-20' })] })
-  expect((await snapshot(app)).feed[0].seq).toBe(reply.seq)
+  expect((await snapshot(app)).ticker[0].seq).toBe(reply.seq)
 })

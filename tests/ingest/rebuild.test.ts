@@ -32,7 +32,7 @@ afterAll(async () => {
   await redis.cleanup()
 })
 
-const CODE = region.region.region.code
+const CODE = region.city.code
 const check = (space: string, more: Partial<RebuildCheckOptions> = {}) =>
   rebuildCheck({
     redis: client,
@@ -206,7 +206,7 @@ describe('rebuild check', () => {
     await threeDays.close()
 
     // The region's dueSoonDays goes from 3 to 7: later ticks move earlier.
-    const week = { ...region, region: { ...region.region, thresholds: { dueSoonDays: 7 } } }
+    const week = { ...region, region: { ...region, thresholds: { dueSoonDays: 7 } } }
     const sevenDays = await testApp({ ...quiet, region: week })
     clock.set('2025-03-04T09:00:00+08:00')
     expect(await sevenDays.store.tick(clock())).toBeGreaterThan(0)
@@ -224,10 +224,10 @@ describe('rebuild check', () => {
     await postOk(app, { events: [hazard({ at: '2025-05-04T01:00:00.000Z', deadline: '2025-05-20' })] })
     // An accident typed as two days ago (a phone's outbox sending late, a ledger): no ticker line.
     await postOk(app, { events: [accident({ at: '2025-05-02T01:00:00.000Z' })] })
-    expect((await snapshot(app)).feed.map((f) => f.type)).toEqual(['hazard.reported'])
+    expect((await snapshot(app)).ticker.map((f) => f.type)).toEqual(['hazard.reported'])
     // An entry as a build from before apply times were logged wrote it.
     const older = { ...inspection(), at: '2025-05-04T01:30:00.000Z' }
-    await app.store.ingest([prepareEvent(older, region.region.timeZone)], clock(), { logAppliedAt: false })
+    await app.store.ingest([prepareEvent(older, region.timeZone)], clock(), { logAppliedAt: false })
     await app.close()
     expect((await check(space)).differences).toEqual([])
   })

@@ -18,9 +18,9 @@ export function prng(seed: number) {
   return { next, int, pick, chance }
 }
 
-const TZ = region.region.timeZone
-const TOWNS = region.region.towns.map((t) => t.code)
-const DOMAINS = region.region.domains
+const TZ = region.timeZone
+const TOWNS = region.towns.map((t) => t.code)
+const DOMAINS = region.domains
 const RISK: RiskLevel[] = ['major', 'significant', 'general', 'general', 'low', 'low']
 
 export function eventStream(seed: number, startMs: number) {

@@ -52,7 +52,7 @@ const upload = async (file: Buffer, filename = 'roster.csv') => {
 }
 
 test('the duty day turns at the handover in region time, not at midnight nor in UTC', () => {
-  const tz = region.region.timeZone
+  const tz = region.timeZone
   const at = (iso: string) => dutyDayAt(Date.parse(iso), tz, '08:30')
   expect(at('2026-05-06T08:29:59+08:00')).toEqual({
     day: '2026-05-05',
@@ -123,7 +123,7 @@ test('refusals: a day that does not exist, a bad extension, a missing officer', 
   expect(badDay.json().details).toEqual([
     { path: '/day', code: 'day', params: {}, message: 'must be a date YYYY-MM-DD' },
   ])
-  expect(await client.exists(`${regionPrefix(region.region.region.code, space)}duty`)).toBe(0)
+  expect(await client.exists(`${regionPrefix(region.city.code, space)}duty`)).toBe(0)
 })
 
 test('a roster file: every row checked first; one bad row applies nothing and is named', async () => {
@@ -183,7 +183,7 @@ test('an XLSX roster with date and number cells, English headers', async () => {
 test('the rebuild check replays the roster to the same keys', async () => {
   await postOk(app, { events: [duty({ day: '2026-05-06' }), duty({ day: '2026-05-07' })] })
   await postOk(app, duty({ day: '2026-05-06', leader: '周强' }))
-  const code = region.region.region.code
+  const code = region.city.code
   const report = await rebuildCheck({
     redis: client,
     region,

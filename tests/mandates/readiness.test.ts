@@ -20,8 +20,8 @@ let client: Redis
 let app: App
 let space: string
 const clock = fakeClock('2026-05-06T09:00:00+08:00')
-const M = mandatesOf(region.region)
-const TOWNS = region.region.towns.map((t) => t.code)
+const M = mandatesOf(region)
+const TOWNS = region.towns.map((t) => t.code)
 
 beforeAll(async () => {
   redis = await privateRedis()
@@ -133,7 +133,7 @@ test('the rebuild check replays resources and drills to the same keys', async ()
     events: [r, resource({ kind: 'equipment', size: 6 }), drill(), drill({ town: TOWN2 })],
   })
   await postOk(app, retire(r.resourceId))
-  const code = region.region.region.code
+  const code = region.city.code
   for (const key of ['resources', 'drills'])
     expect(await client.exists(`${regionPrefix(code, space)}${key}`)).toBe(1)
   const report = await rebuildCheck({

@@ -19,7 +19,7 @@ let client: Redis
 let app: App
 let space: string
 const clock = fakeClock('2026-05-06T09:00:00+08:00')
-const M = mandatesOf(region.region)
+const M = mandatesOf(region)
 
 beforeAll(async () => {
   redis = await privateRedis()
@@ -194,7 +194,7 @@ test('the rebuild check replays scores and revocations to the same keys', async 
   await postOk(app, { events: [s, score(b, { reason: 'no_investigation', points: 3 })] })
   await postOk(app, revoke(s.scoreId))
   await postOk(app, score(a, { reason: 'general_accident' }))
-  const code = region.region.region.code
+  const code = region.city.code
   expect(await client.exists(`${regionPrefix(code, space)}scores`)).toBe(1)
   const report = await rebuildCheck({
     redis: client,

@@ -22,7 +22,7 @@ let client: Redis
 let app: App
 let space: string
 const clock = fakeClock('2026-05-06T09:00:00+08:00')
-const M = mandatesOf(region.region)
+const M = mandatesOf(region)
 
 beforeAll(async () => {
   redis = await privateRedis()
@@ -136,7 +136,7 @@ test('the rebuild check replays the work lists to the same keys', async () => {
   await postOk(app, {
     events: [progress(a.taskId, 'done'), progress(b.taskId, 'done'), progress(b.taskId, 'in_progress')],
   })
-  const code = region.region.region.code
+  const code = region.city.code
   expect(await client.exists(`${regionPrefix(code, space)}tasks`)).toBe(1)
   const report = await rebuildCheck({
     redis: client,

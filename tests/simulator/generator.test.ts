@@ -10,13 +10,13 @@ import { region } from '../helpers/app.ts'
 // The generator alone: no server. A Friday afternoon in November; the Spring Festival of 2026
 // (17 February) lies in the past, so every stop and resumption of it is history.
 const NOW = Date.parse('2026-11-20T15:30:00+08:00')
-const TZ = region.region.timeZone
+const TZ = region.timeZone
 const EDZ = '321283EDZ'
 const BINJIANG = '321283123'
 
 /** A run: the backfill at `now`, then `steps` live events a quarter second apart. */
 function simulate(seed: number, now = NOW, steps = 1500) {
-  const sim = new Simulation({ seed, region: region.region, backfillDays: 30 })
+  const sim = new Simulation({ seed, region: region, backfillDays: 30 })
   const backfill = sim.backfill(now)
   const live: AcceptedEvent[] = []
   let t = now

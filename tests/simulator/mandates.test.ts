@@ -8,7 +8,7 @@ import { region } from '../helpers/app.ts'
 const NOW = Date.parse('2026-11-20T15:30:00+08:00')
 
 test('a month of history holds ~20 scores, mostly for its own accidents and overdue hazards', () => {
-  const sim = new Simulation({ seed: 42, region: region.region, backfillDays: 30 })
+  const sim = new Simulation({ seed: 42, region: region, backfillDays: 30 })
   const events = sim.backfill(NOW)
   const scores = events.filter(
     (e): e is Extract<AcceptedEvent, { type: 'principal.scored' }> => e.type === 'principal.scored',
@@ -29,19 +29,19 @@ test('a month of history holds ~20 scores, mostly for its own accidents and over
 })
 
 test('the register holds ~40 emergency resources in every town, and a quarter ~20 drills', () => {
-  const sim = new Simulation({ seed: 7, region: region.region, backfillDays: 91 })
+  const sim = new Simulation({ seed: 7, region: region, backfillDays: 91 })
   const events = sim.backfill(Date.parse('2026-09-30T20:00:00+08:00'))
   const resources = events.filter((e) => e.type === 'resource.registered')
   expect(resources.length).toBeGreaterThanOrEqual(30)
   expect(resources.length).toBeLessThanOrEqual(60)
-  expect(new Set(resources.map((e) => (e as { town: string }).town)).size).toBe(region.region.towns.length)
+  expect(new Set(resources.map((e) => (e as { town: string }).town)).size).toBe(region.towns.length)
   const q3 = events.filter((e) => e.type === 'drill.completed' && e.at >= '2026-07-01')
   expect(q3.length).toBeGreaterThanOrEqual(10)
   expect(q3.length).toBeLessThanOrEqual(35)
 })
 
 test('the duty roster covers the month (and the day before it) with a pair a day, each a valid event', () => {
-  const sim = new Simulation({ seed: 7, region: region.region, backfillDays: 0 })
+  const sim = new Simulation({ seed: 7, region: region, backfillDays: 0 })
   const now = Date.parse('2026-11-20T15:30:00+08:00')
   const roster = sim.adminEvents(now).filter((e) => e.type === 'duty.assigned')
   const days = roster.map((e) => (e as { day: string }).day)
@@ -64,7 +64,7 @@ test('the duty roster covers the month (and the day before it) with a pair a day
 })
 
 test('the work lists: ~30 items a quarter, defined before their progress, moving through their statuses', () => {
-  const sim = new Simulation({ seed: 7, region: region.region, backfillDays: 0 })
+  const sim = new Simulation({ seed: 7, region: region, backfillDays: 0 })
   const now = Date.parse('2026-08-20T15:30:00+08:00')
   const events = sim.adminEvents(now).filter((e) => e.type.startsWith('task.'))
   expect(checkEvents({ events: events.slice(0, 500) }, { region, now }).ok).toBe(true)

@@ -45,7 +45,7 @@ test('with Redis down the simulator retries the same ids; once it is back every 
   expect(result.backfill.applied).toBe(result.backfill.events)
 
   // What the generator says it sent, counted by hand, against what the server counted.
-  const sent = new Simulation({ seed: 5, region: region.region, backfillDays: 3 }).backfill(NOW)
+  const sent = new Simulation({ seed: 5, region: region, backfillDays: 3 }).backfill(NOW)
   const snap = (await (await fetch(`${url}/api/snapshot`)).json()) as { kpis: Record<string, number> }
   expect(snap.kpis.enterprisesRegistered).toBe(300)
   expect(snap.kpis.hazardsFoundYtd).toBe(sent.filter((e) => e.type === 'hazard.reported').length)

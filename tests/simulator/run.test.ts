@@ -10,7 +10,7 @@ import { privateRedis } from '../helpers/redis.ts'
 // The app and the simulator share a fake clock, a Friday afternoon in November.
 
 const NOW = Date.parse('2026-11-20T15:30:00+08:00')
-const TODAY = regionDay(NOW, region.region.timeZone)
+const TODAY = regionDay(NOW, region.timeZone)
 const silent: Logger = { info: () => {}, error: () => {} }
 
 let redis: Awaited<ReturnType<typeof privateRedis>>
@@ -35,7 +35,7 @@ type Snapshot = {
   risk: { total: Record<string, number> }
   trend: { days: string[]; found: number[]; closed: number[] }
   overdue: unknown[]
-  feed: unknown[]
+  ticker: unknown[]
 }
 
 /** The snapshot once the overdue tick (every 100 ms here) has caught up: the same seq twice, 400 ms apart. */
@@ -97,7 +97,7 @@ describe('a simulated city on a real server', () => {
     expect(kpis.enterprisesResumed).toBeGreaterThan(100) // after Spring Festival
     expect(kpis.enterprisesResumedWithoutCheck).toBeGreaterThan(0)
     expect(kpis.enterprisesResumedWithoutCheck).toBeLessThan(kpis.enterprisesResumed / 10)
-    expect(first.feed.length).toBeGreaterThan(0)
+    expect(first.ticker.length).toBeGreaterThan(0)
   }, 180_000)
 
   test('running the same seed again counts nothing twice: every event is a duplicate', async () => {
@@ -119,7 +119,7 @@ describe('a simulated city on a real server', () => {
     expect(nextDay.backfill.duplicates).toBeGreaterThan(5000)
     const snap = await settledSnapshot()
     expect(snap.kpis.enterprisesRegistered).toBe(300)
-    expect(snap.trend.days.at(-1)).toBe(regionDay(NOW + 86_400_000, region.region.timeZone))
+    expect(snap.trend.days.at(-1)).toBe(regionDay(NOW + 86_400_000, region.timeZone))
     // Every day both trends show, up to the day before the first run, holds the same counts.
     for (const [i, day] of first.trend.days.entries()) {
       const j = snap.trend.days.indexOf(day)

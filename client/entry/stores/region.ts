@@ -102,17 +102,17 @@ export const useRegionStore = defineStore('region', () => {
   const localName = (entry: { name: string; nameEn: string }) => nameIn(entry, currentLang())
 
   function townName(code: string | undefined): string {
-    const town = code ? index.value?.town.get(code) : undefined
+    const town = code ? index.value?.townByCode.get(code) : undefined
     return town ? localName(town) : (code ?? '')
   }
 
   function domainName(id: string): string {
-    const domain = index.value?.domain.get(id)
+    const domain = index.value?.domainById.get(id)
     return domain ? localName(domain) : id
   }
 
   function industryName(domainId: string, id: string): string {
-    const industry = index.value?.domain.get(domainId)?.industries.find((i) => i.id === id)
+    const industry = index.value?.domainById.get(domainId)?.industries.find((i) => i.id === id)
     return industry ? localName(industry) : id
   }
 

@@ -16,7 +16,7 @@ export function useLabels() {
 
   return {
     english,
-    regionName: () => (store.region ? nameIn(store.region.region, lang()) : ''),
+    regionName: () => (store.region ? nameIn(store.region.city, lang()) : ''),
     /** A town as the wall shows it: its short name where the region file gives one. */
     town(code: string | undefined): string {
       if (!code) return ''

@@ -206,12 +206,12 @@ end
 
 -- Functions that may add one more `"name":value` part to the publish (alarms.lua: the open alarms).
 local publishExtras = {}
-local function publish(cfg, from, seq, asOf, feed)
+local function publish(cfg, from, seq, asOf, ticker)
   local parts = {
     '"from":' .. from, '"seq":' .. seq, '"asOf":' .. asOf,
     '"now":' .. cjson.encode(changes.now), '"day":' .. cjson.encode(changes.day),
     '"year":' .. cjson.encode(changes.year), '"daily":' .. cjson.encode(changes.daily),
-    '"feed":[' .. table.concat(feed, ',') .. ']',
+    '"ticker":[' .. table.concat(ticker, ',') .. ']',
   }
   if overdueChanged then parts[#parts + 1] = '"overdue":' .. overdueList(cfg.overdueLength) end
   for _, extra in ipairs(publishExtras) do

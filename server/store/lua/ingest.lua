@@ -1,5 +1,5 @@
 -- Applies a checked batch atomically and exactly once (DESIGN.md guarantees 1 and 2).
--- ARGV[1]: JSON config { transitions, dedupeSeconds, feedKeep, feedPublish, feedMaxAgeMs, overdueLength, logAppliedAt? }
+-- ARGV[1]: JSON config { transitions, dedupeSeconds, tickerKeep, tickerPublish, tickerMaxAgeMs, overdueLength, logAppliedAt? }
 -- ARGV[2]: the apply time in ms (asOf)
 -- ARGV[3]: JSON array of the towns the writer may write for, or '' for every town
 -- ARGV[4]: JSON array of what JS worked out for each event { atMs, day, year, deadlineMs?, grade?, significant? }
@@ -265,7 +265,7 @@ local appliers = {}
 local changedHazards, changedEnterprises = {}, {}
 local reports = {} -- hazardId, the hazard.reported event as logged: the record the open-hazards list reads
 
-appliers['hazard.reported'] = function(e, it, feed)
+appliers['hazard.reported'] = function(e, it, ticker)
   hazards[e.hazardId] = { status = 'reported', town = e.town, domain = e.domain, grade = e.grade, title = e.title, deadline = it.deadlineMs, overdue = false }
   changedHazards[#changedHazards + 1] = e.hazardId
   reports[#reports + 1] = e.hazardId
@@ -277,11 +277,11 @@ appliers['hazard.reported'] = function(e, it, feed)
   bumpDaily(it.day, 'found', 1)
 end
 
-appliers['hazard.status'] = function(e, it, feed)
+appliers['hazard.status'] = function(e, it, ticker)
   local h = hazards[e.hazardId]
   changedHazards[#changedHazards + 1] = e.hazardId
   local from, town, domain, grade, overdue, soon = h.status, h.town, h.domain, h.grade, h.overdue, h.soon
-  feed.town, feed.domain, feed.grade, feed.title = town, domain, grade, h.title
+  ticker.town, ticker.domain, ticker.grade, ticker.title = town, domain, grade, h.title
   h.status = e.status
   if e.status == 'awaiting_acceptance' or e.status == 'closed' then h.overdue, h.soon = false, false end
   bumpNow(cell('hz.' .. from, town, domain, grade), -1)
@@ -318,8 +318,8 @@ appliers['inspection.completed'] = function(e, it)
 end
 
 local accidentRecords = {} -- accidentId, the accident.reported event as logged: the wall's accident list
-appliers['accident.reported'] = function(e, it, feed)
-  feed.grade = it.grade
+appliers['accident.reported'] = function(e, it, ticker)
+  ticker.grade = it.grade
   accidentRecords[#accidentRecords + 1] = e.accidentId
   accidentRecords[#accidentRecords + 1] = it.raw
   count(it, cell('acc', e.town, e.domain, it.grade), 1)
@@ -353,9 +353,9 @@ appliers['enterprise.registered'] = function(e, it)
   bumpNow(cell('ent.risk', e.town, e.domain, e.riskLevel), 1)
 end
 
-appliers['enterprise.work'] = function(e, it, feed)
+appliers['enterprise.work'] = function(e, it, ticker)
   local ent = enterprises[e.enterpriseId]
-  feed.name, feed.town, feed.domain = ent.name, ent.town, ent.domain
+  ticker.name, ticker.town, ticker.domain = ent.name, ent.town, ent.domain
   local noCheck = (e.state == 'resumed' and not e.preCheckDone) and '1' or '0'
   workGauges(ent.town, ent.domain, ent.work, ent.noCheck, -1)
   workGauges(ent.town, ent.domain, e.state, noCheck, 1)
@@ -367,9 +367,9 @@ appliers['alarm.acknowledged'] = function(e, it)
   acknowledgeAlarm(e, it.seq)
 end
 
--- What a ticker line (FeedItem in shared/protocol.ts) shows of each type of event, besides its seq,
+-- What a ticker line (TickerItem in shared/protocol.ts) shows of each type of event, besides its seq,
 -- `at` and `type` and what the applier adds (a status change's hazard, an accident's grade...).
-local FEED_FIELDS = {
+local TICKER_FIELDS = {
   ['hazard.reported'] = { 'hazardId', 'town', 'domain', 'grade', 'title' },
   ['hazard.status'] = { 'hazardId', 'status' },
   ['inspection.completed'] = { 'town', 'domain', 'hazardsFound' },
@@ -380,9 +380,9 @@ local FEED_FIELDS = {
 mandates.addAppliers(appliers, enterprises)
 
 -- What the appliers add to a ticker line (a status change's hazard, an accident's grade...).
-local feedExtras = {}
+local tickerExtras = {}
 -- Events that happened before this get no ticker line (see below).
-local feedSince = tonumber(asOf) - cfg.feedMaxAgeMs
+local tickerSince = tonumber(asOf) - cfg.tickerMaxAgeMs
 local logged = {}
 local result = { 'ok', seq }
 for i, it in ipairs(items) do
@@ -396,17 +396,17 @@ for i, it in ipairs(items) do
     if it.alarm then raiseEventAlarm(e, it, asOf) end
     -- The ticker is what is happening now: an event from longer ago (a ledger's history, a backfill)
     -- counts everywhere else but takes no ticker line from the live ones. An acknowledgement is none.
-    if tonumber(it.atMs) >= feedSince and FEED_FIELDS[e.type] and not mandates.types[e.type] then
-      feedExtras[#feedExtras + 1] = extra
+    if tonumber(it.atMs) >= tickerSince and TICKER_FIELDS[e.type] and not mandates.types[e.type] then
+      tickerExtras[#tickerExtras + 1] = extra
     end
   end
 end
 
 -- The ticker line of event `index`, with what the applier added. Built only for the lines kept.
-local function feedLine(extra)
+local function tickerLine(extra)
   local e = items[extra.index].e
   local line = { at = e.at, type = e.type }
-  for _, f in ipairs(FEED_FIELDS[e.type]) do line[f] = e[f] end
+  for _, f in ipairs(TICKER_FIELDS[e.type]) do line[f] = e[f] end
   if e.type == 'inspection.completed' then line.name = e.enterprise end
   for k, v in pairs(extra) do
     if k ~= 'index' then line[k] = v end
@@ -434,16 +434,16 @@ if seq >= first then
   hsetAll(key('accidents'), accidentRecords)
   mandates.write()
   for j = 1, #claims, 2 * SLICE do redis.call('MSET', unpack(claims, j, math.min(j + 2 * SLICE - 1, #claims))) end
-  -- The ticker list keeps the newest feedKeep items: only those are encoded and pushed (oldest
-  -- first, so the newest ends at the head); the publish carries the newest feedPublish.
+  -- The ticker list keeps the newest tickerKeep items: only those are encoded and pushed (oldest
+  -- first, so the newest ends at the head); the publish carries the newest tickerPublish.
   local pushed = {}
-  for j = math.max(1, #feedExtras - cfg.feedKeep + 1), #feedExtras do pushed[#pushed + 1] = feedLine(feedExtras[j]) end
+  for j = math.max(1, #tickerExtras - cfg.tickerKeep + 1), #tickerExtras do pushed[#pushed + 1] = tickerLine(tickerExtras[j]) end
   if #pushed > 0 then
-    redis.call('LPUSH', key('feed'), unpack(pushed))
-    redis.call('LTRIM', key('feed'), 0, cfg.feedKeep - 1)
+    redis.call('LPUSH', key('ticker'), unpack(pushed))
+    redis.call('LTRIM', key('ticker'), 0, cfg.tickerKeep - 1)
   end
-  local feed = {}
-  for j = #pushed, math.max(1, #pushed - cfg.feedPublish + 1), -1 do feed[#feed + 1] = pushed[j] end
-  publish(cfg, first, seq, asOf, feed)
+  local ticker = {}
+  for j = #pushed, math.max(1, #pushed - cfg.tickerPublish + 1), -1 do ticker[#ticker + 1] = pushed[j] end
+  publish(cfg, first, seq, asOf, ticker)
 end
 return result

@@ -1,6 +1,6 @@
 -- Reads everything a wall state holds, atomically, at one seq.
 -- ARGV[1]: day (YYYY-MM-DD), ARGV[2]: year, ARGV[3]: JSON array of `daily` fields,
--- ARGV[4]: feed length, ARGV[5]: overdue list length, ARGV[6]: open alarms listed
+-- ARGV[4]: ticker length, ARGV[5]: overdue list length, ARGV[6]: open alarms listed
 local function hashMap(k)
   local flat = redis.call('HGETALL', k)
   local parts = {}
@@ -15,12 +15,12 @@ if #fields > 0 then
     if values[i] then daily[#daily + 1] = cjson.encode(f) .. ':' .. values[i] end
   end
 end
-local feed = redis.call('LRANGE', key('feed'), 0, tonumber(ARGV[4]) - 1)
+local ticker = redis.call('LRANGE', key('ticker'), 0, tonumber(ARGV[4]) - 1)
 return '{"seq":' .. (redis.call('GET', key('seq')) or '0') ..
   ',"now":' .. hashMap(key('now')) ..
   ',"today":' .. hashMap(key('day:' .. ARGV[1])) ..
   ',"year":' .. hashMap(key('year:' .. ARGV[2])) ..
   ',"daily":{' .. table.concat(daily, ',') .. '}' ..
-  ',"feed":[' .. table.concat(feed, ',') .. ']' ..
+  ',"ticker":[' .. table.concat(ticker, ',') .. ']' ..
   ',"overdue":' .. overdueList(tonumber(ARGV[5])) ..
   ',"alarms":' .. openAlarmList(tonumber(ARGV[6])) .. '}'

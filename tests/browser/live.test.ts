@@ -15,6 +15,7 @@ import { monthOfEvents, newId, postEvents } from './seed.ts'
 import { region } from '../helpers/app.ts'
 import type { LookoutEvent } from '../../shared/events.ts'
 import { formatInt } from '../../client/wall/format.ts'
+import { PALETTE } from '../../client/wall/palette.ts'
 
 // The wall as a live screen: fed over /ws by the FeedClient, it follows posted events within a
 // second, says so when the server goes away, and comes back by itself.
@@ -237,7 +238,9 @@ test(
     ])
     await until(page, 'significantAccidentsYtd', 1)
     expect(await kpi.getAttribute('data-alarm')).toBe('true')
-    expect(await kpi.evaluate((e) => getComputedStyle(e).borderTopColor)).toBe('rgb(255, 77, 141)')
+    // In the alarm colour (the palette's, as CSS writes it).
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(PALETTE.alarm.slice(i, i + 2), 16))
+    expect(await kpi.evaluate((e) => getComputedStyle(e).borderTopColor)).toBe(`rgb(${r}, ${g}, ${b})`)
     expect(await page.locator('.grade[data-grade="significant"]').getAttribute('class')).toContain(
       'grade--alarm',
     )

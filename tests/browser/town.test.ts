@@ -1,0 +1,413 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  BROWSER_TEST_MS,
+  artifact,
+  counter,
+  ensureClientBuilt,
+  launchChromium,
+  openWall,
+  wallServer,
+  watchErrors,
+} from './harness.ts'
+import { LAYOUT_CHECK } from './layout-check.ts'
+import { newId, postEvents } from './seed.ts'
+import { region } from '../helpers/app.ts'
+import { summarizeTown } from '../../shared/town-view.ts'
+import { formatInt } from '../../client/wall/format.ts'
+import type { LookoutEvent } from '../../shared/events.ts'
+import type { WallState } from '../../shared/protocol.ts'
+import type { Snapshot, Summary } from '../../shared/summary.ts'
+
+// A town's page (`?town=<code>`, or a click on its tile or row): every number on it is that town's,
+// the same as its row on the city's page and as summarizeTown computes; Back and 返回全市 return
+// to the city; the live feed keeps it current.
+
+let server: Awaited<ReturnType<typeof wallServer>>
+let browser: Browser
+const A = region.towns[1]
+const B = region.towns[5]
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** Hazards, enterprises, inspections and accidents of two towns, B busier than A; `shift` varies the risk mix. */
+function twoTowns(now: number): LookoutEvent[] {
+  const events: LookoutEvent[] = []
+  const lastYear = new Date(now).getUTCFullYear() - 1
+  const add = (town: string, n: number, tag: string, shift: number) => {
+    const risks = ['major', 'major', 'significant', 'general', 'low'] as const
+    for (let i = 0; i < risks.length; i++)
+      events.push({
+        id: newId('er'),
+        type: 'enterprise.registered',
+        enterpriseId: `ENT-${tag}-${i}`,
+        name: `${tag}镇企业${i}号`,
+        town,
+        domain: 'production',
+        industry: 'hazardous_chemicals',
+        riskLevel: risks[(i + shift) % risks.length],
+        at: iso(now - 40 * DAY),
+      })
+    events.push(
+      {
+        id: newId('ew'),
+        type: 'enterprise.work',
+        enterpriseId: `ENT-${tag}-0`,
+        state: 'stopped',
+        preCheckDone: false,
+        at: iso(now - 3 * HOUR),
+      },
+      {
+        id: newId('ew'),
+        type: 'enterprise.work',
+        enterpriseId: `ENT-${tag}-1`,
+        state: 'resumed',
+        preCheckDone: false,
+        at: iso(now - 2 * HOUR),
+      },
+    )
+    for (let i = 0; i < n; i++) {
+      const hazardId = `HZ-${tag}-${i}`
+      const overdue = i % 3 === 0
+      events.push({
+        id: newId('hr'),
+        type: 'hazard.reported',
+        hazardId,
+        town,
+        domain: i % 2 ? 'fire' : 'production',
+        grade: i % 4 === 0 ? 'major' : 'general',
+        title: `${tag}镇隐患 ${i}`,
+        at: iso(overdue ? now - (20 + i) * DAY : now - (i % 5) * DAY - HOUR),
+        deadline: iso(overdue ? now - (10 - i / 3) * DAY : now + 20 * DAY),
+      })
+      if (i % 5 === 1)
+        events.push({
+          id: newId('hs'),
+          type: 'hazard.status',
+          hazardId,
+          status: 'closed',
+          at: iso(now - 30 * 60_000),
+        })
+      if (i % 5 === 2)
+        events.push({
+          id: newId('hs'),
+          type: 'hazard.status',
+          hazardId,
+          status: 'rectifying',
+          at: iso(now - 20 * 60_000),
+        })
+    }
+    events.push(
+      {
+        id: newId('in'),
+        type: 'inspection.completed',
+        inspectionId: `IN-${tag}`,
+        town,
+        domain: 'fire',
+        hazardsFound: 1,
+        at: iso(now - HOUR),
+      },
+      {
+        id: newId('ac'),
+        type: 'accident.reported',
+        accidentId: `AC-${tag}`,
+        town,
+        domain: 'traffic',
+        deaths: 1,
+        seriousInjuries: 0,
+        directLossYuan: 100_000,
+        title: `${tag}镇道路事故`,
+        at: iso(now - 40 * 60_000),
+      },
+      {
+        id: newId('ac'),
+        type: 'accident.reported',
+        accidentId: `AC-${tag}-old`,
+        town,
+        domain: 'traffic',
+        deaths: 0,
+        seriousInjuries: 1,
+        directLossYuan: 10_000,
+        at: `${lastYear}-01-01T10:00:00+08:00`,
+      },
+    )
+  }
+  // B first: A's lines are the ticker's newest.
+  add(B.code, 14, 'B', 1)
+  add(A.code, 8, 'A', 0)
+  return events
+}
+
+beforeAll(async () => {
+  await ensureClientBuilt()
+  server = await wallServer()
+  await postEvents(server.url, twoTowns(Date.now()))
+  browser = await launchChromium()
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function snapshot(): Promise<Snapshot> {
+  return (await (await fetch(`${server.url}/api/snapshot`)).json()) as Snapshot
+}
+
+/** The snapshot at the seq the page shows (the overdue tick may move it meanwhile). */
+async function inStep(page: Page): Promise<Snapshot> {
+  for (let i = 0; i < 100; i++) {
+    const snap = await snapshot()
+    if ((await page.locator('.feed-detail').textContent())?.includes(String(snap.seq))) return snap
+    await page.waitForTimeout(100)
+  }
+  throw new Error('the wall never caught up with the server')
+}
+
+async function wall(query: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+  const errors = watchErrors(page)
+  await openWall(page, `${server.url}/${query}`)
+  return { page, errors }
+}
+
+const value = async (page: Page, selector: string) =>
+  Number(await page.locator(selector).getAttribute('data-value'))
+
+/** The town `code`'s figures as the page shows them, against `want` (summarizeTown of the snapshot). */
+async function expectTownFigures(page: Page, want: Summary): Promise<void> {
+  const k = want.kpis
+  const counters = {
+    hazardsFoundToday: k.hazardsFoundToday,
+    hazardsClosedToday: k.hazardsClosedToday,
+    hazardsOpen: k.hazardsOpen,
+    hazardsOverdue: k.hazardsOverdue,
+    majorHazardsOpen: k.majorHazardsOpen,
+    rectificationRateYtd: k.rectificationRateYtd,
+    inspectionsToday: k.inspectionsToday,
+    significantAccidentsYtd: k.significantAccidentsYtd,
+  }
+  for (const [id, n] of Object.entries(counters)) expect((await counter(page, id)).value, id).toBe(n)
+  expect(await page.locator('[data-kpi="hazardsFoundToday"] .kpi-sub').textContent()).toBe(
+    `本年 ${formatInt(k.hazardsFoundYtd)}`,
+  )
+  expect(await page.locator('[data-kpi="hazardsClosedToday"] .kpi-sub').textContent()).toBe(
+    `本年 ${formatInt(k.hazardsClosedYtd)}`,
+  )
+  const chart = (id: string, attr: string) => page.locator(`[data-chart="${id}"]`).getAttribute(attr)
+  expect(await chart('trend', 'data-found')).toBe(want.trend.found.join(','))
+  expect(await chart('trend', 'data-closed')).toBe(want.trend.closed.join(','))
+  expect(await chart('domain', 'data-rows')).toBe(
+    want.byDomain.map((r) => `${r.domain}:${r.major}/${r.general}/${r.overdue}`).join(','),
+  )
+  for (const step of want.funnel)
+    expect(await value(page, `[data-status="${step.status}"] .count-up`), step.status).toBe(step.count)
+  for (const [level, n] of Object.entries(want.risk.total))
+    expect(await value(page, `[data-panel="risk"] [data-risk="${level}"] .count-up`), level).toBe(n)
+  expect(await value(page, '[data-field="accidents"] .count-up')).toBe(k.accidentsYtd)
+  expect(await value(page, '[data-field="deaths"] .count-up')).toBe(k.accidentDeathsYtd)
+  expect(await page.locator('[data-field="yoy"]').textContent()).toContain(
+    `上年同期 ${k.accidentsLastYearToDate} 起`,
+  )
+  expect(await value(page, '[data-field="resumed"] .count-up')).toBe(k.enterprisesResumed)
+  expect(await value(page, '[data-field="stopped"] .count-up')).toBe(k.enterprisesStopped)
+  expect(await value(page, '[data-field="without-check"] .count-up')).toBe(k.enterprisesResumedWithoutCheck)
+  expect(await value(page, '[data-field="overdue-total"]')).toBe(k.hazardsOverdue)
+}
+
+test(
+  '?town= shows exactly that town’s figures: its row on the city page, and what summarizeTown computes',
+  async () => {
+    const { page, errors } = await wall(`?town=${A.code}&rotate=0`)
+    await page.locator(`.wall[data-town="${A.code}"]`).waitFor()
+    await page.waitForTimeout(1500) // count-ups settle
+    const snap = await inStep(page)
+    const want = summarizeTown(snap as WallState, region, A.code)
+    const row = snap.byTown.find((r) => r.town === A.code)!
+
+    // The town's figures are its row on the city's page, and not the city's.
+    expect(want.kpis).toMatchObject({
+      hazardsOpen: row.open,
+      hazardsOverdue: row.overdue,
+      majorHazardsOpen: row.majorOpen,
+      hazardsFoundToday: row.foundToday,
+      hazardsFoundYtd: row.foundYtd,
+      hazardsClosedYtd: row.closedYtd,
+      rectificationRateYtd: row.rectificationRateYtd,
+    })
+    expect(want.risk.total).toEqual(
+      (({ town: _, ...levels }) => levels)(snap.risk.byTown.find((r) => r.town === A.code)!),
+    )
+    expect(want.kpis.hazardsOpen).toBeGreaterThan(0)
+    expect(want.kpis.hazardsOpen).toBeLessThan(snap.kpis.hazardsOpen)
+    expect(want.kpis.accidentsLastYearToDate).toBe(1)
+    await expectTownFigures(page, want)
+
+    // The header names the town and offers the way back; the ranking gives its place to the town's
+    // key enterprises, all of them the town's.
+    expect(await page.locator('h1').textContent()).toBe(`${A.name}安全生产综合态势`)
+    expect(await page.locator('[data-town-back]').textContent()).toContain('返回全市')
+    expect(await page.locator('[data-panel="towns"]').count()).toBe(0)
+    const ents = page.locator('[data-panel="town-enterprises"] [data-enterprise]')
+    await ents.first().waitFor()
+    const listed = await ents.evaluateAll((els) => els.map((e) => e.getAttribute('data-enterprise')))
+    expect(listed).toEqual(['ENT-A-0', 'ENT-A-1', 'ENT-A-2'])
+    expect(await value(page, '[data-panel="town-enterprises"] .count[data-risk="major"]')).toBe(
+      want.risk.total.major,
+    )
+
+    // The lists hold the town's lines only.
+    const overdue = await page
+      .locator('.overdue-row')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-hazard')))
+    expect(overdue.length).toBe(want.kpis.hazardsOverdue)
+    expect(overdue.every((id) => id?.startsWith('HZ-A-'))).toBe(true)
+    const townSeqs = new Set(snap.ticker.filter((l) => l.town === A.code).map((l) => l.seq))
+    const shownSeqs = await page
+      .locator('.tick')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))))
+    expect(shownSeqs.length).toBeGreaterThan(0)
+    expect(shownSeqs.every((s) => townSeqs.has(s))).toBe(true)
+
+    // Laid out like the city's page: nothing overflows or overlaps, and the new text is 18 px or more.
+    expect(await page.evaluate(LAYOUT_CHECK)).toEqual([])
+    const small = await page
+      .locator('[data-panel="town-enterprises"] *, [data-town-back]')
+      .evaluateAll((els) =>
+        els
+          .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim()))
+          .filter((e) => parseFloat(getComputedStyle(e).fontSize) < 18)
+          .map((e) => e.outerHTML.slice(0, 80)),
+      )
+    expect(small).toEqual([])
+    await page.screenshot({ path: artifact('wall-town.png') })
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'a tile or a row opens its town’s page, Back and 返回全市 return to the city, a reload stays',
+  async () => {
+    const { page, errors } = await wall('')
+    const cityOpen = (await counter(page, 'hazardsOpen')).value
+
+    await page.locator(`.tile[data-town="${A.code}"]`).click()
+    await page.locator(`.wall[data-town="${A.code}"]`).waitFor()
+    expect(new URL(page.url()).searchParams.get('town')).toBe(A.code)
+    const snap = await inStep(page)
+    await expect
+      .poll(async () => (await counter(page, 'hazardsOpen')).value)
+      .toBe(snap.byTown.find((r) => r.town === A.code)!.open)
+
+    await page.goBack()
+    await page.locator('[data-panel="towns"]').waitFor()
+    expect(await page.locator('.wall').getAttribute('data-town')).toBeNull()
+    expect(new URL(page.url()).searchParams.has('town')).toBe(false)
+    await expect.poll(async () => (await counter(page, 'hazardsOpen')).value).toBe(cityOpen)
+
+    await page.goForward()
+    await page.locator(`.wall[data-town="${A.code}"]`).waitFor()
+    await page.locator('[data-town-back]').click()
+    await page.locator('[data-panel="towns"]').waitFor()
+    expect(new URL(page.url()).searchParams.has('town')).toBe(false)
+
+    // By keyboard: the ranking's town names are buttons.
+    await page.locator(`[data-panel="towns"] tr[data-town="${B.code}"] .town-link`).focus()
+    await page.keyboard.press('Enter')
+    await page.locator(`.wall[data-town="${B.code}"]`).waitFor()
+    await page.reload()
+    await page.locator(`.wall[data-town="${B.code}"]`).waitFor()
+    expect(await page.locator('h1').textContent()).toBe(`${B.name}安全生产综合态势`)
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'the live feed keeps a town’s page current: its own events count, another town’s do not',
+  async () => {
+    const { page, errors } = await wall(`?town=${A.code}`)
+    await page.waitForTimeout(1500)
+    let snap = await inStep(page)
+    const before = summarizeTown(snap as WallState, region, A.code).kpis
+    const now = Date.now()
+    await postEvents(server.url, [
+      {
+        id: newId('hr'),
+        type: 'hazard.reported',
+        hazardId: 'HZ-A-live',
+        town: A.code,
+        domain: 'fire',
+        grade: 'major',
+        title: 'A镇新隐患',
+        at: iso(now),
+        deadline: iso(now + 10 * DAY),
+      },
+      {
+        id: newId('er'),
+        type: 'enterprise.registered',
+        enterpriseId: 'ENT-A-live',
+        name: 'A镇新登记企业',
+        town: A.code,
+        domain: 'production',
+        riskLevel: 'major',
+        at: iso(now),
+      },
+    ])
+    await expect
+      .poll(async () => (await counter(page, 'hazardsOpen')).value, { timeout: 15_000 })
+      .toBe(before.hazardsOpen + 1)
+    await page.locator('.tick', { hasText: 'A镇新隐患' }).waitFor()
+    // The enterprise list follows its counts (at most every 10 s).
+    await page.locator('[data-enterprise="ENT-A-live"]').waitFor({ timeout: 30_000 })
+
+    await postEvents(server.url, [
+      {
+        id: newId('hr'),
+        type: 'hazard.reported',
+        hazardId: 'HZ-B-live',
+        town: B.code,
+        domain: 'fire',
+        grade: 'general',
+        title: 'B镇新隐患',
+        at: iso(Date.now()),
+        deadline: iso(now + 10 * DAY),
+      },
+    ])
+    await page.waitForTimeout(1500)
+    snap = await inStep(page)
+    expect(snap.ticker[0].town).toBe(B.code)
+    await expectTownFigures(page, summarizeTown(snap as WallState, region, A.code))
+    expect(await page.locator('.tick', { hasText: 'B镇新隐患' }).count()).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
+test(
+  'an unknown ?town= says so and shows the city; English labels',
+  async () => {
+    const { page, errors } = await wall('?town=999999&lang=en')
+    await page.locator('[data-town-unknown]').waitFor()
+    expect(await page.locator('[data-town-unknown]').textContent()).toContain('999999')
+    await page.locator('[data-panel="towns"]').waitFor()
+    const snap = await inStep(page)
+    await expect.poll(async () => (await counter(page, 'hazardsOpen')).value).toBe(snap.kpis.hazardsOpen)
+
+    await page.locator(`.tile[data-town="${A.code}"]`).click()
+    await page.locator(`.wall[data-town="${A.code}"]`).waitFor()
+    expect(await page.locator('[data-town-unknown]').count()).toBe(0)
+    expect(await page.locator('[data-town-back]').textContent()).toContain('Back to the city')
+    expect(await page.locator('[data-panel="town-enterprises"] .panel-title').textContent()).toBe(
+      'Key enterprises · major and significant risk',
+    )
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)

@@ -411,3 +411,35 @@ test(
   },
   BROWSER_TEST_MS,
 )
+
+test(
+  'a town whose alarms have left the city’s list of the newest still says how many wait',
+  async () => {
+    const { page, errors } = await wall(`?town=${A.code}`)
+    await page.locator('[data-alarms] [data-alarm-id]').first().waitFor()
+    const waiting = await page.locator('[data-alarms]').getAttribute('data-alarm-count')
+    expect(Number(waiting)).toBeGreaterThan(0)
+    // More newer alarms elsewhere than the state lists: A's one is no longer among them.
+    const now = Date.now()
+    await postEvents(
+      server.url,
+      Array.from({ length: 21 }, (_, i) => ({
+        id: newId('ac'),
+        type: 'accident.reported' as const,
+        accidentId: `AC-B-many-${i}`,
+        town: B.code,
+        domain: 'traffic',
+        deaths: 0,
+        seriousInjuries: 0,
+        directLossYuan: 1_000,
+        at: iso(now - i * 1000),
+      })),
+    )
+    await page.locator('[data-alarms]:not(:has([data-alarm-id]))').waitFor()
+    expect(await page.locator('[data-alarms]').getAttribute('data-alarm-count')).toBe(waiting)
+    expect(await page.locator('[data-alarms]').textContent()).toContain('详见值班页面的报警列表')
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)

@@ -135,6 +135,7 @@ const en: typeof zh = {
     pending: 'awaiting the duty officer',
     casualties: '{deaths} dead · {injuries} seriously injured',
     more: '{n} more',
+    unlisted: 'Read them in the duty view of the entry page',
   },
 }
 export default en

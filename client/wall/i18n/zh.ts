@@ -135,5 +135,6 @@ export default {
     pending: '待值班员确认',
     casualties: '死亡 {deaths} 人 · 重伤 {injuries} 人',
     more: '另有 {n} 条',
+    unlisted: '详见值班页面的报警列表',
   },
 }

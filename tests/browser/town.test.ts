@@ -389,6 +389,30 @@ test(
   BROWSER_TEST_MS,
 )
 
+test.each([
+  { width: 390, height: 844, lang: 'zh', columns: 1 },
+  { width: 1366, height: 650, lang: 'en', columns: 2 },
+])(
+  'a town’s page on a $width px window ($lang) stacks in $columns column(s), whole and without sideways scrolling',
+  async ({ width, height, lang, columns }) => {
+    const page = await browser.newPage({
+      viewport: { width, height },
+      screen: { width, height: height + 118 },
+    })
+    const errors = watchErrors(page)
+    await openWall(page, `${server.url}/?town=${A.code}&lang=${lang}`)
+    await page.locator('[data-panel="town-enterprises"] [data-enterprise]').first().waitFor()
+    await page.waitForTimeout(1500)
+    expect(await page.locator('.wall').getAttribute('class')).toContain(`wall--cols-${columns}`)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width)
+    expect(await page.evaluate(LAYOUT_CHECK)).toEqual([])
+    await page.screenshot({ path: artifact(`wall-town-${width}-${lang}.png`), fullPage: true })
+    expect(errors).toEqual([])
+    await page.close()
+  },
+  BROWSER_TEST_MS,
+)
+
 test(
   'an unknown ?town= says so and shows the city; English labels',
   async () => {

@@ -54,7 +54,9 @@ export function useTownEnterprises() {
     const s = store.summary
     if (!s) return ''
     const k = s.kpis
-    return [...LISTED_LEVELS.map((l) => s.risk.total[l]), k.enterprisesStopped, k.enterprisesResumed].join('|')
+    return [...LISTED_LEVELS.map((l) => s.risk.total[l]), k.enterprisesStopped, k.enterprisesResumed].join(
+      '|',
+    )
   })
   watch(signature, soon)
   watch(

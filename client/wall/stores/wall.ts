@@ -59,7 +59,9 @@ export const useWallStore = defineStore('wall', () => {
   /** The town the address asks for (`?town=`), whether or not the region has it. */
   const askedTown = ref(townAsked(location.search))
   /** The town whose page this is; null on the city's page (and until the region is known). */
-  const town = computed(() => (askedTown.value && townByCode.value.has(askedTown.value) ? askedTown.value : null))
+  const town = computed(() =>
+    askedTown.value && townByCode.value.has(askedTown.value) ? askedTown.value : null,
+  )
   /** A town the address asks for that the region does not have: the wall says so and shows the city. */
   const unknownTown = computed(() =>
     region.value && askedTown.value && !townByCode.value.has(askedTown.value) ? askedTown.value : null,

@@ -12,12 +12,12 @@ import {
 } from './harness.ts'
 import { LAYOUT_CHECK } from './layout-check.ts'
 import { newId, postEvents } from './seed.ts'
+import { DAY, iso, twoTowns } from './town-seed.ts'
+import { expectPageFigures, value } from './page-figures.ts'
 import { region } from '../helpers/app.ts'
 import { summarizeTown } from '../../shared/town-view.ts'
-import { formatInt } from '../../client/wall/format.ts'
-import type { LookoutEvent } from '../../shared/events.ts'
 import type { WallState } from '../../shared/protocol.ts'
-import type { Snapshot, Summary } from '../../shared/summary.ts'
+import type { Snapshot } from '../../shared/summary.ts'
 
 // A town's page (`?town=<code>`, or a click on its tile or row): every number on it is that town's,
 // the same as its row on the city's page and as summarizeTown computes; Back and 返回全市 return
@@ -27,122 +27,11 @@ let server: Awaited<ReturnType<typeof wallServer>>
 let browser: Browser
 const A = region.towns[1]
 const B = region.towns[5]
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
-const iso = (ms: number) => new Date(ms).toISOString()
-
-/** Hazards, enterprises, inspections and accidents of two towns, B busier than A; `shift` varies the risk mix. */
-function twoTowns(now: number): LookoutEvent[] {
-  const events: LookoutEvent[] = []
-  const lastYear = new Date(now).getUTCFullYear() - 1
-  const add = (town: string, n: number, tag: string, shift: number) => {
-    const risks = ['major', 'major', 'significant', 'general', 'low'] as const
-    for (let i = 0; i < risks.length; i++)
-      events.push({
-        id: newId('er'),
-        type: 'enterprise.registered',
-        enterpriseId: `ENT-${tag}-${i}`,
-        name: `${tag}镇企业${i}号`,
-        town,
-        domain: 'production',
-        industry: 'hazardous_chemicals',
-        riskLevel: risks[(i + shift) % risks.length],
-        at: iso(now - 40 * DAY),
-      })
-    events.push(
-      {
-        id: newId('ew'),
-        type: 'enterprise.work',
-        enterpriseId: `ENT-${tag}-0`,
-        state: 'stopped',
-        preCheckDone: false,
-        at: iso(now - 3 * HOUR),
-      },
-      {
-        id: newId('ew'),
-        type: 'enterprise.work',
-        enterpriseId: `ENT-${tag}-1`,
-        state: 'resumed',
-        preCheckDone: false,
-        at: iso(now - 2 * HOUR),
-      },
-    )
-    for (let i = 0; i < n; i++) {
-      const hazardId = `HZ-${tag}-${i}`
-      const overdue = i % 3 === 0
-      events.push({
-        id: newId('hr'),
-        type: 'hazard.reported',
-        hazardId,
-        town,
-        domain: i % 2 ? 'fire' : 'production',
-        grade: i % 4 === 0 ? 'major' : 'general',
-        title: `${tag}镇隐患 ${i}`,
-        at: iso(overdue ? now - (20 + i) * DAY : now - (i % 5) * DAY - HOUR),
-        deadline: iso(overdue ? now - (10 - i / 3) * DAY : now + 20 * DAY),
-      })
-      if (i % 5 === 1)
-        events.push({
-          id: newId('hs'),
-          type: 'hazard.status',
-          hazardId,
-          status: 'closed',
-          at: iso(now - 30 * 60_000),
-        })
-      if (i % 5 === 2)
-        events.push({
-          id: newId('hs'),
-          type: 'hazard.status',
-          hazardId,
-          status: 'rectifying',
-          at: iso(now - 20 * 60_000),
-        })
-    }
-    events.push(
-      {
-        id: newId('in'),
-        type: 'inspection.completed',
-        inspectionId: `IN-${tag}`,
-        town,
-        domain: 'fire',
-        hazardsFound: 1,
-        at: iso(now - HOUR),
-      },
-      {
-        id: newId('ac'),
-        type: 'accident.reported',
-        accidentId: `AC-${tag}`,
-        town,
-        domain: 'traffic',
-        deaths: 1,
-        seriousInjuries: 0,
-        directLossYuan: 100_000,
-        title: `${tag}镇道路事故`,
-        at: iso(now - 40 * 60_000),
-      },
-      {
-        id: newId('ac'),
-        type: 'accident.reported',
-        accidentId: `AC-${tag}-old`,
-        town,
-        domain: 'traffic',
-        deaths: 0,
-        seriousInjuries: 1,
-        directLossYuan: 10_000,
-        at: `${lastYear}-01-01T10:00:00+08:00`,
-      },
-    )
-  }
-  // B first: A's lines are the ticker's newest.
-  add(B.code, 14, 'B', 1)
-  add(A.code, 8, 'A', 0)
-  return events
-}
 
 beforeAll(async () => {
   await ensureClientBuilt()
   server = await wallServer()
-  await postEvents(server.url, twoTowns(Date.now()))
+  await postEvents(server.url, twoTowns(Date.now(), A.code, B.code))
   browser = await launchChromium()
 }, 180_000)
 
@@ -172,50 +61,6 @@ async function wall(query: string): Promise<{ page: Page; errors: string[] }> {
   return { page, errors }
 }
 
-const value = async (page: Page, selector: string) =>
-  Number(await page.locator(selector).getAttribute('data-value'))
-
-/** The town `code`'s figures as the page shows them, against `want` (summarizeTown of the snapshot). */
-async function expectTownFigures(page: Page, want: Summary): Promise<void> {
-  const k = want.kpis
-  const counters = {
-    hazardsFoundToday: k.hazardsFoundToday,
-    hazardsClosedToday: k.hazardsClosedToday,
-    hazardsOpen: k.hazardsOpen,
-    hazardsOverdue: k.hazardsOverdue,
-    majorHazardsOpen: k.majorHazardsOpen,
-    rectificationRateYtd: k.rectificationRateYtd,
-    inspectionsToday: k.inspectionsToday,
-    significantAccidentsYtd: k.significantAccidentsYtd,
-  }
-  for (const [id, n] of Object.entries(counters)) expect((await counter(page, id)).value, id).toBe(n)
-  expect(await page.locator('[data-kpi="hazardsFoundToday"] .kpi-sub').textContent()).toBe(
-    `本年 ${formatInt(k.hazardsFoundYtd)}`,
-  )
-  expect(await page.locator('[data-kpi="hazardsClosedToday"] .kpi-sub').textContent()).toBe(
-    `本年 ${formatInt(k.hazardsClosedYtd)}`,
-  )
-  const chart = (id: string, attr: string) => page.locator(`[data-chart="${id}"]`).getAttribute(attr)
-  expect(await chart('trend', 'data-found')).toBe(want.trend.found.join(','))
-  expect(await chart('trend', 'data-closed')).toBe(want.trend.closed.join(','))
-  expect(await chart('domain', 'data-rows')).toBe(
-    want.byDomain.map((r) => `${r.domain}:${r.major}/${r.general}/${r.overdue}`).join(','),
-  )
-  for (const step of want.funnel)
-    expect(await value(page, `[data-status="${step.status}"] .count-up`), step.status).toBe(step.count)
-  for (const [level, n] of Object.entries(want.risk.total))
-    expect(await value(page, `[data-panel="risk"] [data-risk="${level}"] .count-up`), level).toBe(n)
-  expect(await value(page, '[data-field="accidents"] .count-up')).toBe(k.accidentsYtd)
-  expect(await value(page, '[data-field="deaths"] .count-up')).toBe(k.accidentDeathsYtd)
-  expect(await page.locator('[data-field="yoy"]').textContent()).toContain(
-    `上年同期 ${k.accidentsLastYearToDate} 起`,
-  )
-  expect(await value(page, '[data-field="resumed"] .count-up')).toBe(k.enterprisesResumed)
-  expect(await value(page, '[data-field="stopped"] .count-up')).toBe(k.enterprisesStopped)
-  expect(await value(page, '[data-field="without-check"] .count-up')).toBe(k.enterprisesResumedWithoutCheck)
-  expect(await value(page, '[data-field="overdue-total"]')).toBe(k.hazardsOverdue)
-}
-
 test(
   '?town= shows exactly that town’s figures: its row on the city page, and what summarizeTown computes',
   async () => {
@@ -242,7 +87,7 @@ test(
     expect(want.kpis.hazardsOpen).toBeGreaterThan(0)
     expect(want.kpis.hazardsOpen).toBeLessThan(snap.kpis.hazardsOpen)
     expect(want.kpis.accidentsLastYearToDate).toBe(1)
-    await expectTownFigures(page, want)
+    await expectPageFigures(page, want)
 
     // The header names the town and offers the way back; the ranking gives its place to the town's
     // key enterprises, all of them the town's.
@@ -381,7 +226,7 @@ test(
     await page.waitForTimeout(1500)
     snap = await inStep(page)
     expect(snap.ticker[0].town).toBe(B.code)
-    await expectTownFigures(page, summarizeTown(snap as WallState, region, A.code))
+    await expectPageFigures(page, summarizeTown(snap as WallState, region, A.code))
     expect(await page.locator('.tick', { hasText: 'B镇新隐患' }).count()).toBe(0)
     expect(errors).toEqual([])
     await page.close()

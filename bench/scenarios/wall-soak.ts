@@ -120,6 +120,23 @@ async function acknowledgeAlarms(url: string): Promise<number> {
   return alarms.length
 }
 
+/** Heap and DOM growth per hour, and the DOM's range, of each playlist page's samples. */
+function growthByPage(samples: Sample[]) {
+  const pages = [...new Set(samples.map((s) => s.page))]
+  return pages.map((page) => {
+    const of = samples.filter((s) => s.page === page)
+    const nodes = of.map((s) => s.domNodes)
+    return {
+      page,
+      samples: of.length,
+      heapPerHour: slope(of.map((s) => [s.minute / 60, s.heapMb])),
+      nodesPerHour: slope(of.map((s) => [s.minute / 60, s.domNodes])),
+      nodesRange: Math.max(...nodes) - Math.min(...nodes),
+      lastNodes: nodes[nodes.length - 1],
+    }
+  })
+}
+
 /** Least-squares slope of y over x. */
 function slope(points: [number, number][]): number {
   const n = points.length
@@ -221,15 +238,20 @@ export async function wallSoak(opts: BenchOptions): Promise<ScenarioResult> {
     // Growth is judged after the wall settles: the first 10 minutes (half of a shorter run) are left out.
     const settle = Math.min(10, minutes / 2)
     const settled = soak.filter((s) => s.minute >= settle)
-    const heapPerHour = slope(settled.map((s) => [s.minute / 60, s.heapMb]))
-    const nodesPerHour = slope(settled.map((s) => [s.minute / 60, s.domNodes]))
+    // The playlist shows two pages of different sizes in turn: growth is judged page by page.
+    const growth = growthByPage(settled)
+    if (!growth.length) throw new Error('wall-soak: no sample after the wall settled (a longer --minutes?)')
+    const heapPerHour = Math.max(...growth.map((g) => g.heapPerHour))
+    const worstNodes = growth.reduce((w, g) =>
+      Math.abs(g.nodesPerHour) / g.lastNodes > Math.abs(w.nodesPerHour) / w.lastNodes ? g : w,
+    )
+    const nodesPerHour = worstNodes.nodesPerHour
+    const nodesRange = Math.max(...growth.map((g) => g.nodesRange))
     const busy = soak.reduce((sum, s) => sum + s.busy, 0) / soak.length
     const idleBusy = idle.reduce((sum, s) => sum + s.busy, 0) / idle.length
     const last = soak[soak.length - 1]
     const first = idle[idle.length - 1]
-    const nodesRange = settled.length
-      ? Math.max(...settled.map((s) => s.domNodes)) - Math.min(...settled.map((s) => s.domNodes))
-      : NaN
+    details.growthByPage = growth
     details.idle = idle
     details.soak = soak
     details.settleMinutes = settle
@@ -246,7 +268,7 @@ export async function wallSoak(opts: BenchOptions): Promise<ScenarioResult> {
       baseline: { name: 'idle wall', value: first.heapMb },
     })
     rows.push({
-      figure: `JS heap growth after ${settle} min`,
+      figure: `JS heap growth after ${settle} min (worst page)`,
       value: round(heapPerHour, 2),
       unit: 'MB/h',
       target: '< 2 MB/h',
@@ -259,14 +281,18 @@ export async function wallSoak(opts: BenchOptions): Promise<ScenarioResult> {
       baseline: { name: 'idle wall', value: first.domNodes },
     })
     rows.push({
-      figure: `DOM nodes growth after ${settle} min`,
+      figure: `DOM nodes growth after ${settle} min (worst page)`,
       value: round(nodesPerHour, 1),
       unit: 'nodes/h',
       target: 'flat',
       // Flat: no trend beyond 1 % of the page per hour (text nodes come and go as numbers change).
-      met: Math.abs(nodesPerHour) <= 0.01 * last.domNodes,
+      met: Math.abs(nodesPerHour) <= 0.01 * worstNodes.lastNodes,
     })
-    rows.push({ figure: `DOM nodes range after ${settle} min`, value: nodesRange, unit: 'nodes' })
+    rows.push({
+      figure: `DOM nodes range after ${settle} min (widest page)`,
+      value: nodesRange,
+      unit: 'nodes',
+    })
     // What ran beside the feed: the alarms raised and acknowledged, the pages the playlist showed.
     rows.push({
       figure: 'alarms acknowledged by the duty round',

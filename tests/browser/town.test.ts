@@ -48,7 +48,7 @@ async function snapshot(): Promise<Snapshot> {
 async function inStep(page: Page): Promise<Snapshot> {
   for (let i = 0; i < 100; i++) {
     const snap = await snapshot()
-    if ((await page.locator('.feed-detail').textContent())?.includes(String(snap.seq))) return snap
+    if ((await page.locator('.feed-detail').getAttribute('data-seq')) === String(snap.seq)) return snap
     await page.waitForTimeout(100)
   }
   throw new Error('the wall never caught up with the server')

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import SlowFirstSequencer from './tests/slow-first.ts'
 
 export default defineConfig({
   test: {
@@ -8,5 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file starts its own redis-server; two files at a time suits the 2-core machines.
     maxWorkers: 2,
+    sequence: { sequencer: SlowFirstSequencer },
   },
 })

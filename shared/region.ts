@@ -102,6 +102,12 @@ export function indexRegion(region: Region): RegionIndex {
   }
 }
 
+/** The region file itself, without the lookups an index adds (what GET /api/regions sends). */
+export function regionFileOf(region: Region | RegionIndex): Region {
+  const { townByCode: _towns, domainById: _domains, ...file } = region as Partial<RegionIndex> & Region
+  return file
+}
+
 /** Checks a region file beyond its schema: unique codes and ids. Returns the problems found. */
 export function regionProblems(region: Region): string[] {
   const problems: string[] = []

@@ -364,9 +364,10 @@ export class RegionStore {
     const fields = rows[0][1]
     let appliedAt: number | undefined
     const events: string[] = []
+    // `a` is when it was applied, `e` an event; other fields (the alarms raised, `r`) are not events.
     for (let i = 0; i < fields.length; i += 2)
       if (fields[i] === 'a') appliedAt = Number(fields[i + 1])
-      else events.push(fields[i + 1])
+      else if (fields[i] === 'e') events.push(fields[i + 1])
     if (appliedAt === undefined && events.length === 1) {
       // A deadline tick: logged with its instant as `at`, published with it as `asOf`.
       const tick = JSON.parse(events[0]) as { type?: string; at?: string }

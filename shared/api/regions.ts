@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, WorkState } from '../enums.ts'
-import { RegionSchema, alarmRules, type Region } from '../region.ts'
+import { RegionSchema, alarmRules, regionFileOf, type Region } from '../region.ts'
 import { RegionCallerSchema, type RegionCaller } from '../access.ts'
 import { mandatesOf } from '../mandates/defaults.ts'
 import { campaignsOf } from '../campaigns/defaults.ts'
@@ -44,7 +44,7 @@ const ENUM_ENTRIES = Object.fromEntries(
 
 /** The reply for `region` and `caller` (the enumerations are the same for every region). */
 export const regionsReply = (region: Region, caller: RegionCaller): RegionsReply => ({
-  ...region,
+  ...regionFileOf(region),
   mandates: mandatesOf(region),
   campaigns: campaignsOf(region),
   alarms: alarmRules(region),

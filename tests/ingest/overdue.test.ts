@@ -266,7 +266,7 @@ describe('due soon (临期)', () => {
   })
 
   test("the region's dueSoonDays sets how early a hazard counts as due soon", async () => {
-    const week = { ...region, region: { ...region, thresholds: { dueSoonDays: 7 } } }
+    const week = { ...region, thresholds: { dueSoonDays: 7 } }
     const { app, tickAt } = await appAt('2025-03-01T09:00:00+08:00', freshSpace(), week)
     await postOk(app, hazard({ deadline: '2025-03-10' }))
     expect(await tickAt('2025-03-03T23:59:59+08:00')).toBe(0)

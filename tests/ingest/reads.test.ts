@@ -173,7 +173,7 @@ test('GET /api/regions lists towns and domains with their industries', async () 
   const res = await app.inject('/api/regions')
   expect(res.statusCode).toBe(200)
   const body = res.json()
-  expect(body.region).toMatchObject({ code: '321283', name: '泰兴市', nameEn: 'Taixing' })
+  expect(body.city).toMatchObject({ code: '321283', name: '泰兴市', nameEn: 'Taixing' })
   expect(body.towns).toHaveLength(region.towns.length)
   expect(body.towns).toContainEqual(
     expect.objectContaining({ code: '321283100', name: '黄桥镇', nameEn: 'Huangqiao' }),

@@ -206,7 +206,7 @@ describe('rebuild check', () => {
     await threeDays.close()
 
     // The region's dueSoonDays goes from 3 to 7: later ticks move earlier.
-    const week = { ...region, region: { ...region, thresholds: { dueSoonDays: 7 } } }
+    const week = { ...region, thresholds: { dueSoonDays: 7 } }
     const sevenDays = await testApp({ ...quiet, region: week })
     clock.set('2025-03-04T09:00:00+08:00')
     expect(await sevenDays.store.tick(clock())).toBeGreaterThan(0)
@@ -385,7 +385,7 @@ describe('npm run rebuild -- --check', () => {
       const file = JSON.parse(
         readFileSync(fileURLToPath(new URL(`../../server/regions/${CODE}.json`, import.meta.url)), 'utf8'),
       )
-      writeFileSync(otherRegion, JSON.stringify({ ...file, region: { ...file.region, code: '320000' } }))
+      writeFileSync(otherRegion, JSON.stringify({ ...file, city: { ...file.city, code: '320000' } }))
       const empty = await run(['--check'], { REGION_FILE: otherRegion })
       rmSync(dir, { recursive: true, force: true })
       expect(empty.code).toBe(2)

@@ -99,3 +99,30 @@ test('an emptied Redis (its subscription untouched) is noticed without any new w
   expect(log.some((l) => l.msg.startsWith('Redis history changed under this node'))).toBe(true)
   expect(rawState(v.state as never)).toEqual(rawState((await app.inject('/api/snapshot')).json()))
 })
+
+test('a batch that raises an alarm is the history the node shows: no false "history changed" (the alarms field of its log entry is not an event)', async () => {
+  const space = freshSpace()
+  const { app, log } = await node(space)
+  const url = await listen(app)
+  const v = viewer(url)
+  viewers.push(v)
+  await eventually(() => v.status === 'live', 'viewer live')
+  const accident = {
+    id: eid('hist'),
+    type: 'accident.reported',
+    accidentId: eid('HA'),
+    town: TOWN,
+    domain: 'production',
+    deaths: 0,
+    seriousInjuries: 1,
+    directLossYuan: 1000,
+    title: '机械伤害',
+  }
+  const res = await app.inject({ method: 'POST', url: '/api/events', payload: accident })
+  expect(res.statusCode, res.body).toBe(200)
+  await eventually(() => v.state?.seq === 1 && v.state.alarms.length === 1, 'viewer at seq 1 with the alarm')
+  // The node checks Redis's history with every digest (200 ms here): give it several.
+  await new Promise((r) => setTimeout(r, 1500))
+  expect(log.filter((l) => l.msg.startsWith('Redis history changed')).map((l) => l.msg)).toEqual([])
+  expect(v.status).toBe('live')
+})

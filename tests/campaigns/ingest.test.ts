@@ -9,6 +9,7 @@ import { defineScripts } from '../../server/store/store.ts'
 import { indexRegion } from '../../shared/region.ts'
 import { enterprise, hazard, logPage, post, postOk, snapshot, status, work } from '../ingest/fixtures.ts'
 import { eventStream } from '../ingest/stream.ts'
+import { importOk, row, utf8Csv } from '../import/helpers.ts'
 import { CAMPAIGNS, campaignRegion } from './fixtures.ts'
 
 // The campaigns counted from the events as they arrive (server/store/lua/campaigns.lua): the sweep's
@@ -102,6 +103,23 @@ describe('the pre-holiday sweep', () => {
     const logged = (await logPage(app)).entries.map((e) => e.event)
     expect(logged[0]).toMatchObject({ hazardId: h.hazardId, campaign: '2026-spring' })
     expect(logged[1]).not.toHaveProperty('campaign')
+  })
+
+  test("a ledger's sweep hazards count in the sweep by the day they were found", async () => {
+    const sweepRow = (over: Record<string, string>) =>
+      row({ 隐患来源: '节前大排查', 整改期限: '2026-03-31', 发现时间: '2026-02-05 10:00', ...over })
+    await importOk(
+      app,
+      utf8Csv([
+        sweepRow({}),
+        sweepRow({ 整改状态: '已销号' }),
+        sweepRow({ 发现时间: '2026-01-20 10:00' }), // before the sweep
+        sweepRow({ 隐患来源: '日常检查' }),
+      ]),
+    )
+    const sweep = (await campaigns()).sweep!
+    expect(sweep).toMatchObject({ found: 2, closed: 1 })
+    expect(sweep.byTown[0]).toEqual({ town: TOWN2, found: 2, closed: 1, rate: 0.5 })
   })
 
   test('a client cannot say which campaign an event counts in', async () => {

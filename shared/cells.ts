@@ -50,6 +50,12 @@ export const DAILY = {
   significant: 'acc.sig',
 } as const
 
+/**
+ * The per-day totals kept for each town as well (field `<YYYY-MM-DD>|<name>|<town>`): a town's
+ * trend and its accidents in last year's same period (shared/town-view.ts reads them).
+ */
+export const TOWN_DAILY = [DAILY.found, DAILY.closed, DAILY.accidents, DAILY.deaths] as const
+
 export interface CellParts {
   metric: string
   town: string
@@ -64,6 +70,11 @@ export function parseCell(key: string): CellParts {
 
 export function dailyKey(day: string, name: string): string {
   return `${day}|${name}`
+}
+
+/** The `daily` field of one town's total (ingest.lua `bumpDailyTown` writes it). */
+export function townDailyKey(day: string, name: string, town: string): string {
+  return `${day}|${name}|${town}`
 }
 
 type Dimension = 'town' | 'domain' | 'grade'

@@ -5,6 +5,7 @@ import {
   OPEN_STATUS_METRICS,
   dailyKey,
   rollup,
+  townDailyKey,
   sumCells,
   withCellIndex,
   type Cells,
@@ -157,14 +158,39 @@ export function accidentsByGrade(s: WallState) {
   }))
 }
 
-/** The `daily` fields a state for `day` holds: the trend window and last year's same period. */
-export function dailyWindow(day: string): string[] {
+/**
+ * The `daily` fields a snapshot for `day` reads by name: the trend window (the city's and each of
+ * `towns`') and the city's last year's same period. Each town's accidents of that period are read
+ * only for the days the city had one (snapshot.lua): a year of fields per town would be mostly empty.
+ */
+export function dailyWindow(day: string, towns: readonly string[] = []): string[] {
   const fields: string[] = []
-  for (const d of daysEnding(day, LIMITS.trendDays))
+  for (const d of daysEnding(day, LIMITS.trendDays)) {
     fields.push(dailyKey(d, DAILY.found), dailyKey(d, DAILY.closed))
+    for (const town of towns)
+      fields.push(townDailyKey(d, DAILY.found, town), townDailyKey(d, DAILY.closed, town))
+  }
   for (const d of lastYearSamePeriod(day))
     fields.push(dailyKey(d, DAILY.accidents), dailyKey(d, DAILY.deaths))
   return fields
+}
+
+/**
+ * Whether a state for `day` holds the `daily` field `field` (a city's `<day>|<name>` or a town's
+ * `<day>|<name>|<town>`): found and closed in the trend window, accidents and deaths in last year's
+ * same period. What a node keeps of each publish.
+ */
+export function inDailyWindow(day: string): (field: string) => boolean {
+  const trendDays = new Set(daysEnding(day, LIMITS.trendDays))
+  const lastYear = lastYearSamePeriod(day)
+  const from = lastYear[0]
+  const to = lastYear[lastYear.length - 1]
+  return (field) => {
+    const [d, name] = field.split('|', 2)
+    if (name === DAILY.found || name === DAILY.closed) return trendDays.has(d)
+    if (name === DAILY.accidents || name === DAILY.deaths) return d >= from && d <= to
+    return false
+  }
 }
 
 /**

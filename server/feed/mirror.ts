@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { applyDelta, mergeInto } from '../../shared/state.ts'
-import { dailyWindow } from '../../shared/summary.ts'
+import { inDailyWindow } from '../../shared/summary.ts'
 import { regionDay } from '../../shared/time.ts'
 import type { Delta, WallState } from '../../shared/protocol.ts'
 import type { Region } from '../../shared/region.ts'
@@ -48,7 +48,8 @@ export class RedisMirror {
   /** What Redis published since the last flush, merged; applied to the view when flushed. */
   pending: Delta | null = null
   degraded = true
-  private window = new Set<string>()
+  /** Which `daily` fields the view holds (its day's trend window and last year's same period). */
+  private inWindow: (field: string) => boolean = () => false
   private loading: Promise<void> | null = null
   /** Publishes that arrive while a snapshot is being read; applied after it. */
   private arrivedWhileLoading: Published[] = []
@@ -139,7 +140,7 @@ export class RedisMirror {
       void this.reload(`gap: have ${last}, got ${pub.from}..${pub.seq}`)
       return false
     }
-    const delta = deltaOf(pub, view, this.window)
+    const delta = deltaOf(pub, view, this.inWindow)
     this.pending = this.pending ? mergeInto(this.pending, delta) : delta
     this.applied = { seq: pub.seq, mark: markOf(pub) }
     return true
@@ -185,7 +186,7 @@ export class RedisMirror {
   private async readSnapshot(): Promise<WallState | null> {
     const now = this.deps.clock()
     const state = await this.deps.store.readState(regionDay(now, this.deps.region.timeZone), now)
-    this.window = new Set(dailyWindow(state.day))
+    this.inWindow = inDailyWindow(state.day)
     let applied = { seq: state.seq, mark: (await this.deps.store.historyAt(state.seq)).mark ?? null }
     // Publishes that came in while we read: newer than the snapshot ones must follow it exactly.
     const arrived = this.arrivedWhileLoading.sort((a, b) => a.from - b.from)
@@ -193,7 +194,7 @@ export class RedisMirror {
     for (const pub of arrived) {
       if (pub.seq <= state.seq) continue
       if (pub.from !== state.seq + 1) return null
-      applyDelta(state, deltaOf(pub, state, this.window))
+      applyDelta(state, deltaOf(pub, state, this.inWindow))
       applied = { seq: pub.seq, mark: markOf(pub) }
     }
     this.applied = applied

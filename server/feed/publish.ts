@@ -41,11 +41,14 @@ export function readPublished(message: string): Published | null {
 const nonEmpty = (cells: Cells | undefined): Cells | undefined =>
   cells && Object.keys(cells).length ? cells : undefined
 
-/** The delta a wall showing `view.day` sees of a publish: only today's, this year's and the trend window's cells. */
-export function deltaOf(pub: Published, view: WallState, dailyWindow: Set<string>): Delta {
+/**
+ * The delta a wall showing `view.day` sees of a publish: only today's, this year's and the `daily`
+ * fields `inWindow` keeps (summary.ts `inDailyWindow`).
+ */
+export function deltaOf(pub: Published, view: WallState, inWindow: (field: string) => boolean): Delta {
   const delta: Delta = { type: 'delta', from: pub.from, seq: pub.seq, asOf: pub.asOf }
   const daily: Cells = {}
-  for (const field in pub.daily) if (dailyWindow.has(field)) daily[field] = pub.daily[field]
+  for (const field in pub.daily) if (inWindow(field)) daily[field] = pub.daily[field]
   const scopes = {
     now: nonEmpty(pub.now),
     today: nonEmpty(pub.day[view.day]),

@@ -76,6 +76,7 @@ export default fp<StoreOptions>(
       waitReplicas: config.redisWaitReplicas,
       waitMs: config.redisWaitMs,
       fenced: () => fence?.fenced ?? false,
+      towns: region.towns.map((t) => t.code),
     })
     app.decorate('store', store)
     app.addHook('onClose', async () => {

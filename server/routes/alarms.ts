@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AlarmSchema } from '../../shared/alarms.ts'
 import { AccidentRecordSchema } from '../../shared/accident-list.ts'
+import { PickListQuery } from '../../shared/api/lists.ts'
 
 // The alarms (shared/alarms.ts), newest first: what the duty view lists. And the accident list the
 // wall rotates through. Acknowledging one is an
@@ -32,10 +33,12 @@ const alarms: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         description:
-          "Accidents of a year (default this one, region time), newest first: the wall's accident list.",
+          "Accidents of a year (default this one, region time), newest first, optionally of some towns (comma-separated codes): the wall's accident list.",
         querystring: Type.Object(
           {
             year: Type.Optional(Type.String({ pattern: '^\\d{4}$' })),
+            /** Only these towns (a town's page of the wall). */
+            towns: PickListQuery.properties.towns,
             limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
           },
           { additionalProperties: false },
@@ -47,6 +50,7 @@ const alarms: FastifyPluginAsyncTypebox = async (app) => {
       accidents: await app.store.accidents({
         year: req.query.year ?? app.today().slice(0, 4),
         timeZone: app.region.timeZone,
+        towns: req.query.towns?.split(','),
         limit: req.query.limit,
       }),
     }),

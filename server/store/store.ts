@@ -53,6 +53,7 @@ declare module 'ioredis' {
       tickerLength: string,
       overdueLength: string,
       alarmLength: string,
+      towns: string,
     ): Result<string, Context>
     lkReadLog(seqKey: string, after: string, limit: string): Result<(string | number)[], Context>
   }
@@ -180,6 +181,7 @@ export class RegionStore {
   private readonly waitReplicas: number
   private readonly waitMs: number
   private readonly fenced: () => boolean
+  private readonly towns: readonly string[]
 
   constructor(
     readonly redis: RedisClient,
@@ -196,6 +198,8 @@ export class RegionStore {
       fenced?: () => boolean
       /** Major hazards going overdue raise alarms (the region's rule). */
       majorOverdueAlarms?: boolean
+      /** The region's town codes: a snapshot reads each one's daily totals (its trend). */
+      towns?: readonly string[]
     },
   ) {
     this.keys = regionKeys(prefix)
@@ -213,6 +217,7 @@ export class RegionStore {
     this.waitReplicas = opts.waitReplicas ?? 0
     this.waitMs = opts.waitMs ?? 1000
     this.fenced = opts.fenced ?? (() => false)
+    this.towns = opts.towns ?? []
   }
 
   /**
@@ -340,10 +345,11 @@ export class RegionStore {
       this.keys.seq,
       day,
       day.slice(0, 4),
-      JSON.stringify(dailyWindow(day)),
+      JSON.stringify(dailyWindow(day, this.towns)),
       String(LIMITS.tickerLength),
       String(LIMITS.overdueListLength),
       String(LIMITS.alarmListLength),
+      JSON.stringify(this.towns),
     )
     const raw = JSON.parse(json) as Omit<WallState, 'day' | 'asOf'>
     return { ...raw, day, asOf }
@@ -376,12 +382,18 @@ export class RegionStore {
     return { redisSeq, mark: appliedAt === undefined ? null : entryMark(appliedAt, events.length) }
   }
 
-  /** This year's (or any year's) accidents as reported, newest first (the wall's accident list). */
-  async accidents(opts: { year: string; timeZone: string; limit: number }): Promise<AccidentRecord[]> {
+  /** This year's (or any year's) accidents as reported, newest first, of `towns` or all (the wall's accident list). */
+  async accidents(opts: {
+    year: string
+    timeZone: string
+    limit: number
+    towns?: string[]
+  }): Promise<AccidentRecord[]> {
     const raw = await this.redis.hvals(this.keys.accidents)
     return raw
       .map((json) => accidentRecord(JSON.parse(json) as AccidentReported & AcceptedEvent))
       .filter((a) => regionDay(Date.parse(a.at), opts.timeZone).startsWith(opts.year))
+      .filter((a) => !opts.towns || opts.towns.includes(a.town))
       .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
       .slice(0, opts.limit)
   }
@@ -478,7 +490,12 @@ export class RegionStore {
    * Registered enterprises by id, optionally only of some towns and matching a search text (id or
    * name, any case). Reads the `ents` index a page at a time until `limit` are found or it ends.
    */
-  async enterprises(opts: { towns?: string[]; q?: string; limit: number }): Promise<Enterprise[]> {
+  async enterprises(opts: {
+    towns?: string[]
+    risk?: string[]
+    q?: string
+    limit: number
+  }): Promise<Enterprise[]> {
     const q = opts.q === undefined ? '' : searchText(opts.q)
     const found: Enterprise[] = []
     // Paged by id rather than by rank, so a registration meanwhile neither skips nor repeats one.
@@ -497,6 +514,7 @@ export class RegionStore {
         if (!state) continue
         const ent = decodeEnterprise(state)
         if (opts.towns && !opts.towns.includes(ent.town)) continue
+        if (opts.risk && !opts.risk.includes(ent.riskLevel)) continue
         if (q && !enterpriseMatches({ enterpriseId: ids[i], name: ent.name }, q)) continue
         found.push({
           enterpriseId: ids[i],

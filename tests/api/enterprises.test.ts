@@ -114,6 +114,16 @@ describe('GET /api/enterprises', () => {
     expect(await ids('?limit=2')).toEqual(['ENT-A', 'ENT-B'])
   })
 
+  test('filters by risk levels (a town page lists its major and significant ones); an unknown level is refused', async () => {
+    expect(await ids('?risk=major')).toEqual([])
+    expect(await ids('?risk=significant')).toEqual(['ENT-B'])
+    expect(await ids(`?risk=major,significant,general&towns=${TOWN}`)).toEqual(['ENT-C'])
+    expect(await ids('?risk=general,low')).toEqual(['ENT-A', 'ENT-C'])
+    const bad = await app.inject('/api/enterprises?risk=red')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().details.map((d: { path: string }) => d.path)).toEqual(['/querystring/risk'])
+  })
+
   test('pages through an index larger than one read', async () => {
     const many = Array.from({ length: 1200 }, (_, i) =>
       register(`BULK-${String(i).padStart(4, '0')}`, `批量企业${i}`, i === 1150 ? TOWN2 : TOWN),

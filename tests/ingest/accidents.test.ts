@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { privateRedis } from '../helpers/redis.ts'
-import { fakeClock, freshSpace, testApp } from '../helpers/app.ts'
+import { TOWN, TOWN2, fakeClock, freshSpace, testApp } from '../helpers/app.ts'
 import { accidentGrade } from '../../shared/accident.ts'
 import { AccidentGrade } from '../../shared/enums.ts'
 import { accident, post, postOk, snapshot } from './fixtures.ts'
@@ -124,6 +124,30 @@ describe('through the API', () => {
       },
     ])
     expect((await snapshot(app)).kpis.significantAccidentsYtd).toBe(1)
+    await app.close()
+  })
+
+  test("GET /api/accidents lists a year's accidents newest first, of some towns when asked", async () => {
+    const clock = fakeClock('2026-05-06T12:00:00+08:00')
+    const app = await testApp({ redisUrl: redis.url, keyVariant: freshSpace(), clock })
+    await postOk(app, {
+      events: [
+        accident({ accidentId: 'AC-1', town: TOWN, at: '2026-05-01T08:00:00+08:00' }),
+        accident({ accidentId: 'AC-2', town: TOWN2, at: '2026-05-02T08:00:00+08:00' }),
+        accident({ accidentId: 'AC-3', town: TOWN, at: '2026-05-03T08:00:00+08:00' }),
+        accident({ accidentId: 'AC-0', town: TOWN, at: '2025-05-03T08:00:00+08:00' }),
+      ],
+    })
+    const ids = async (query: string) => {
+      const res = await app.inject(`/api/accidents${query}`)
+      expect(res.statusCode, res.body).toBe(200)
+      return (res.json().accidents as { accidentId: string }[]).map((a) => a.accidentId)
+    }
+    expect(await ids('')).toEqual(['AC-3', 'AC-2', 'AC-1'])
+    expect(await ids(`?towns=${TOWN}`)).toEqual(['AC-3', 'AC-1'])
+    expect(await ids(`?towns=${TOWN2},${TOWN}&limit=2`)).toEqual(['AC-3', 'AC-2'])
+    expect(await ids(`?towns=${TOWN}&year=2025`)).toEqual(['AC-0'])
+    expect((await app.inject('/api/accidents?towns=a;b')).statusCode).toBe(400)
     await app.close()
   })
 })

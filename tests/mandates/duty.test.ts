@@ -1,54 +1,26 @@
-import { Redis } from 'ioredis'
 import ExcelJS from 'exceljs'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest'
-import { privateRedis } from '../helpers/redis.ts'
-import { eid, fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
-import type { App } from '../../server/app.ts'
-import { regionPrefix } from '../../server/store/keys.ts'
-import { rebuildCheck } from '../../server/store/rebuild.ts'
-import { defineScripts } from '../../server/store/store.ts'
+import { expect, test } from 'vitest'
+import { eid, region } from '../helpers/app.ts'
 import { dutyDayAt, DUTY_CELL } from '../../shared/mandates/duty.ts'
 import type { DutyReply } from '../../shared/mandates/api.ts'
-import { authApp, tokensFixture } from '../access/setup.ts'
 import { post, postOk } from '../ingest/fixtures.ts'
 import { multipart } from '../import/helpers.ts'
-import { duty } from './fixtures.ts'
+import { duty, mandatesApp } from './fixtures.ts'
 
 // The duty roster (值班值守): duty.assigned events (admins only; a day assigned again replaces its
 // pair), the roster file import (all or nothing, each bad row named), and GET /api/duty, which
 // switches at the region-time handover (08:30 in Taixing); the rebuild check.
 
-let redis: Awaited<ReturnType<typeof privateRedis>>
-let client: Redis
-let app: App
-let space: string
-const clock = fakeClock('2026-05-06T09:00:00+08:00')
+const env = mandatesApp()
+const { clock } = env
 
-beforeAll(async () => {
-  redis = await privateRedis()
-  client = new Redis(redis.url)
-  defineScripts(client)
-})
-afterAll(async () => {
-  client.disconnect()
-  await redis.cleanup()
-})
-beforeEach(async () => {
-  clock.set('2026-05-06T09:00:00+08:00')
-  space = freshSpace()
-  app = await testApp({ redisUrl: redis.url, keyVariant: space, clock })
-})
-afterEach(async () => {
-  await app.close()
-})
-
-const onDuty = async () => (await app.inject({ url: '/api/duty' })).json() as DutyReply
+const onDuty = async () => (await env.app.inject({ url: '/api/duty' })).json() as DutyReply
 const HEADER = ['日期', '值班领导', '领导分机', '值班员', '值班员分机']
 const csv = (rows: string[][], header = HEADER) =>
   Buffer.from([header, ...rows].map((r) => r.join(',')).join('\r\n'), 'utf8')
 const upload = async (file: Buffer, filename = 'roster.csv') => {
   const { payload, headers } = await multipart(file, filename)
-  return app.inject({ method: 'POST', url: '/api/duty/import', payload, headers })
+  return env.app.inject({ method: 'POST', url: '/api/duty/import', payload, headers })
 }
 
 test('the duty day turns at the handover in region time, not at midnight nor in UTC', () => {
@@ -69,7 +41,7 @@ test('the duty day turns at the handover in region time, not at midnight nor in 
 })
 
 test('the pair on duty switches at the handover; assigning a day again replaces its pair', async () => {
-  await postOk(app, {
+  await postOk(env.app, {
     events: [
       duty({ day: '2026-05-05', leader: '王建国', leaderExt: '8001' }),
       duty({ day: '2026-05-06', leader: '李明', leaderExt: '8002', officer: '赵磊', officerExt: '8102' }),
@@ -90,18 +62,18 @@ test('the pair on duty switches at the handover; assigning a day again replaces 
     officer: '赵磊',
     officerExt: '8102',
   })
-  const before = (await app.store.readState('2026-05-06', clock())).now[DUTY_CELL]
-  await postOk(app, duty({ day: '2026-05-06', leader: '周强', leaderExt: '0523-87654321' }))
+  const before = (await env.app.store.readState('2026-05-06', clock())).now[DUTY_CELL]
+  await postOk(env.app, duty({ day: '2026-05-06', leader: '周强', leaderExt: '0523-87654321' }))
   expect((await onDuty()).onDuty).toMatchObject({ leader: '周强', leaderExt: '0523-87654321' })
   // The wall re-reads the roster when this gauge moves.
-  expect((await app.store.readState('2026-05-06', clock())).now[DUTY_CELL]).toBe(before + 1)
+  expect((await env.app.store.readState('2026-05-06', clock())).now[DUTY_CELL]).toBe(before + 1)
   // A day nobody is assigned to: nobody on duty, said as such.
   clock.set('2026-05-08T10:00:00+08:00')
   expect(await onDuty()).toMatchObject({ day: '2026-05-08', onDuty: null })
 })
 
 test('refusals: a day that does not exist, a bad extension, a missing officer', async () => {
-  const res = await post(app, {
+  const res = await post(env.app, {
     events: [
       duty({ day: '2026-02-30' }),
       duty({ leaderExt: '80 01' }),
@@ -119,11 +91,11 @@ test('refusals: a day that does not exist, a bad extension, a missing officer', 
       '/events/3/day out_of_years',
     ]),
   )
-  const badDay = await post(app, duty({ day: '2026-5-6' }))
+  const badDay = await post(env.app, duty({ day: '2026-5-6' }))
   expect(badDay.json().details).toEqual([
     { path: '/day', code: 'day', params: {}, message: 'must be a date YYYY-MM-DD' },
   ])
-  expect(await client.exists(`${regionPrefix(region.city.code, space)}duty`)).toBe(0)
+  expect(await env.client.exists(env.key('duty'))).toBe(0)
 })
 
 test('a roster file: every row checked first; one bad row applies nothing and is named', async () => {
@@ -181,25 +153,16 @@ test('an XLSX roster with date and number cells, English headers', async () => {
 })
 
 test('the rebuild check replays the roster to the same keys', async () => {
-  await postOk(app, { events: [duty({ day: '2026-05-06' }), duty({ day: '2026-05-07' })] })
-  await postOk(app, duty({ day: '2026-05-06', leader: '周强' }))
-  const code = region.city.code
-  const report = await rebuildCheck({
-    redis: client,
-    region,
-    dedupeSeconds: 30 * 86_400,
-    livePrefix: regionPrefix(code, space),
-    rebuildPrefix: regionPrefix(code, `${space}rb`),
-  })
+  await postOk(env.app, { events: [duty({ day: '2026-05-06' }), duty({ day: '2026-05-07' })] })
+  await postOk(env.app, duty({ day: '2026-05-06', leader: '周强' }))
+  const report = await env.rebuildCheck()
   expect(report.differences).toEqual([])
-  expect(await client.hget(`${regionPrefix(code, space)}duty`, '2026-05-06')).toContain('周强')
+  expect(await env.client.hget(env.key('duty'), '2026-05-06')).toContain('周强')
 })
 
-test('only an admin assigns duty or uploads a roster', async () => {
-  const fixture = tokensFixture()
-  const authed = await authApp({ redisUrl: redis.url, tokensFile: fixture.path, config: { tickMs: 60_000 } })
-  try {
-    const as = (who: 'reporter' | 'admin' | 'viewer') => fixture.tokens[who].header
+test('only an admin assigns duty or uploads a roster', () =>
+  env.withAuth(async (authed, tokens) => {
+    const as = (who: 'reporter' | 'admin' | 'viewer') => tokens[who].header
     const refused = await authed.inject({
       method: 'POST',
       url: '/api/events',
@@ -225,8 +188,4 @@ test('only an admin assigns duty or uploads a roster', async () => {
     expect((await upload('admin')).statusCode).toBe(200)
     // A viewer (the wall) reads who is on duty.
     expect((await authed.inject({ url: '/api/duty', headers: as('viewer') })).statusCode).toBe(200)
-  } finally {
-    await authed.close()
-    fixture.cleanup()
-  }
-})
+  }))

@@ -1,47 +1,19 @@
-import { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest'
-import { privateRedis } from '../helpers/redis.ts'
-import { TOWN, TOWN2, fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
-import type { App } from '../../server/app.ts'
-import { regionPrefix } from '../../server/store/keys.ts'
-import { rebuildCheck } from '../../server/store/rebuild.ts'
-import { defineScripts } from '../../server/store/store.ts'
+import { expect, test } from 'vitest'
+import { TOWN, TOWN2, region } from '../helpers/app.ts'
 import { mandatesOf } from '../../shared/mandates/defaults.ts'
 import { drillSummary, resourceSummary } from '../../shared/mandates/readiness.ts'
-import { authApp, tokensFixture } from '../access/setup.ts'
 import { post, postOk } from '../ingest/fixtures.ts'
-import { drill, resource, retire } from './fixtures.ts'
+import { drill, mandatesApp, resource, retire } from './fixtures.ts'
 
 // Emergency readiness: resources (registered, retired) as gauges by kind and town; drills against
 // the quarter's plan, the quarter judged in region time; town scoping; the rebuild check.
 
-let redis: Awaited<ReturnType<typeof privateRedis>>
-let client: Redis
-let app: App
-let space: string
-const clock = fakeClock('2026-05-06T09:00:00+08:00')
+const env = mandatesApp()
+const { clock } = env
 const M = mandatesOf(region)
 const TOWNS = region.towns.map((t) => t.code)
 
-beforeAll(async () => {
-  redis = await privateRedis()
-  client = new Redis(redis.url)
-  defineScripts(client)
-})
-afterAll(async () => {
-  client.disconnect()
-  await redis.cleanup()
-})
-beforeEach(async () => {
-  clock.set('2026-05-06T09:00:00+08:00')
-  space = freshSpace()
-  app = await testApp({ redisUrl: redis.url, keyVariant: space, clock })
-})
-afterEach(async () => {
-  await app.close()
-})
-
-const state = (day = '2026-05-06') => app.store.readState(day, clock())
+const state = (day = '2026-05-06') => env.app.store.readState(day, clock())
 
 test('resources count by kind and town while in service; retired ones leave the gauges', async () => {
   const team = resource({ size: 30 })
@@ -52,7 +24,9 @@ test('resources count by kind and town while in service; retired ones leave the 
     domain: undefined,
     size: 1200,
   })
-  await postOk(app, { events: [team, depot, resource({ kind: 'expert', name: '张工', size: undefined })] })
+  await postOk(env.app, {
+    events: [team, depot, resource({ kind: 'expert', name: '张工', size: undefined })],
+  })
   let sum = resourceSummary((await state()).now)
   expect(sum.total).toBe(3)
   expect(sum.byKind.map((k) => [k.kind, k.count, k.size])).toEqual([
@@ -65,22 +39,22 @@ test('resources count by kind and town while in service; retired ones leave the 
     { town: TOWN, total: 2, kinds: { rescue_team: 1, expert: 1 } },
     { town: TOWN2, total: 1, kinds: { warehouse: 1 } },
   ])
-  await postOk(app, retire(team.resourceId))
+  await postOk(env.app, retire(team.resourceId))
   sum = resourceSummary((await state()).now)
   expect(sum.byKind[0]).toEqual({ kind: 'rescue_team', count: 0, size: 0 })
   expect(sum.total).toBe(2)
 })
 
 test('resource refusals: a bad kind 400, registered twice or retired twice 409, unknown 409', async () => {
-  const bad = await post(app, { ...resource(), kind: 'helicopter' })
+  const bad = await post(env.app, { ...resource(), kind: 'helicopter' })
   expect(bad.statusCode).toBe(400)
   expect(bad.json().details[0]).toMatchObject({
     path: '/kind',
     message: expect.stringMatching(/must be one of/),
   })
   const r = resource()
-  await postOk(app, r)
-  const twice = await post(app, { ...resource(), resourceId: r.resourceId })
+  await postOk(env.app, r)
+  const twice = await post(env.app, { ...resource(), resourceId: r.resourceId })
   expect(twice.statusCode).toBe(409)
   expect(twice.json().details).toEqual([
     {
@@ -90,16 +64,16 @@ test('resource refusals: a bad kind 400, registered twice or retired twice 409, 
       params: { resourceId: r.resourceId },
     },
   ])
-  await postOk(app, retire(r.resourceId))
-  expect((await post(app, retire(r.resourceId))).json().details[0].message).toBe(
+  await postOk(env.app, retire(r.resourceId))
+  expect((await post(env.app, retire(r.resourceId))).json().details[0].message).toBe(
     `resource ${r.resourceId} was already retired`,
   )
-  expect((await post(app, retire('RS-none'))).json().details[0].message).toBe('unknown resource RS-none')
+  expect((await post(env.app, retire('RS-none'))).json().details[0].message).toBe('unknown resource RS-none')
 })
 
 test("drills count in the quarter of their region-time day, against each town's plan", async () => {
   clock.set('2026-07-01T09:00:00+08:00')
-  await postOk(app, {
+  await postOk(env.app, {
     events: [
       drill({ at: '2026-06-30T23:30:00+08:00' }), // Q2, though 15:30 UTC
       drill({ at: '2026-06-30T16:30:00Z' }), // 00:30 on 1 July in Taixing: Q3
@@ -116,8 +90,8 @@ test("drills count in the quarter of their region-time day, against each town's 
   expect(drillSummary(year, '2026-06-30', TOWNS, M)).toMatchObject({ quarter: 2, done: 1, participants: 40 })
   // A drill reported again under a new event id is refused, not counted twice.
   const d = drill()
-  await postOk(app, d)
-  const again = await post(app, { ...drill(), drillId: d.drillId })
+  await postOk(env.app, d)
+  const again = await post(env.app, { ...drill(), drillId: d.drillId })
   expect(again.statusCode).toBe(409)
   expect(again.json().details[0]).toEqual({
     path: '/drillId',
@@ -129,29 +103,19 @@ test("drills count in the quarter of their region-time day, against each town's 
 
 test('the rebuild check replays resources and drills to the same keys', async () => {
   const r = resource()
-  await postOk(app, {
+  await postOk(env.app, {
     events: [r, resource({ kind: 'equipment', size: 6 }), drill(), drill({ town: TOWN2 })],
   })
-  await postOk(app, retire(r.resourceId))
-  const code = region.city.code
-  for (const key of ['resources', 'drills'])
-    expect(await client.exists(`${regionPrefix(code, space)}${key}`)).toBe(1)
-  const report = await rebuildCheck({
-    redis: client,
-    region,
-    dedupeSeconds: 30 * 86_400,
-    livePrefix: regionPrefix(code, space),
-    rebuildPrefix: regionPrefix(code, `${space}rb`),
-  })
+  await postOk(env.app, retire(r.resourceId))
+  for (const key of ['resources', 'drills']) expect(await env.client.exists(env.key(key))).toBe(1)
+  const report = await env.rebuildCheck()
   expect(report.differences).toEqual([])
 })
 
-test("a town's reporter registers, retires and drills in its own town only", async () => {
-  const fixture = tokensFixture()
-  const auth = await authApp({ redisUrl: redis.url, tokensFile: fixture.path, config: { tickMs: 60_000 } })
-  try {
+test("a town's reporter registers, retires and drills in its own town only", () =>
+  env.withAuth(async (auth, tokens) => {
     const as = (payload: object, who: 'townReporter' | 'admin') =>
-      auth.inject({ method: 'POST', url: '/api/events', payload, headers: fixture.tokens[who].header })
+      auth.inject({ method: 'POST', url: '/api/events', payload, headers: tokens[who].header })
     const other = resource({ town: TOWN2 })
     expect((await as(other, 'admin')).statusCode).toBe(200)
     expect((await as(resource({ town: TOWN }), 'townReporter')).statusCode).toBe(200)
@@ -160,8 +124,4 @@ test("a town's reporter registers, retires and drills in its own town only", asy
       const res = await as(body, 'townReporter')
       expect(res.statusCode, body.type).toBe(403)
     }
-  } finally {
-    await auth.close()
-    fixture.cleanup()
-  }
-})
+  }))

@@ -1,50 +1,23 @@
-import { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { privateRedis } from '../helpers/redis.ts'
-import { TOWN, TOWN2, fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
-import type { App } from '../../server/app.ts'
-import { regionPrefix } from '../../server/store/keys.ts'
-import { rebuildCheck } from '../../server/store/rebuild.ts'
-import { defineScripts } from '../../server/store/store.ts'
+import { describe, expect, test } from 'vitest'
+import { TOWN, TOWN2, region } from '../helpers/app.ts'
 import { mandatesOf } from '../../shared/mandates/defaults.ts'
 import { scoringSummary } from '../../shared/mandates/scoring.ts'
 import { enterprise, logPage, post, postOk } from '../ingest/fixtures.ts'
-import { revoke, score } from './fixtures.ts'
+import { mandatesApp, revoke, score } from './fixtures.ts'
 
 // Principal-person scoring (主要负责人安全生产记分): the rules and refusals of principal.scored and
 // principal.score_revoked, the calendar year in region time, and the rebuild check over the new keys.
 
-let redis: Awaited<ReturnType<typeof privateRedis>>
-let client: Redis
-let app: App
-let space: string
-const clock = fakeClock('2026-05-06T09:00:00+08:00')
+const env = mandatesApp()
+const { clock } = env
 const M = mandatesOf(region)
 
-beforeAll(async () => {
-  redis = await privateRedis()
-  client = new Redis(redis.url)
-  defineScripts(client)
-})
-afterAll(async () => {
-  client.disconnect()
-  await redis.cleanup()
-})
-beforeEach(async () => {
-  clock.set('2026-05-06T09:00:00+08:00')
-  space = freshSpace()
-  app = await testApp({ redisUrl: redis.url, keyVariant: space, clock })
-})
-afterEach(async () => {
-  await app.close()
-})
-
-const yearCells = async (year: string) => (await app.store.readState(`${year}-06-01`, clock())).year
+const yearCells = async (year: string) => (await env.app.store.readState(`${year}-06-01`, clock())).year
 const summary = async (year = '2026') => scoringSummary(await yearCells(year), M)
 
 async function registered(town = TOWN) {
   const e = enterprise({ town })
-  await postOk(app, e)
+  await postOk(env.app, e)
   return e.enterpriseId
 }
 
@@ -52,8 +25,8 @@ describe('principal.scored', () => {
   test('a fixed-points reason is filled in from the point table and counted this year', async () => {
     const ent = await registered()
     const s = score(ent, { reason: 'major_hazard_unrectified', principal: '张某' })
-    await postOk(app, s)
-    const logged = (await logPage(app)).entries.at(-1)!.event
+    await postOk(env.app, s)
+    const logged = (await logPage(env.app)).entries.at(-1)!.event
     expect(logged).toMatchObject({ type: 'principal.scored', points: 6, principal: '张某' })
     const sum = await summary()
     expect(sum.enterprises).toEqual([{ enterpriseId: ent, town: TOWN, points: 6, scores: 1, level: -1 }])
@@ -66,7 +39,7 @@ describe('principal.scored', () => {
 
   test('the thresholds (9 约谈, 12 重新考核) sort enterprises into bands and the flagged list', async () => {
     const [a, b, c] = [await registered(), await registered(), await registered(TOWN2)]
-    await postOk(app, {
+    await postOk(env.app, {
       events: [
         score(a, { reason: 'order_not_done' }),
         score(a, { reason: 'rectification_overdue', points: 3 }), // 9: admonition
@@ -101,20 +74,20 @@ describe('principal.scored', () => {
       [score(ent, { points: 13 } as object), '/points', /must be <= 12/],
       [{ ...score(ent), extra: 1 }, '/extra', /is not a known field/],
     ]
-    const seq = (await logPage(app)).entries.length
+    const seq = (await logPage(env.app)).entries.length
     for (const [body, path, message] of cases) {
-      const res = await post(app, body)
+      const res = await post(env.app, body)
       expect(res.statusCode, JSON.stringify(body)).toBe(400)
       expect(res.json().details).toContainEqual(
         expect.objectContaining({ path, message: expect.stringMatching(message), code: expect.any(String) }),
       )
     }
-    expect((await logPage(app)).entries.length).toBe(seq)
+    expect((await logPage(env.app)).entries.length).toBe(seq)
   })
 
   test('an unregistered enterprise or a score id filed before is refused 409; a resend is a duplicate', async () => {
     const ent = await registered()
-    const unknown = await post(app, score('EN-nobody'))
+    const unknown = await post(env.app, score('EN-nobody'))
     expect(unknown.statusCode).toBe(409)
     expect(unknown.json().details).toEqual([
       {
@@ -125,9 +98,9 @@ describe('principal.scored', () => {
       },
     ])
     const s = score(ent)
-    await postOk(app, s)
-    expect((await postOk(app, s)).duplicates).toEqual([s.id])
-    const again = await post(app, { events: [score(ent), { ...score(ent), scoreId: s.scoreId }] })
+    await postOk(env.app, s)
+    expect((await postOk(env.app, s)).duplicates).toEqual([s.id])
+    const again = await post(env.app, { events: [score(ent), { ...score(ent), scoreId: s.scoreId }] })
     expect(again.statusCode).toBe(409)
     expect(again.json().details).toEqual([
       {
@@ -142,7 +115,7 @@ describe('principal.scored', () => {
 
   test('registering and scoring in one batch works (all or nothing)', async () => {
     const e = enterprise()
-    await postOk(app, { events: [e, score(e.enterpriseId)] })
+    await postOk(env.app, { events: [e, score(e.enterpriseId)] })
     expect((await summary()).enterprises[0]).toMatchObject({ enterpriseId: e.enterpriseId, points: 6 })
   })
 })
@@ -151,14 +124,14 @@ describe('principal.score_revoked', () => {
   test('undoes the score (both stay in the log); unknown or twice is refused 409', async () => {
     const ent = await registered()
     const s = score(ent)
-    await postOk(app, s)
-    await postOk(app, revoke(s.scoreId, { note: '误记' }))
+    await postOk(env.app, s)
+    await postOk(env.app, revoke(s.scoreId, { note: '误记' }))
     expect((await summary()).enterprises).toEqual([])
-    expect((await logPage(app)).entries.map((e) => e.event.type).slice(-2)).toEqual([
+    expect((await logPage(env.app)).entries.map((e) => e.event.type).slice(-2)).toEqual([
       'principal.scored',
       'principal.score_revoked',
     ])
-    const twice = await post(app, revoke(s.scoreId))
+    const twice = await post(env.app, revoke(s.scoreId))
     expect(twice.statusCode).toBe(409)
     expect(twice.json().details[0]).toEqual({
       path: '/scoreId',
@@ -166,7 +139,7 @@ describe('principal.score_revoked', () => {
       code: 'score_already_revoked',
       params: { scoreId: s.scoreId },
     })
-    const unknown = await post(app, revoke('PS-none'))
+    const unknown = await post(env.app, revoke('PS-none'))
     expect(unknown.statusCode).toBe(409)
     expect(unknown.json().details[0].message).toBe('unknown score PS-none')
   })
@@ -178,11 +151,11 @@ describe('the calendar year in region time', () => {
     const ent = await registered()
     const late = score(ent, { at: '2026-12-31T23:59:00+08:00' })
     const early = score(ent, { at: '2026-12-31T16:30:00Z', reason: 'no_training', points: 2 }) // 00:30 in Taixing
-    await postOk(app, { events: [late, early] })
+    await postOk(env.app, { events: [late, early] })
     expect((await summary('2026')).totalPoints).toBe(6)
     expect((await summary('2027')).totalPoints).toBe(2)
     // Revoked in 2027, the 2026 score comes off 2026's points.
-    await postOk(app, revoke(late.scoreId))
+    await postOk(env.app, revoke(late.scoreId))
     expect((await summary('2026')).totalPoints).toBe(0)
     expect((await summary('2027')).totalPoints).toBe(2)
   })
@@ -191,18 +164,11 @@ describe('the calendar year in region time', () => {
 test('the rebuild check replays scores and revocations to the same keys', async () => {
   const [a, b] = [await registered(), await registered(TOWN2)]
   const s = score(a)
-  await postOk(app, { events: [s, score(b, { reason: 'no_investigation', points: 3 })] })
-  await postOk(app, revoke(s.scoreId))
-  await postOk(app, score(a, { reason: 'general_accident' }))
-  const code = region.city.code
-  expect(await client.exists(`${regionPrefix(code, space)}scores`)).toBe(1)
-  const report = await rebuildCheck({
-    redis: client,
-    region,
-    dedupeSeconds: 30 * 86_400,
-    livePrefix: regionPrefix(code, space),
-    rebuildPrefix: regionPrefix(code, `${space}rb`),
-  })
+  await postOk(env.app, { events: [s, score(b, { reason: 'no_investigation', points: 3 })] })
+  await postOk(env.app, revoke(s.scoreId))
+  await postOk(env.app, score(a, { reason: 'general_accident' }))
+  expect(await env.client.exists(env.key('scores'))).toBe(1)
+  const report = await env.rebuildCheck()
   expect(report.differences).toEqual([])
   expect(report.replayed).toBe(6)
 })

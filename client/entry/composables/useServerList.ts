@@ -97,3 +97,6 @@ export function useServerList<T>(opts: ServerListOptions<T>) {
 
   return { items, loading, error, offline, why, savedAt, savedSearch, more, load }
 }
+
+/** A list as useServerList keeps it: SearchPicker shows it whole. */
+export type ServerList<T> = ReturnType<typeof useServerList<T>>

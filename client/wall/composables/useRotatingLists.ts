@@ -5,7 +5,8 @@ import type { AccidentRecord } from '../../../shared/accident-list.ts'
 
 // What the rotating list panel pages through beyond the live state: every overdue hazard (the state
 // carries the oldest LIMITS.overdueListLength), the open major hazards, and this year's accidents.
-// Read from the API when the counts they belong to change, and every REFRESH_MS.
+// Read from the API when the counts they belong to change, and every REFRESH_MS. On a town's page,
+// the town's lists (the counts are then the town's too).
 
 const REFRESH_MS = 60_000
 /** A busy feed changes the counts every second: read at most this often. */
@@ -55,11 +56,15 @@ export function useRotatingLists() {
 
   async function refresh(): Promise<void> {
     last = Date.now()
+    const town = store.town
+    const towns = town ? `&towns=${encodeURIComponent(town)}` : ''
     const [o, m, a] = await Promise.all([
-      read<ListedHazard>('/api/hazards?overdue=true&limit=500', 'hazards'),
-      read<ListedHazard>('/api/hazards?grade=major&limit=500', 'hazards'),
-      read<AccidentRecord>('/api/accidents?limit=500', 'accidents'),
+      read<ListedHazard>(`/api/hazards?overdue=true&limit=500${towns}`, 'hazards'),
+      read<ListedHazard>(`/api/hazards?grade=major&limit=500${towns}`, 'hazards'),
+      read<AccidentRecord>(`/api/accidents?limit=500${towns}`, 'accidents'),
     ])
+    // Another page was opened meanwhile: its own refresh brings its lists.
+    if (town !== store.town) return
     if (o) overdue.value = o.sort((x, y) => x.deadline - y.deadline)
     if (m) major.value = m.sort((x, y) => x.deadline - y.deadline)
     if (a) accidents.value = a
@@ -78,5 +83,15 @@ export function useRotatingLists() {
     const k = store.summary?.kpis
     return k ? `${k.hazardsOverdue}|${k.majorHazardsOpen}|${k.accidentsYtd}` : ''
   }, soon)
+  // Another page: the last one's lists are not this one's.
+  watch(
+    () => store.town,
+    () => {
+      overdue.value = null
+      major.value = []
+      accidents.value = []
+      void refresh()
+    },
+  )
   return { overdue, major, accidents }
 }

@@ -62,6 +62,15 @@ const en: typeof zh = {
     overdue: 'Overdue',
     rate: 'Rectified',
   },
+  townPage: {
+    subtitle: '{city} · town view',
+    back: 'Back to the city',
+    backLabel: 'Back to the whole city',
+    open: 'Show {town}',
+    unknown: 'No town has the code “{code}” · showing the whole city',
+    enterprises: 'Key enterprises · major and significant risk',
+    noEnterprises: 'No enterprise at major or significant risk here',
+  },
   risk: { title: 'Enterprise risk levels', total: 'Enterprises', share: 'Share' },
   funnel: { title: 'Rectification pipeline', closedNote: 'this year', flow: 'flow' },
   overdue: {
@@ -126,6 +135,7 @@ const en: typeof zh = {
     pending: 'awaiting the duty officer',
     casualties: '{deaths} dead · {injuries} seriously injured',
     more: '{n} more',
+    unlisted: 'Read them in the duty view of the entry page',
   },
 }
 export default en

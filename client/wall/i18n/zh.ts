@@ -60,6 +60,15 @@ export default {
     overdue: '逾期',
     rate: '整改率',
   },
+  townPage: {
+    subtitle: '{city} · 镇街视图',
+    back: '返回全市',
+    backLabel: '返回全市大屏',
+    open: '查看{town}',
+    unknown: '没有代码为“{code}”的镇街 · 显示全市',
+    enterprises: '重点企业 · 重大、较大风险',
+    noEnterprises: '本镇街无重大、较大风险企业',
+  },
   risk: { title: '企业风险四色分布', total: '登记企业', share: '占比' },
   funnel: { title: '隐患整改流程', closedNote: '本年累计', flow: '流转' },
   overdue: {
@@ -126,5 +135,6 @@ export default {
     pending: '待值班员确认',
     casualties: '死亡 {deaths} 人 · 重伤 {injuries} 人',
     more: '另有 {n} 条',
+    unlisted: '详见值班页面的报警列表',
   },
 }

@@ -2,14 +2,18 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import { FeedClient, type FeedStatus } from '../../feed/feed-client.ts'
 import { summarize } from '../../../shared/summary.ts'
+import { keepTownLines, townState } from '../../../shared/town-view.ts'
 import type { RegionsReply } from '../../../shared/api/regions.ts'
-import { CLOSE, type ClientMessage, type WallState } from '../../../shared/protocol.ts'
+import { CLOSE, type ClientMessage, type TickerItem, type WallState } from '../../../shared/protocol.ts'
 import { clockOffsetMs } from '../../../shared/time.ts'
+import { searchWithTown, townAsked } from '../town-address.ts'
 
 // The one store every panel reads: the region (labels, towns, domains) and the live state from one
 // FeedClient over /ws. The state is held shallowly and re-published at most every UPDATE_EVERY_MS,
 // so a busy feed costs the panels and charts one update a second, not one per delta (a wall is
 // read at a glance; every update re-renders charts on a screen that often has no GPU).
+// On a town's page (`?town=<code>`) the panels read `shown`, the state as that town alone has it
+// (shared/town-view.ts), and `summary` is worked out from it: the city's numbers for that town.
 
 const UPDATE_EVERY_MS = 1_000
 /** Updates further apart than this leave time for motion (slides, growing bars); closer ones do not. */
@@ -49,9 +53,29 @@ export const useWallStore = defineStore('wall', () => {
   /** The server refused this screen (no valid viewer token): said on screen instead of waiting silently. */
   const denied = ref(false)
 
-  const summary = computed(() => (state.value && region.value ? summarize(state.value, region.value) : null))
   const townByCode = computed(() => new Map((region.value?.towns ?? []).map((t) => [t.code, t])))
   const domainById = computed(() => new Map((region.value?.domains ?? []).map((d) => [d.id, d])))
+
+  /** The town the address asks for (`?town=`), whether or not the region has it. */
+  const askedTown = ref(townAsked(location.search))
+  /** The town whose page this is; null on the city's page (and until the region is known). */
+  const town = computed(() =>
+    askedTown.value && townByCode.value.has(askedTown.value) ? askedTown.value : null,
+  )
+  /** A town the address asks for that the region does not have: the wall says so and shows the city. */
+  const unknownTown = computed(() =>
+    region.value && askedTown.value && !townByCode.value.has(askedTown.value) ? askedTown.value : null,
+  )
+  /** The town's ticker lines as this screen has kept them (keepTownLines): a quiet town's stay. */
+  const townLines = shallowRef<TickerItem[]>([])
+
+  /** The state the page shows: the city's, or the town's. A new object each publish, so views follow. */
+  const shown = computed<WallState | null>(() => {
+    const s = state.value
+    if (!s) return null
+    return town.value ? { ...townState(s, town.value), ticker: townLines.value } : { ...s }
+  })
+  const summary = computed(() => (shown.value && region.value ? summarize(shown.value, region.value) : null))
 
   let feed: FeedClient | null = null
   let running = false
@@ -66,8 +90,22 @@ export const useWallStore = defineStore('wall', () => {
     calm.value = performance.now() - lastPublish >= CALM_MS
     lastPublish = performance.now()
     const next = feed?.state ?? null
+    if (next && town.value) townLines.value = keepTownLines(townLines.value, next, town.value)
     if (next === state.value) triggerRef(state)
     else state.value = next
+  }
+
+  /** Shows `code`'s page, or the city's (null), and puts it in the address so Back and a reload follow. */
+  function openTown(code: string | null): void {
+    if (code === askedTown.value) return
+    history.pushState(history.state, '', `${location.pathname}${searchWithTown(location.search, code)}`)
+    followAddress()
+  }
+
+  /** The address changed (openTown, or Back and Forward): show the town it names. */
+  function followAddress(): void {
+    askedTown.value = townAsked(location.search)
+    townLines.value = state.value && town.value ? keepTownLines([], state.value, town.value) : []
   }
 
   /** At most one publish per UPDATE_EVERY_MS; the first change after a quiet spell goes out at once. */
@@ -122,6 +160,7 @@ export const useWallStore = defineStore('wall', () => {
     if (running) return
     running = true
     clockTimer = setInterval(tick, 1000)
+    window.addEventListener('popstate', followAddress)
     clockSyncTimer = setInterval(() => void syncClock(), CLOCK_SYNC_MS)
     void syncClock()
     await loadRegion()
@@ -151,6 +190,7 @@ export const useWallStore = defineStore('wall', () => {
     clearInterval(clockSyncTimer)
     clearTimeout(publishTimer)
     clearTimeout(regionTimer)
+    window.removeEventListener('popstate', followAddress)
     publishTimer = undefined
   }
 
@@ -171,6 +211,10 @@ export const useWallStore = defineStore('wall', () => {
     denied,
     calm,
     summary,
+    shown,
+    town,
+    unknownTown,
+    openTown,
     townByCode,
     domainById,
     start,

@@ -50,6 +50,13 @@ local function bumpDaily(day, name, by)
   addCount(dailyKey, day .. '|' .. name, by, 'daily')
 end
 
+-- A per-day total of the city and the same of one town (`<day>|<name>|<town>`, shared/cells.ts
+-- TOWN_DAILY): a town's page shows its own trend and last year's same period.
+local function bumpDailyTown(day, name, town, by)
+  bumpDaily(day, name, by)
+  bumpDaily(day, name .. '|' .. town, by)
+end
+
 local function noteChange(c, v)
   if c.period then
     local bucket = changes[c.scope][c.period]

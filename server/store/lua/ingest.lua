@@ -275,7 +275,7 @@ appliers['hazard.reported'] = function(e, it, ticker)
   zset('open', e.hazardId, it.atMs)
   bumpNow(cell('hz.reported', e.town, e.domain, e.grade), 1)
   count(it, cell('hz.found', e.town, e.domain, e.grade), 1)
-  bumpDaily(it.day, 'found', 1)
+  bumpDailyTown(it.day, 'found', e.town, 1)
   campaigns.found(e)
 end
 
@@ -308,7 +308,7 @@ appliers['hazard.status'] = function(e, it, ticker)
   end
   if e.status == 'closed' then
     count(it, cell('hz.closed', town, domain, grade), 1)
-    bumpDaily(it.day, 'closed', 1)
+    bumpDailyTown(it.day, 'closed', town, 1)
     zset('open', e.hazardId, nil)
     campaigns.closed(e.hazardId, town)
   end
@@ -329,8 +329,8 @@ appliers['accident.reported'] = function(e, it, ticker)
   count(it, cell('acc.deaths', e.town, e.domain, it.grade), e.deaths)
   count(it, cell('acc.injuries', e.town, e.domain, it.grade), e.seriousInjuries)
   count(it, cell('acc.loss', e.town, e.domain, it.grade), e.directLossYuan)
-  bumpDaily(it.day, 'acc', 1)
-  bumpDaily(it.day, 'acc.deaths', e.deaths)
+  bumpDailyTown(it.day, 'acc', e.town, 1)
+  bumpDailyTown(it.day, 'acc.deaths', e.town, e.deaths)
   bumpDaily(it.day, 'acc.injuries', e.seriousInjuries)
   if it.significant then bumpDaily(it.day, 'acc.sig', 1) end
 end

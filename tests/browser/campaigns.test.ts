@@ -116,6 +116,20 @@ test(
         .toEqual(['75.0%', '0.75'])
       expect(errors).toEqual([])
       await page.close()
+
+      // A town's page: that town's figures alone, under its name.
+      const town = await open(server.url, `?town=${TOWN}`)
+      const pinned = town.page.locator('[data-panel="sweep"] tr[data-town="all"]')
+      await pinned.waitFor()
+      expect(await pinned.locator('td.town').textContent()).toBe('济川街道')
+      expect(await row(town.page, 'sweep', 'all')).toEqual({
+        found: ['3', '3'],
+        closed: ['2', '2'],
+        rate: ['66.7%', String(2 / 3)],
+      })
+      expect(await town.page.locator('[data-panel="sweep"] .rows tr').count()).toBe(0)
+      expect(town.errors).toEqual([])
+      await town.page.close()
     } finally {
       await server.close()
     }

@@ -11,6 +11,7 @@ import {
   watchErrors,
 } from './harness.ts'
 import { LAYOUT_CHECK } from './layout-check.ts'
+import { expectCampaignSlot } from './page-figures.ts'
 import { newId, postEvents, seedMonth } from './seed.ts'
 import { region } from '../helpers/app.ts'
 import { formatClock, formatInt, formatPercent } from '../../client/wall/format.ts'
@@ -181,25 +182,7 @@ test(
       'false',
     )
     // The campaign slot: the city's figures of what it shows.
-    const slot = slotPanel(snap)
-    const cityFigure = async (field: string) =>
-      Number(
-        await page
-          .locator(`[data-panel="${slot}"] [data-town="all"] [data-field="${field}"]`)
-          .getAttribute('data-value'),
-      )
-    if (slot === 'sweep') {
-      expect(await cityFigure('found')).toBe(snap.campaigns.sweep!.found)
-      expect(await cityFigure('closed')).toBe(snap.campaigns.sweep!.closed)
-    } else if (slot === 'season') {
-      expect(await cityFigure('resumed')).toBe(snap.campaigns.season!.resumed)
-      expect(await cityFigure('withoutCheck')).toBe(snap.campaigns.season!.withoutCheck)
-    } else {
-      expect(Number(await page.locator('[data-field="resumed"] .count-up').getAttribute('data-value'))).toBe(
-        snap.kpis.enterprisesResumed,
-      )
-      expect(await page.locator('[data-field="without-check"]').getAttribute('data-alarm')).toBe('true')
-    }
+    await expectCampaignSlot(page, snap)
 
     expect(errors).toEqual([])
     await page.close()

@@ -128,6 +128,11 @@ function cellsOf(cells: Cells, metrics: string | readonly string[]): IndexedCell
   return wanted.flatMap((m) => byMetric.get(m) ?? [])
 }
 
+const matches = (p: CellParts, where: Partial<CellParts>) =>
+  (where.town === undefined || p.town === where.town) &&
+  (where.domain === undefined || p.domain === where.domain) &&
+  (where.grade === undefined || p.grade === where.grade)
+
 /** Sum of the cells of `metrics` that match `where`. */
 export function sumCells(
   cells: Cells,
@@ -135,22 +140,28 @@ export function sumCells(
   where: Partial<CellParts> = {},
 ): number {
   let total = 0
-  for (const { parts: p, value } of cellsOf(cells, metrics)) {
-    if (where.town !== undefined && p.town !== where.town) continue
-    if (where.domain !== undefined && p.domain !== where.domain) continue
-    if (where.grade !== undefined && p.grade !== where.grade) continue
-    total += value
-  }
+  for (const { parts: p, value } of cellsOf(cells, metrics)) if (matches(p, where)) total += value
   return total
 }
 
-/** Totals of `metrics` grouped by one dimension: `{ [town|domain|grade]: sum }`. */
+/** Totals of `metrics` (those that match `where`) grouped by one dimension: `{ [town|domain|grade]: sum }`. */
 export function rollup(
   cells: Cells,
   metrics: string | readonly string[],
   by: Dimension,
+  where: Partial<CellParts> = {},
 ): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const { parts: p, value } of cellsOf(cells, metrics)) out[p[by]] = (out[p[by]] ?? 0) + value
+  for (const { parts: p, value } of cellsOf(cells, metrics))
+    if (matches(p, where)) out[p[by]] = (out[p[by]] ?? 0) + value
   return out
+}
+
+/** The cells of `metrics` that match `where`, each with its parts (a list of what the cells name). */
+export function cellsWhere(
+  cells: Cells,
+  metrics: string | readonly string[],
+  where: Partial<CellParts> = {},
+): { parts: CellParts; value: number }[] {
+  return cellsOf(cells, metrics).filter((c) => matches(c.parts, where))
 }

@@ -109,11 +109,12 @@ export type LookoutEvent =
   | AlarmAcknowledged
   | MandateEvent
 /**
- * An event as accepted: `at` always present. `by` is set by the server only (a client sending it is
- * refused as an unknown field): the name of the access token that pushed it, so an audit of the log
- * sees who reported what. Absent when auth is off.
+ * An event as accepted: `at` always present. `by` and `campaign` are set by the server only (a client
+ * sending either is refused as an unknown field). `by`: the name of the access token that pushed it,
+ * so an audit of the log sees who reported what; absent when auth is off. `campaign`: the id of the
+ * campaign it counts in by the region's dates (shared/campaigns/window.ts), when it counts in one.
  */
-export type AcceptedEvent = LookoutEvent & { at: string; by?: string }
+export type AcceptedEvent = LookoutEvent & { at: string; by?: string; campaign?: string }
 
 export type { ErrorDetail }
 

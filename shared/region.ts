@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { AlarmRulesSchema, DEFAULT_ALARM_RULES, type AlarmRules } from './alarms.ts'
 import { MandatesSchema, mandateProblems } from './mandates/config.ts'
+import { CampaignsSchema, campaignProblems } from './campaigns/config.ts'
 
 // A region's configuration: the one file another city edits to run Lookout (server/regions/<code>.json).
 
@@ -77,6 +78,8 @@ export const RegionSchema = Type.Object(
     importAliases: Type.Optional(ImportAliasesSchema),
     /** Principal-person scoring, emergency readiness, work lists (shared/mandates/config.ts). */
     mandates: Type.Optional(MandatesSchema),
+    /** The pre-holiday sweeps and stop/resume seasons, dated (shared/campaigns/config.ts); defaults when absent. */
+    campaigns: Type.Optional(CampaignsSchema),
   },
   { additionalProperties: false },
 )
@@ -144,6 +147,7 @@ export function regionProblems(region: Region): string[] {
   }
   if (region.mandates)
     problems.push(...mandateProblems(region.mandates, new Set(region.towns.map((t) => t.code))))
+  if (region.campaigns) problems.push(...campaignProblems(region.campaigns))
   if (!isTimeZone(region.timeZone)) problems.push(`timeZone "${region.timeZone}" is not a known IANA zone`)
   return problems
 }

@@ -14,7 +14,18 @@ import { daysEnding, lastYearSamePeriod } from './time.ts'
 import { LIMITS } from './limits.ts'
 import type { Region } from './region.ts'
 import type { WallState } from './protocol.ts'
-import type { DomainRow, Kpis, RiskDistribution, Snapshot, Summary, TownRow } from './api/snapshot.ts'
+import type {
+  CampaignViews,
+  DomainRow,
+  Kpis,
+  RiskDistribution,
+  Snapshot,
+  Summary,
+  TownRow,
+} from './api/snapshot.ts'
+import { campaignsOf } from './campaigns/defaults.ts'
+import { campaignsShown } from './campaigns/window.ts'
+import { seasonFigures, sweepFigures } from './campaigns/figures.ts'
 
 export type { Kpis, Snapshot, Summary }
 
@@ -182,6 +193,26 @@ export function inDailyWindow(day: string): (field: string) => boolean {
   }
 }
 
+/**
+ * The campaign slot: the pre-holiday sweep and the stop/resume season shown on the state's day, each
+ * with its dates and figures (shared/campaigns/).
+ */
+export function campaignViews(s: WallState, region: Region): CampaignViews {
+  const { sweep, season } = campaignsShown(s.day, campaignsOf(region))
+  return {
+    sweep: sweep && {
+      ...sweep.campaign,
+      running: sweep.running,
+      ...sweepFigures(s.now, sweep.campaign.id, region.towns),
+    },
+    season: season && {
+      ...season.campaign,
+      running: season.running,
+      ...seasonFigures(s.now, season.campaign.id, region.towns),
+    },
+  }
+}
+
 /** Everything the wall shows, derived from `s`. */
 export function summarize(s: WallState, region: Region): Summary {
   return withCellIndex(() => ({
@@ -192,6 +223,7 @@ export function summarize(s: WallState, region: Region): Summary {
     funnel: statusFunnel(s),
     trend: trend(s),
     accidents: accidentsByGrade(s),
+    campaigns: campaignViews(s, region),
   }))
 }
 

@@ -9,7 +9,7 @@ import {
 import { HAZARD_TRANSITIONS } from '../../shared/hazard.ts'
 import type { HazardStatus } from '../../shared/enums.ts'
 import { LIMITS } from '../../shared/limits.ts'
-import { prepareEvent, type PreparedEvent } from '../ingest/prepare.ts'
+import { asLogged, prepareEvent, type PreparedEvent } from '../ingest/prepare.ts'
 import { COLUMN_BY_KEY, EXAMPLE_HAZARD_ID, type ColumnKey, type FoundColumn } from './columns.ts'
 import type { LedgerContext, LedgerRow } from './ledger.ts'
 import type { CellValue, SheetRow } from './read.ts'
@@ -239,7 +239,7 @@ export function rowReader(found: Map<ColumnKey, FoundColumn>, ctx: LedgerContext
     const prepared: PreparedEvent[] = []
     for (const e of events) {
       try {
-        prepared.push(prepareEvent(by === undefined ? e : { ...e, by }, region.timeZone))
+        prepared.push(prepareEvent(asLogged(e, by, region), region.timeZone))
       } catch {
         issues.push({
           row: r.row,

@@ -3,6 +3,9 @@ import { deadlineMs, regionDay } from '../../shared/time.ts'
 import type { AcceptedEvent } from '../../shared/events.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import { alarmCandidate, ruleRaises, type AlarmKind, type AlarmRules } from '../../shared/alarms.ts'
+import { campaignIdFor } from '../../shared/campaigns/window.ts'
+import { campaignsOf } from '../../shared/campaigns/defaults.ts'
+import type { Campaigns } from '../../shared/campaigns/config.ts'
 
 /** What the ingest script needs of one event, worked out in JS where time zones and Decree 493 live. */
 export interface PreparedEvent {
@@ -65,3 +68,19 @@ export const raisesLogged =
   (alarmIds: string[] = []) =>
   (candidate: { alarmId: string }): boolean =>
     alarmIds.includes(candidate.alarmId)
+
+/**
+ * A live event as it is logged: with `by`, the name of the token that pushed it, and `campaign`, the
+ * campaign it counts in by the region's dates (a sweep's hazard, a season's stop or resumption).
+ * Both server-set. A replay takes them from the log, so a change of a campaign's dates in the region
+ * file counts what comes next and leaves what was counted, as the rebuild check replays it.
+ */
+export function asLogged(
+  e: AcceptedEvent,
+  by: string | undefined,
+  region: { timeZone: string; campaigns?: Campaigns },
+): AcceptedEvent {
+  const campaign = campaignIdFor(e, regionDay(Date.parse(e.at), region.timeZone), campaignsOf(region))
+  if (by === undefined && campaign === undefined) return e
+  return { ...e, ...(by === undefined ? {} : { by }), ...(campaign === undefined ? {} : { campaign }) }
+}

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { checkEvents, type AcceptedEvent } from '../../shared/events.ts'
-import { prepareEvent, raisesByRules } from '../ingest/prepare.ts'
+import { asLogged, prepareEvent, raisesByRules } from '../ingest/prepare.ts'
 import { alarmRules } from '../../shared/region.ts'
 import { ErrorReply } from '../../shared/api/errors.ts'
 import { IngestBody, IngestReply, LogPage, LogQuery } from '../../shared/api/events.ts'
@@ -72,10 +72,11 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       }
       const tz = app.region.timeZone
       const raises = raisesByRules(alarmRules(app.region), now)
-      // `by`: which token pushed it, for the audit (server-set; a client cannot send it).
+      // `by`: which token pushed it, for the audit; `campaign`: the one it counts in (server-set; a
+      // client cannot send either).
       const towns = req.caller?.towns
       const outcome = await app.store.ingest(
-        events.map((e) => prepareEvent(by === undefined ? e : { ...e, by }, tz, raises)),
+        events.map((e) => prepareEvent(asLogged(e, by, app.region), tz, raises)),
         now,
         { towns },
       )

@@ -1,23 +1,9 @@
 import { addDays, dayStartMs, regionDay } from '../../shared/time.ts'
+import { SPRING_FESTIVAL } from '../../shared/campaigns/spring-festival.ts'
 
-// The working calendar the simulated inspectors keep: weekends, public holidays, pre-holiday sweeps,
-// Spring Festival, and office hours, all in the region's time zone.
-
-/** 正月初一 (Spring Festival day), by year. Lunar, so listed rather than computed. */
-const SPRING_FESTIVAL: Record<number, string> = {
-  2024: '2024-02-10',
-  2025: '2025-01-29',
-  2026: '2026-02-17',
-  2027: '2027-02-06',
-  2028: '2028-01-26',
-  2029: '2029-02-13',
-  2030: '2030-02-03',
-  2031: '2031-01-23',
-  2032: '2032-02-11',
-  2033: '2033-01-31',
-  2034: '2034-02-19',
-  2035: '2035-02-08',
-}
+// The working calendar the simulated inspectors keep: weekends, public holidays, Spring Festival, and
+// office hours, all in the region's time zone. The pre-holiday sweeps are the region's (its
+// campaigns: the days the wall counts them on).
 
 /** Public holidays as [first day, days]; the lunar ones that move (端午, 中秋) are left out. */
 function holidays(year: number): [string, number][] {
@@ -37,24 +23,17 @@ export function isHoliday(day: string): boolean {
   return holidays(year).some(([first, n]) => day >= first && day < addDays(first, n))
 }
 
-/** True in the ten days before a holiday: the pre-holiday sweep (节前大排查). */
-export function isPreHolidaySweep(day: string): boolean {
-  const year = Number(day.slice(0, 4))
-  const starts = [...holidays(year), ...holidays(year + 1)].map(([first]) => first)
-  return !isHoliday(day) && starts.some((first) => day < first && day >= addDays(first, -10))
-}
-
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(day: string): number {
   return new Date(`${day}T00:00:00Z`).getUTCDay()
 }
 
-/** How busy inspectors are on `day`, relative to an ordinary weekday. */
-export function activity(day: string): number {
+/** How busy inspectors are on `day`, relative to an ordinary weekday; `sweeping`: a day of a pre-holiday sweep (节前大排查). */
+export function activity(day: string, sweeping: boolean): number {
   if (isHoliday(day)) return 0.15
   const dow = weekday(day)
   const base = dow === 6 ? 0.4 : dow === 0 ? 0.2 : 1
-  return isPreHolidaySweep(day) ? base * 1.4 : base
+  return sweeping ? base * 1.4 : base
 }
 
 /** The Spring Festival whose stop-and-resume season has begun by `today` (the latest one). */

@@ -2,7 +2,7 @@ import type { HazardSource } from '../../shared/enums.ts'
 import type { AcceptedEvent, LookoutEvent } from '../../shared/events.ts'
 import type { Region } from '../../shared/region.ts'
 import { addDays, daysEnding, deadlineMs, regionDay } from '../../shared/time.ts'
-import { activity, atMinute, inOfficeHours, isPreHolidaySweep, latestSpringFestival } from './calendar.ts'
+import { activity, atMinute, inOfficeHours, latestSpringFestival } from './calendar.ts'
 import {
   ACCIDENT_KINDS,
   NOTES,
@@ -14,6 +14,8 @@ import {
 import { INSPECTION_WEIGHT_BY_RISK, PLACES, PLACE_TOWNS } from './profile.ts'
 import { TimeQueue } from './queue.ts'
 import { mandatesOf } from '../../shared/mandates/defaults.ts'
+import { campaignsOf } from '../../shared/campaigns/defaults.ts'
+import { campaignOn } from '../../shared/campaigns/window.ts'
 import { Rng } from './random.ts'
 import { buildRegistry, pickTown, type Enterprise } from './registry.ts'
 import {
@@ -290,10 +292,15 @@ export class Simulation {
     }
   }
 
+  /** Whether `day` is one of the region's pre-holiday sweeps (its campaigns, or the defaults). */
+  private sweeping(day: string): boolean {
+    return campaignOn(campaignsOf(this.region).sweeps, day) !== undefined
+  }
+
   /** The day's inspections, self-reported and publicly reported hazards, and accidents. */
   private planDay(day: string): Track[] {
     const r = new Rng(this.seed, 'day', day)
-    const busy = activity(day)
+    const busy = activity(day, this.sweeping(day))
     const stem = `${this.idPrefix}-${day.replaceAll('-', '')}`
     const tracks: Track[] = []
     const inspections = r.round(INSPECTIONS_PER_WEEKDAY * busy * r.between(0.8, 1.2))
@@ -305,7 +312,7 @@ export class Simulation {
     if (r.chance(ACCIDENT_CHANCE_PER_DAY)) tracks.push(this.accident(`${stem}-A1`, day))
     if (day === this.significantAccidentDay(Number(day.slice(0, 4))))
       tracks.push(this.accident(`${stem}-AX`, day, undefined, true))
-    if (activity(day) >= 1) {
+    if (busy >= 1) {
       const ids = this.enterprises.map((e) => e.id)
       for (const p of dutyScores(this.seed, day, stem, ids, this.tz)) tracks.push(planned([p]))
       const towns = this.region.towns.map((town) => town.code)
@@ -364,11 +371,11 @@ export class Simulation {
     )
   }
 
-  /** Why inspectors were there: routine mostly; before a holiday the sweep; in winter fire campaigns. */
+  /** Why inspectors were there: routine mostly; on the region's sweep days the sweep; in winter fire campaigns. */
   private inspectionSource(r: Rng, day: string, site: Site): HazardSource {
     const month = Number(day.slice(5, 7))
     const campaign = site.domain === 'fire' && (month >= 11 || month <= 3) ? 35 : 15
-    if (isPreHolidaySweep(day))
+    if (this.sweeping(day))
       return r.weighted([
         ['pre_holiday_sweep', 55],
         ['routine', 35],

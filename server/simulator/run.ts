@@ -171,6 +171,7 @@ export async function fetchRegion(url: string, signal?: AbortSignal, onWait?: ()
         thresholds: r.thresholds,
         towns: r.towns,
         domains: r.domains,
+        campaigns: r.campaigns,
       }
     }
     if (res && (res.status < 500 || attempt >= 10))

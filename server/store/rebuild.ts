@@ -36,6 +36,8 @@ const SINGLE_KEYS = new Set([
   'drills',
   'duty',
   'tasks',
+  'campaign-hazards',
+  'season-work',
 ])
 const KEYED_FAMILIES = new Set(['day', 'year', 'seen', 'acc', 'insp'])
 

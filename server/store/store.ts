@@ -24,7 +24,7 @@ const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.m
 const COMMON = lua('common') + lua('alarms')
 /** The scripts' full sources, as registered (the ingest bench loads the same one). */
 export const SCRIPTS = {
-  lkIngest: COMMON + lua('mandates') + lua('ingest'),
+  lkIngest: COMMON + lua('mandates') + lua('campaigns') + lua('ingest'),
   lkTick: COMMON + lua('tick'),
   lkSnapshot: COMMON + lua('snapshot'),
   lkReadLog: COMMON + lua('read-log'),

@@ -3,8 +3,9 @@ import { AccidentGrade, HazardGrade, HazardSource, HazardStatus, RiskLevel, Work
 import { RegionSchema, alarmRules, regionFileOf, type Region } from '../region.ts'
 import { RegionCallerSchema, type RegionCaller } from '../access.ts'
 import { mandatesOf } from '../mandates/defaults.ts'
+import { campaignsOf } from '../campaigns/defaults.ts'
 
-// GET /api/regions: the region file (its mandates section filled with the defaults), every enumeration with its labels, and who asked. Both pages
+// GET /api/regions: the region file (its mandates and campaigns sections filled with the defaults), every enumeration with its labels, and who asked. Both pages
 // build their forms and labels from it; the lookups below are the only place a label is chosen.
 
 /** The enumerations the pages label, by name. */
@@ -45,6 +46,7 @@ const ENUM_ENTRIES = Object.fromEntries(
 export const regionsReply = (region: Region, caller: RegionCaller): RegionsReply => ({
   ...regionFileOf(region),
   mandates: mandatesOf(region),
+  campaigns: campaignsOf(region),
   alarms: alarmRules(region),
   enums: ENUM_ENTRIES,
   caller,

@@ -76,6 +76,48 @@ export const Trend = closed({
 })
 export const AccidentRow = closed({ grade: Type.String(), count: Count, deaths: Count, injuries: Count })
 
+/** A campaign as the region file dates it, and whether it is under way on the state's day. */
+const CampaignShown = {
+  id: Type.String(),
+  name: Type.String(),
+  nameEn: Type.String(),
+  start: Type.String(),
+  end: Type.String(),
+  running: Type.Boolean(),
+}
+
+/** One town's part of a pre-holiday sweep (shared/campaigns/figures.ts). */
+export const SweepTown = closed({ town: Type.String(), found: Count, closed: Count, rate: Rate })
+export type SweepTown = Static<typeof SweepTown>
+export const SweepFigures = closed({ found: Count, closed: Count, rate: Rate, byTown: Type.Array(SweepTown) })
+export type SweepFigures = Static<typeof SweepFigures>
+
+/** One town's part of a stop/resume season. */
+export const SeasonTown = closed({
+  town: Type.String(),
+  stopped: Count,
+  resumed: Count,
+  withoutCheck: Count,
+  rate: Rate,
+})
+export type SeasonTown = Static<typeof SeasonTown>
+export const SeasonFigures = closed({
+  stopped: Count,
+  resumed: Count,
+  withoutCheck: Count,
+  rate: Rate,
+  byTown: Type.Array(SeasonTown),
+  withoutCheckList: Type.Array(closed({ enterpriseId: Type.String(), town: Type.String() })),
+})
+export type SeasonFigures = Static<typeof SeasonFigures>
+
+/** What the campaign slot shows (shared/campaigns/window.ts `campaignsShown`), with its figures; null: nothing of that kind. */
+export const CampaignViews = closed({
+  sweep: Type.Union([closed({ ...CampaignShown, ...SweepFigures.properties }), Type.Null()]),
+  season: Type.Union([closed({ ...CampaignShown, ...SeasonFigures.properties }), Type.Null()]),
+})
+export type CampaignViews = Static<typeof CampaignViews>
+
 export const Summary = closed({
   kpis: Kpis,
   byTown: Type.Array(TownRow),
@@ -84,6 +126,7 @@ export const Summary = closed({
   funnel: Type.Array(FunnelStep),
   trend: Trend,
   accidents: Type.Array(AccidentRow),
+  campaigns: CampaignViews,
 })
 export type Summary = Static<typeof Summary>
 

@@ -9,6 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { privateRedis } from '../helpers/redis.ts'
 import { testApp } from '../helpers/app.ts'
 import type { App } from '../../server/app.ts'
+import type { RegionIndex } from '../../shared/region.ts'
 
 // What the browser tests share: the built client (built once per change of its sources, whichever
 // test file gets there first), Debian's Chromium, and a real server on a free port that a test can
@@ -115,9 +116,9 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 }
 
 /** A real server (private Redis, app listening on a free loopback port) that can be stopped and restarted on its port. */
-export async function wallServer(opts: { clock?: () => number } = {}) {
+export async function wallServer(opts: { clock?: () => number; region?: RegionIndex } = {}) {
   const redis = await privateRedis()
-  let app: App | null = await testApp({ redisUrl: redis.url, clock: opts.clock })
+  let app: App | null = await testApp({ redisUrl: redis.url, clock: opts.clock, region: opts.region })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   const url = `http://127.0.0.1:${port}`
@@ -130,7 +131,7 @@ export async function wallServer(opts: { clock?: () => number } = {}) {
     },
     /** A fresh app on the same port, as after a server restart. */
     async start() {
-      app = await testApp({ redisUrl: redis.url, clock: opts.clock })
+      app = await testApp({ redisUrl: redis.url, clock: opts.clock, region: opts.region })
       await app.listen({ port, host: '127.0.0.1' })
     },
     async close() {

@@ -5,7 +5,7 @@ import { formatInt } from '../../client/wall/format.ts'
 import type { Summary } from '../../shared/summary.ts'
 
 // Reads every figure a wall page shows and compares it with a summary (summarizeTown's, for a
-// town's page): counters, trend, domains, funnel, risk, accidents, resumption, overdue count.
+// town's page): counters, trend, domains, funnel, risk, accidents, the campaign slot, overdue count.
 
 export const value = async (page: Page, selector: string) =>
   Number(await page.locator(selector).getAttribute('data-value'))
@@ -45,8 +45,33 @@ export async function expectPageFigures(page: Page, want: Summary): Promise<void
   expect(await page.locator('[data-field="yoy"]').textContent()).toContain(
     `上年同期 ${k.accidentsLastYearToDate} 起`,
   )
-  expect(await value(page, '[data-field="resumed"] .count-up')).toBe(k.enterprisesResumed)
-  expect(await value(page, '[data-field="stopped"] .count-up')).toBe(k.enterprisesStopped)
-  expect(await value(page, '[data-field="without-check"] .count-up')).toBe(k.enterprisesResumedWithoutCheck)
+  await expectCampaignSlot(page, want)
   expect(await value(page, '[data-field="overdue-total"]')).toBe(k.hazardsOverdue)
+}
+
+/**
+ * The campaign slot's figures against `want`: the pinned row of the sweep or the season, whichever
+ * shows now (they take turns), or the all-time stop/resume panel when no campaign is dated.
+ */
+export async function expectCampaignSlot(page: Page, want: Summary): Promise<void> {
+  const { sweep, season } = want.campaigns
+  const k = want.kpis
+  const shown = page.locator('[data-panel="sweep"], [data-panel="season"], [data-panel="resumption"]')
+  await shown.first().waitFor()
+  const panel = await shown.first().getAttribute('data-panel')
+  const pinned = (field: string) =>
+    value(page, `[data-panel="${panel}"] [data-town="all"] [data-field="${field}"]`)
+  if (panel === 'sweep') {
+    expect(await pinned('found')).toBe(sweep!.found)
+    expect(await pinned('closed')).toBe(sweep!.closed)
+  } else if (panel === 'season') {
+    expect(await pinned('stopped')).toBe(season!.stopped)
+    expect(await pinned('resumed')).toBe(season!.resumed)
+    expect(await pinned('withoutCheck')).toBe(season!.withoutCheck)
+  } else {
+    expect(sweep ?? season).toBeNull()
+    expect(await value(page, '[data-field="resumed"] .count-up')).toBe(k.enterprisesResumed)
+    expect(await value(page, '[data-field="stopped"] .count-up')).toBe(k.enterprisesStopped)
+    expect(await value(page, '[data-field="without-check"] .count-up')).toBe(k.enterprisesResumedWithoutCheck)
+  }
 }

@@ -53,6 +53,7 @@ do
   end
 end
 mandates.prefetch(items)
+campaigns.prefetch(items)
 
 -- Pass 1: dedupe, number the new events, and check every state rule against what was read and
 -- against earlier events of the batch. Nothing is written until every event has passed.
@@ -275,6 +276,7 @@ appliers['hazard.reported'] = function(e, it, ticker)
   bumpNow(cell('hz.reported', e.town, e.domain, e.grade), 1)
   count(it, cell('hz.found', e.town, e.domain, e.grade), 1)
   bumpDailyTown(it.day, 'found', e.town, 1)
+  campaigns.found(e)
 end
 
 appliers['hazard.status'] = function(e, it, ticker)
@@ -308,6 +310,7 @@ appliers['hazard.status'] = function(e, it, ticker)
     count(it, cell('hz.closed', town, domain, grade), 1)
     bumpDailyTown(it.day, 'closed', town, 1)
     zset('open', e.hazardId, nil)
+    campaigns.closed(e.hazardId, town)
   end
 end
 
@@ -361,6 +364,7 @@ appliers['enterprise.work'] = function(e, it, ticker)
   workGauges(ent.town, ent.domain, e.state, noCheck, 1)
   ent.work, ent.noCheck = e.state, noCheck
   changedEnterprises[#changedEnterprises + 1] = e.enterpriseId
+  campaigns.work(e, ent.town, noCheck)
 end
 
 appliers['alarm.acknowledged'] = function(e, it)
@@ -433,6 +437,7 @@ if seq >= first then
   hsetAll(key('hazard-reports'), reports)
   hsetAll(key('accidents'), accidentRecords)
   mandates.write()
+  campaigns.write()
   for j = 1, #claims, 2 * SLICE do redis.call('MSET', unpack(claims, j, math.min(j + 2 * SLICE - 1, #claims))) end
   -- The ticker list keeps the newest tickerKeep items: only those are encoded and pushed (oldest
   -- first, so the newest ends at the head); the publish carries the newest tickerPublish.

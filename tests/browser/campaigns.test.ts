@@ -216,7 +216,7 @@ test(
       const season = page.locator('[data-panel="season"]')
       await season.waitFor()
       expect(await page.locator('[data-panel="sweep"]').count()).toBe(0)
-      expect(await season.locator('.panel-title').textContent()).toBe('Stop and resume')
+      expect(await season.locator('.panel-title').textContent()).toBe('Stop/resume')
       expect(await season.locator('[data-field="days"]').textContent()).toBe('27 Jan – 17 Mar')
       expect(await season.locator('[data-field="state"]').textContent()).toBe('Over')
       expect(await row(page, 'season', 'all')).toMatchObject({ stopped: ['1', '1'], resumed: ['0', '0'] })

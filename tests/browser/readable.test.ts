@@ -145,6 +145,34 @@ test(
 )
 
 test(
+  'in a stop/resume season (停工复工) its panel reads as well: 18 px, whole, in Chinese and English',
+  async () => {
+    // 1 March 2026: the 2026 Spring Festival season runs, its sweep is over; a month of it simulated.
+    const start = Date.parse('2026-03-01T10:00:00+08:00')
+    const started = Date.now()
+    const clock = () => start + (Date.now() - started)
+    const season = await wallServer({ clock })
+    try {
+      const quiet = { info: () => {}, error: () => {} }
+      await runSimulation({ url: season.url, seed: 42, backfillDays: 30, live: false, clock, log: quiet })
+      for (const lang of ['zh', 'en']) {
+        const { page, errors } = await open(`${season.url}/?rotate=0&lang=${lang}`)
+        await page.locator('[data-panel="season"]').waitFor()
+        expect(await smallText(page), lang).toEqual([])
+        expect(await cutLabels(page), lang).toEqual([])
+        expect(await layoutProblems(page), lang).toEqual([])
+        await page.screenshot({ path: artifact(`readable-season-1920x1080-${lang}.png`) })
+        expect(errors, lang).toEqual([])
+        await page.close()
+      }
+    } finally {
+      await season.close()
+    }
+  },
+  BROWSER_TEST_MS * 2,
+)
+
+test(
   'the words a leader reads: 未销号, what the ranking ranks by, the major hazards’ rate, 整改进展, the funnel’s scale, when the data was updated',
   async () => {
     const { page, errors } = await open(`${full.url}/?rotate=0&lang=zh`)

@@ -23,9 +23,11 @@ export default {
     running: 'Under way',
     over: 'Over',
     page: '{page}/{pages}',
-    sweep: { title: 'Pre-holiday sweep', found: 'Found', closed: 'Closed', rate: 'Rate' },
+    // 'Pre-holiday sweep' would be cut beside its days and state at 18 px (the days say it is before the holiday).
+    sweep: { title: 'Holiday sweep', found: 'Found', closed: 'Closed', rate: 'Rate' },
     season: {
-      title: 'Stop and resume',
+      // 'Stop and resume' would be cut beside its days and state at 18 px.
+      title: 'Stop/resume',
       stopped: 'Stopped',
       resumed: 'Resumed',
       rate: 'Rate',

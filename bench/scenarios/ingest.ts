@@ -87,21 +87,21 @@ export async function ingest(opts: BenchOptions): Promise<ScenarioResult> {
         figure: `${label}: events/s`,
         value: run.eventsPerSecond,
         unit: 'ev/s',
-        baseline: {
-          name: batch === 1 ? 'bare pipeline req/s' : 'bare pipeline req/s',
-          value: bareRun.requestsPerSecond,
-        },
+        baseline: { name: 'bare pipeline req/s', value: bareRun.requestsPerSecond },
         ...(batch === 1
           ? { target: '≥ 0.6 × bare pipeline', met: run.eventsPerSecond >= 0.6 * bareRun.requestsPerSecond }
-          : batch === 500
-            ? { target: '≥ 100,000 ev/s', met: run.eventsPerSecond >= 100_000 }
-            : {}),
+          : {}),
       })
+      // Issue 22.3: a batch of 500 through Lookout at ≥ 0.9× the script alone (the 100,000 ev/s
+      // target is retired: one region is one Redis slot).
       rows.push({
         figure: `${label}: events/s vs script alone`,
         value: run.eventsPerSecond,
         unit: 'ev/s',
         baseline: { name: 'EVALSHA ev/s', value: evalsha.eventsPerSecond },
+        ...(batch === 500
+          ? { target: '≥ 0.9 × EVALSHA', met: run.eventsPerSecond >= 0.9 * evalsha.eventsPerSecond }
+          : {}),
       })
       rows.push({
         figure: `${label}: request p50`,

@@ -1,5 +1,5 @@
 import type { LookoutEvent } from '../../shared/events.ts'
-import type { Region } from '../../shared/region.ts'
+import { RegionSchema, type Region } from '../../shared/region.ts'
 import { Simulation } from './generator.ts'
 import { EventSender, RejectedBatch, sleep, type IngestAnswer } from './sender.ts'
 
@@ -164,15 +164,10 @@ export async function fetchRegion(url: string, signal?: AbortSignal, onWait?: ()
         throw new Error(`cannot reach ${endpoint}: ${(err as Error).message}`, { cause: err })
     }
     if (res?.ok) {
-      const r = (await res.json()) as Region
-      return {
-        city: r.city,
-        timeZone: r.timeZone,
-        thresholds: r.thresholds,
-        towns: r.towns,
-        domains: r.domains,
-        campaigns: r.campaigns,
-      }
+      // The reply is the region file and more (enumerations, the caller): keep the file's sections.
+      const reply = (await res.json()) as Record<string, unknown>
+      const sections = Object.keys(RegionSchema.properties).filter((k) => k in reply)
+      return Object.fromEntries(sections.map((k) => [k, reply[k]])) as Region
     }
     if (res && (res.status < 500 || attempt >= 10))
       throw new Error(`GET ${endpoint} answered ${res.status}: is ${url} a Lookout server?`)

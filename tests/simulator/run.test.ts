@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { regionDay } from '../../shared/time.ts'
+import { regionFileOf } from '../../shared/region.ts'
 import type { App } from '../../server/app.ts'
-import { runSimulation, type Logger, type RunOptions } from '../../server/simulator/run.ts'
+import { fetchRegion, runSimulation, type Logger, type RunOptions } from '../../server/simulator/run.ts'
 import { fakeClock, freshSpace, region, testApp } from '../helpers/app.ts'
 import { privateRedis } from '../helpers/redis.ts'
 
@@ -27,6 +28,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close()
   await redis?.cleanup()
+})
+
+test("the simulator works from the server's whole region file: its mandates (departments, drill plans), alarm rules and campaigns", async () => {
+  expect(await fetchRegion(url)).toEqual(regionFileOf(region))
 })
 
 type Snapshot = {

@@ -81,6 +81,19 @@ export class RedisNode {
   async role(): Promise<string> {
     return ((await this.call('ROLE')) as string[])[0]
   }
+
+  /** The replication offset this node has: a primary's master_repl_offset, a replica's applied one. */
+  async replOffset(): Promise<number> {
+    const info = String(await this.call('INFO', 'replication'))
+    const field = /slave_repl_offset:(\d+)/.exec(info) ?? /master_repl_offset:(\d+)/.exec(info)
+    return Number(field?.[1] ?? 0)
+  }
+
+  /** Waits until this replica holds everything `primary` had written when called. */
+  async catchUpWith(primary: RedisNode): Promise<void> {
+    const target = await primary.replOffset()
+    await until(async () => (await this.replOffset()) >= target, `replica ${this.port} in step`, 10_000)
+  }
 }
 
 const DATA_ARGS = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec']

@@ -2,6 +2,7 @@ import { onBeforeUnmount, onMounted, shallowRef, watch } from 'vue'
 import { useWallStore } from '../stores/wall.ts'
 import type { OverdueItem } from '../../../shared/protocol.ts'
 import type { AccidentRecord } from '../../../shared/accident-list.ts'
+import { spacedRefresh } from './spacedRefresh.ts'
 
 // What the rotating list panel pages through beyond the live state: every overdue hazard (the state
 // carries the oldest LIMITS.overdueListLength), the open major hazards, and this year's accidents.
@@ -41,21 +42,9 @@ export function useRotatingLists() {
   const major = shallowRef<ListedHazard[]>([])
   const accidents = shallowRef<AccidentRecord[]>([])
 
-  let last = 0
-  let pending: ReturnType<typeof setTimeout> | undefined
-  function soon(): void {
-    if (pending) return
-    pending = setTimeout(
-      () => {
-        pending = undefined
-        void refresh()
-      },
-      Math.max(0, last + MIN_GAP_MS - Date.now()),
-    )
-  }
+  const spaced = spacedRefresh(refresh, MIN_GAP_MS)
 
   async function refresh(): Promise<void> {
-    last = Date.now()
     const town = store.town
     const towns = town ? `&towns=${encodeURIComponent(town)}` : ''
     const [o, m, a] = await Promise.all([
@@ -72,17 +61,17 @@ export function useRotatingLists() {
 
   let timer: ReturnType<typeof setInterval> | undefined
   onMounted(() => {
-    void refresh()
-    timer = setInterval(() => void refresh(), REFRESH_MS)
+    void spaced.now()
+    timer = setInterval(() => void spaced.now(), REFRESH_MS)
   })
   onBeforeUnmount(() => {
     clearInterval(timer)
-    clearTimeout(pending)
+    spaced.cancel()
   })
   watch(() => {
     const k = store.summary?.kpis
     return k ? `${k.hazardsOverdue}|${k.majorHazardsOpen}|${k.accidentsYtd}` : ''
-  }, soon)
+  }, spaced.soon)
   // Another page: the last one's lists are not this one's.
   watch(
     () => store.town,
@@ -90,7 +79,7 @@ export function useRotatingLists() {
       overdue.value = null
       major.value = []
       accidents.value = []
-      void refresh()
+      void spaced.now()
     },
   )
   return { overdue, major, accidents }

@@ -2,6 +2,7 @@ import { computed, onBeforeUnmount, onMounted, shallowRef, watch } from 'vue'
 import { useWallStore } from '../stores/wall.ts'
 import { RiskLevel } from '../../../shared/enums.ts'
 import type { Enterprise, EnterprisesReply } from '../../../shared/api/lists.ts'
+import { spacedRefresh } from './spacedRefresh.ts'
 
 // A town's enterprises at major and significant risk (red and orange), highest first, with their
 // work state: what a town's page lists in the city's ranking's place. Read from GET /api/enterprises
@@ -20,7 +21,6 @@ export function useTownEnterprises() {
   const list = shallowRef<Enterprise[]>([])
 
   async function refresh(): Promise<void> {
-    last = Date.now()
     const town = store.town
     if (!town) return
     try {
@@ -36,18 +36,7 @@ export function useTownEnterprises() {
     }
   }
 
-  let last = 0
-  let pending: ReturnType<typeof setTimeout> | undefined
-  function soon(): void {
-    if (pending) return
-    pending = setTimeout(
-      () => {
-        pending = undefined
-        void refresh()
-      },
-      Math.max(0, last + MIN_GAP_MS - Date.now()),
-    )
-  }
+  const spaced = spacedRefresh(refresh, MIN_GAP_MS)
 
   /** The town's counts a change of the list moves: registrations, risk levels, work states. */
   const signature = computed(() => {
@@ -58,22 +47,22 @@ export function useTownEnterprises() {
       '|',
     )
   })
-  watch(signature, soon)
+  watch(signature, spaced.soon)
   watch(
     () => store.town,
     () => {
       list.value = []
-      void refresh()
+      void spaced.now()
     },
   )
   let timer: ReturnType<typeof setInterval> | undefined
   onMounted(() => {
-    void refresh()
-    timer = setInterval(() => void refresh(), REFRESH_MS)
+    void spaced.now()
+    timer = setInterval(() => void spaced.now(), REFRESH_MS)
   })
   onBeforeUnmount(() => {
     clearInterval(timer)
-    clearTimeout(pending)
+    spaced.cancel()
   })
   return list
 }

@@ -94,8 +94,8 @@ export const DeltaSchema = Type.Object({
   ticker: Type.Optional(Type.Array(TickerItemSchema)),
   /**
    * `ticker` compact (what nodes send): each item as `[mask, ...values]`, the values of the fields
-   * whose bits are set in `mask`, in TickerItemSchema's order, `type` as its index in EVENT_TYPES
-   * (an item with a field this cannot carry comes as it is).
+   * whose bits are set in `mask`, in TickerItemSchema's order, `type` as its index in EVENT_TYPES,
+   * `at` as the ms before the delta's `asOf` (an item with a field this cannot carry comes as it is).
    */
   tickerRows: Type.Optional(
     Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
@@ -104,6 +104,11 @@ export const DeltaSchema = Type.Object({
   overdue: Type.Optional(Type.Array(OverdueItemSchema)),
   /** The whole list of open alarms, when it changed (one raised or acknowledged). */
   alarms: Type.Optional(Type.Array(AlarmSchema)),
+  /**
+   * `alarms` compact (what nodes send): each alarm the viewer already holds as its place in the
+   * list before this delta, only a new one in full (a raise costs one alarm, not twenty).
+   */
+  alarmRefs: Type.Optional(Type.Array(Type.Union([Type.Integer({ minimum: 0 }), AlarmSchema]))),
   /** Headline numbers that changed (derived from the cells; for clients without the roll-up code, on `/ws?kpis=1`). */
   kpis: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]))),
 })

@@ -1,5 +1,6 @@
 import { LIMITS } from './limits.ts'
 import type { Cells } from './cells.ts'
+import type { Alarm } from './alarms.ts'
 import type { Delta, TickerItem, WallState } from './protocol.ts'
 
 // Applying, merging and checking deltas: the same code on the server node and in every client,
@@ -122,31 +123,47 @@ const FEED_TYPES = [
   'enterprise.work',
 ]
 
+/**
+ * `at` as ms before the delta's `asOf` (a few digits for 24 characters), when it is in the form
+ * toISOString gives back; otherwise as it is.
+ */
+function compactAt(at: string, asOf: number): string | number {
+  const ms = Date.parse(at)
+  return Number.isFinite(ms) && new Date(ms).toISOString() === at ? asOf - ms : at
+}
+
+/** A row value as the item's field (`type` by index, `at` by ms before `asOf`). */
+function fieldOf(field: (typeof TICKER_FIELDS)[number], value: unknown, asOf: number): unknown {
+  if (typeof value !== 'number') return value
+  if (field === 'type') return FEED_TYPES[value]
+  if (field === 'at') return new Date(asOf - value).toISOString()
+  return value
+}
+
 /** A ticker item as a row [mask, ...values]; the item itself if it has a field a row cannot carry. */
-function tickerRow(item: TickerItem): (string | number | boolean)[] | TickerItem {
+function tickerRow(item: TickerItem, asOf: number): (string | number | boolean)[] | TickerItem {
   let mask = 0
   const row: (string | number | boolean)[] = [0]
   for (let i = 0; i < TICKER_FIELDS.length; i++) {
-    const value = item[TICKER_FIELDS[i]]
+    const field = TICKER_FIELDS[i]
+    const value = item[field]
     if (value === undefined) continue
     mask |= 1 << i
-    const typeIndex = TICKER_FIELDS[i] === 'type' ? FEED_TYPES.indexOf(value as string) : -1
-    row.push(typeIndex >= 0 ? typeIndex : value)
+    const typeIndex = field === 'type' ? FEED_TYPES.indexOf(value as string) : -1
+    row.push(typeIndex >= 0 ? typeIndex : field === 'at' ? compactAt(value as string, asOf) : value)
   }
   if (Object.keys(item).length !== row.length - 1) return item
   row[0] = mask
   return row
 }
 
-function tickerItemOf(row: unknown): TickerItem | null {
+function tickerItemOf(row: unknown, asOf: number): TickerItem | null {
   if (!Array.isArray(row)) return row as TickerItem
   const item: Record<string, unknown> = {}
   let next = 1
   for (let i = 0; i < TICKER_FIELDS.length; i++) {
     if (!(row[0] & (1 << i))) continue
-    const value = row[next++]
-    item[TICKER_FIELDS[i]] =
-      TICKER_FIELDS[i] === 'type' && typeof value === 'number' ? FEED_TYPES[value] : value
+    item[TICKER_FIELDS[i]] = fieldOf(TICKER_FIELDS[i], row[next++], asOf)
   }
   return next === row.length ? (item as TickerItem) : null
 }
@@ -156,7 +173,7 @@ function tickerItemOf(row: unknown): TickerItem | null {
  * DeltaSchema `cells` and `tickerRows`), against `state`: what every viewer in step holds before it.
  */
 export function compactDelta(state: WallState, delta: Delta): Delta {
-  const { now: _n, today: _t, year: _y, daily: _d, ticker, ...rest } = delta
+  const { now: _n, today: _t, year: _y, daily: _d, ticker, alarms, ...rest } = delta
   const cells: NonNullable<Delta['cells']> = {}
   const both: [string, number, number][] = []
   for (const scope of CELL_SCOPES) {
@@ -173,8 +190,33 @@ export function compactDelta(state: WallState, delta: Delta): Delta {
   }
   if (both.length) cells.ty = encodeRefs(keysOf(state.today), both)
   const wire: Delta = Object.keys(cells).length ? { ...rest, cells } : rest
-  if (ticker?.length) wire.tickerRows = ticker.map(tickerRow) as NonNullable<Delta['tickerRows']>
+  if (ticker?.length)
+    wire.tickerRows = ticker.map((item) => tickerRow(item, delta.asOf)) as NonNullable<Delta['tickerRows']>
+  if (alarms) wire.alarmRefs = alarms.map((a) => alarmRef(state.alarms, a))
   return wire
+}
+
+/** `alarm`'s place in `held` if an equal one is there, else the alarm itself. */
+function alarmRef(held: Alarm[], alarm: Alarm): number | Alarm {
+  const at = held.findIndex((h) => h.alarmId === alarm.alarmId)
+  return at >= 0 && sameFields(held[at], alarm) ? at : alarm
+}
+
+function sameFields(a: object, b: object): boolean {
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k])
+}
+
+/** A delta's `alarmRefs` resolved against the alarms `state` holds; null when a place is not there. */
+function resolveAlarms(state: WallState, refs: NonNullable<Delta['alarmRefs']>): Alarm[] | null {
+  const alarms: Alarm[] = []
+  for (const ref of refs) {
+    const alarm = typeof ref === 'number' ? state.alarms[ref] : ref
+    if (!alarm) return null
+    alarms.push(alarm)
+  }
+  return alarms
 }
 
 /** Cell changes as parallel lists: what a compact delta resolves to before any of it is applied. */
@@ -251,8 +293,10 @@ export function applyDelta(state: WallState, delta: Delta): ApplyResult {
   if (delta.from !== state.seq + 1) return 'gap'
   const compact = delta.cells ? resolveCells(state, delta.cells) : null
   if (delta.cells && !compact) return 'gap'
-  const ticker = delta.tickerRows ? delta.tickerRows.map(tickerItemOf) : delta.ticker
+  const ticker = delta.tickerRows ? delta.tickerRows.map((row) => tickerItemOf(row, delta.asOf)) : delta.ticker
   if (ticker?.includes(null)) return 'gap'
+  const alarms = delta.alarmRefs ? resolveAlarms(state, delta.alarmRefs) : delta.alarms
+  if (alarms === null) return 'gap'
   for (const scope of CELL_SCOPES) {
     if (compact) assignResolved(state[scope], compact[scope])
     else assignCells(state[scope], delta[scope])
@@ -260,7 +304,7 @@ export function applyDelta(state: WallState, delta: Delta): ApplyResult {
   if (ticker?.length)
     state.ticker = [...(ticker as TickerItem[]), ...state.ticker].slice(0, LIMITS.tickerLength)
   if (delta.overdue) state.overdue = delta.overdue
-  if (delta.alarms) state.alarms = delta.alarms
+  if (alarms) state.alarms = alarms
   state.seq = delta.seq
   state.asOf = delta.asOf
   return 'applied'

@@ -3,6 +3,7 @@ import { applyDelta, compactDelta, stateDigest } from '../../shared/state.ts'
 import type { Cells } from '../../shared/cells.ts'
 import { mulberry32 } from '../../server/simulator/random.ts'
 import type { Delta, TickerItem, WallState } from '../../shared/protocol.ts'
+import type { Alarm } from '../../shared/alarms.ts'
 
 // Compact deltas (the fan-out's bandwidth fix, issue 6): what a node sends must leave every viewer
 // exactly where the plain delta would, delta after delta, with keys coming and going.
@@ -55,6 +56,7 @@ function randomDelta(random: () => number, state: WallState, seq: number): Delta
     } as unknown as TickerItem,
   ]
   return {
+    ...(random() < 0.5 ? { alarms: nextAlarms(random, state.alarms, seq) } : {}),
     type: 'delta',
     from: state.seq + 1,
     seq,
@@ -65,6 +67,28 @@ function randomDelta(random: () => number, state: WallState, seq: number): Delta
     daily: cells('daily'),
     ticker,
   }
+}
+
+const alarm = (seq: number, town = '321283101'): Alarm => ({
+  alarmId: `acc:A${seq}`,
+  kind: 'accident',
+  seq,
+  at: '2026-11-29T10:00:00.000Z',
+  raisedAt: seq * 10,
+  town,
+  domain: 'fire',
+  grade: 'general',
+  severe: false,
+  accidentId: `A${seq}`,
+  deaths: 0,
+  acknowledged: false,
+})
+
+/** The open alarms after some are raised, some acknowledged, one changed in place; newest first, 20 at most. */
+function nextAlarms(random: () => number, held: Alarm[], seq: number): Alarm[] {
+  const kept = held.filter(() => random() < 0.85).map((a) => (random() < 0.05 ? { ...a, town: '321283102' } : a))
+  const raised = Array.from({ length: Math.floor(random() * 3) }, (_, i) => alarm(seq - i))
+  return [...raised, ...kept].slice(0, 20)
 }
 
 test('a compact delta leaves a viewer exactly where the plain one does, 200 deltas running', () => {
@@ -116,4 +140,34 @@ test('a compact delta that names a cell the viewer does not hold is a gap: nothi
   const wire: Delta = { type: 'delta', from: 2, seq: 2, asOf: 0, cells: { now: [5, 1] } }
   expect(applyDelta(state, wire)).toBe('gap')
   expect(state).toEqual(before)
+})
+
+test('a compact delta carries an alarm the viewer holds as its place: raising one sends one alarm', () => {
+  const held = Array.from({ length: 20 }, (_, i) => alarm(100 - i))
+  const state: WallState = {
+    seq: 100,
+    day: '2026-11-29',
+    asOf: 0,
+    now: {},
+    today: {},
+    year: {},
+    daily: {},
+    ticker: [],
+    overdue: [],
+    alarms: clone(held),
+  }
+  const raised = alarm(101)
+  const delta: Delta = { type: 'delta', from: 101, seq: 101, asOf: 0, alarms: [raised, ...held.slice(0, 19)] }
+  const wire = JSON.parse(JSON.stringify(compactDelta(state, delta))) as Delta
+  expect(wire.alarms).toBeUndefined()
+  expect(wire.alarmRefs).toEqual([raised, ...Array.from({ length: 19 }, (_, i) => i)])
+  const viewer = clone(state)
+  expect(applyDelta(viewer, wire)).toBe('applied')
+  expect(viewer.alarms).toEqual(delta.alarms)
+
+  // A place the viewer does not hold: a gap, nothing applied.
+  const before = clone(viewer)
+  const bad: Delta = { type: 'delta', from: 102, seq: 102, asOf: 0, alarmRefs: [0, 25] }
+  expect(applyDelta(viewer, bad)).toBe('gap')
+  expect(viewer).toEqual(before)
 })

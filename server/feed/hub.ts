@@ -175,7 +175,11 @@ export class FeedHub {
     if (!this.pacer.mayFlush()) return
     const view = this.mirror.view
     const pending = this.mirror.pending
-    if (view && pending) {
+    if (view && pending && this.viewers.size === 0) {
+      // Nobody to send it to (a node that only takes events): applied, never encoded.
+      this.mirror.applyPending()
+      this.pacer.spend(0)
+    } else if (view && pending) {
       const wire = compactDelta(view, pending)
       const data = Buffer.from(JSON.stringify(wire))
       const kpisViewers = this.viewers.kpisViewers

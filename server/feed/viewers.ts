@@ -125,32 +125,53 @@ export class ViewerSockets implements Iterable<FeedConnection> {
    * `done` runs once it is all written: at once, before this returns, when it took one slice.
    */
   async fanOut(delta: Delta, data: Encoded, done: () => void): Promise<void> {
+    // Counted once a slice, not per socket: the metrics' label lookups cost as much as a write.
+    let sent = 0
+    let bytes = 0
+    const count = () => {
+      this.deps.metrics.wsMessages.inc({ type: 'delta' }, sent)
+      this.deps.metrics.wsBytes.inc(bytes)
+      sent = bytes = 0
+    }
     try {
       const targets = [...this.clients]
       let sliceStart = Date.now()
       for (let i = 0; i < targets.length; i++) {
         if ((i & 63) === 0 && Date.now() - sliceStart >= SEND_SLICE_MS) {
+          count()
           await new Promise((resolve) => setImmediate(resolve))
           sliceStart = Date.now()
         }
-        this.deliver(targets[i], delta, data)
+        const written = this.deliver(targets[i], delta, data)
+        if (written) sent++
+        bytes += written
       }
     } finally {
+      count()
       done()
     }
   }
 
-  /** `delta` plain (held for a backed-up viewer), `data` its compact encodings (sent to one in step). */
-  private deliver(c: FeedConnection, delta: Delta, data: Encoded): void {
-    if (c.sentSeq < 0 || delta.seq <= c.sentSeq || c.owedSnapshot) return // the (owed) snapshot carries it
+  /**
+   * `delta` plain (held for a backed-up viewer), `data` its compact encodings (sent to one in step).
+   * Returns the bytes it wrote itself (counted by fanOut), 0 when it held, skipped or sent a snapshot.
+   */
+  private deliver(c: FeedConnection, delta: Delta, data: Encoded): number {
+    if (c.sentSeq < 0 || delta.seq <= c.sentSeq || c.owedSnapshot) return 0 // the (owed) snapshot carries it
     if (c.held || c.buffered > this.opts.highWaterBytes) {
       c.hold(delta)
       if (!c.backedUpSince) c.backedUpSince = Date.now()
-      return
+      return 0
     }
-    if (delta.from !== c.sentSeq + 1) return this.sendSnapshot(c)
-    this.send(c, c.wantsKpis ? data.withKpis : data.data, 'delta')
+    if (delta.from !== c.sentSeq + 1) {
+      this.sendSnapshot(c)
+      return 0
+    }
     c.sentSeq = delta.seq
+    if (c.socket.readyState !== 1) return 0
+    const message = c.wantsKpis ? data.withKpis : data.data
+    c.socket.send(message, { binary: false })
+    return message.length
   }
 
   /** Backed-up viewers: send their merged changes once they drain; close them if they never do. */

@@ -12,7 +12,9 @@ import { spawn } from 'node:child_process'
 // that seq) with where it went (bench/lib/trace.ts: waiting for the flush, the viewer's place in the
 // fan-out, the wire), messages and bytes per viewer per second, the node's CPU per delivered message,
 // server RSS per connection. Baseline: a bare `ws` server broadcasting one ~1 KB message at 10 Hz to
-// the same number of clients. --load keeps one core busy with a second process throughout.
+// the same number of clients. The bare broadcast takes no events, so the node's CPU per message is
+// also given less what the same events cost it with no viewer (measured first, in the same run).
+// --load keeps one core busy with a second process throughout.
 
 export interface ViewerReport {
   viewers: number
@@ -34,26 +36,27 @@ export interface ViewerReport {
 /** FeedClient viewers per viewer process; the others are light (bench/clients/viewers.ts). */
 export const FULL_PER_PROCESS = 100
 
-/** Opens `count` viewers of `mode` spread over `procs`; returns how many got their first message. */
+/**
+ * Opens `count` viewers of `mode` spread over `procs`; returns how many got their first message.
+ * With `sample` (feed mode), the FeedClient viewers (FULL_PER_PROCESS for each of `procs`) are all
+ * opened there and the light ones in `procs`: applying deltas then does not hold back the light
+ * viewers' reads, whose timing is the server's (bench/clients/viewers.ts).
+ */
 export async function openViewers(
   procs: Child[],
   url: string,
   count: number,
   mode: 'feed' | 'raw',
+  sample?: Child,
 ): Promise<number> {
   const wsUrl = mode === 'feed' ? `${url.replace(/^http/, 'ws')}/ws` : url
-  const opened = await Promise.all(
-    shares(count, procs.length).map((n, i) =>
-      procs[i].call<{ opened: number }>('open', {
-        url: wsUrl,
-        count: n,
-        mode,
-        full: FULL_PER_PROCESS,
-        perBatch: 25,
-        timeoutMs: 120_000,
-      }),
-    ),
-  )
+  const open = (proc: Child, n: number, full: number) =>
+    proc.call<{ opened: number }>('open', { url: wsUrl, count: n, mode, full, perBatch: 25, timeoutMs: 120_000 })
+  const sampled = sample && mode === 'feed' ? Math.min(count, FULL_PER_PROCESS * procs.length) : 0
+  const opened = await Promise.all([
+    ...shares(count - sampled, procs.length).map((n, i) => open(procs[i], n, sampled ? 0 : FULL_PER_PROCESS)),
+    ...(sampled ? [open(sample!, sampled, sampled)] : []),
+  ])
   return opened.reduce((s, o) => s + o.opened, 0)
 }
 
@@ -161,10 +164,27 @@ function busyCore(): { stop: () => void } {
 /** Events on the wall before viewers come: a snapshot of a realistic size. */
 export const SEED_EVENTS = 5000
 
+/**
+ * The node's CPU ms per second taking each rate's events with no viewer connected: what the events
+ * cost it (HTTP, checks, the script's round trip, the publish) apart from delivering them, which
+ * the bare broadcast it is compared with never pays.
+ */
+async function ingestAloneCpu(node: Child, loader: Child, rates: number[], seconds: number) {
+  const perSecond: Record<number, number> = {}
+  for (const rate of rates) {
+    const cpu = cpuMeter({ node })
+    const load = await loader.call<RateResult>('rate', { eventsPerSecond: rate, batch: 1, seconds })
+    await sleep(1000)
+    perSecond[rate] = cpu.ms().node / (load.seconds + 1)
+  }
+  return perSecond
+}
+
 async function lookoutRun(
   redisUrl: string,
   redisPid: number,
-  procs: Child[],
+  lightProcs: Child[],
+  sample: Child,
   count: number,
   rates: number[],
   seconds: number,
@@ -178,7 +198,8 @@ async function lookoutRun(
     await loader.call('seed', { count: opts.quick ? 500 : SEED_EVENTS, batch: 250 })
     await sleep(500)
     const rssBefore = await rssAfterGc(node)
-    const opened = await openViewers(procs, node.url, count, 'feed')
+    const opened = await openViewers(lightProcs, node.url, count, 'feed', sample)
+    const procs = [...lightProcs, sample]
     await sleep(2000)
     const rssAfter = await rssAfterGc(node)
     const snapshotBytes = (await (await fetch(`${node.url}/api/snapshot`)).text()).length
@@ -187,7 +208,12 @@ async function lookoutRun(
       Collected & {
         ingest: Record<string, unknown>
         cpu: Record<string, number>
+        nodeCpuMs: number
+        nodeCpuSeconds: number
+        delivered: number
         cpuUsPerMessage: number
+        ingestAloneCpuShare: number
+        feedCpuUsPerMessage: number
         stages: ReturnType<typeof stageSummary>
       }
     > = {}
@@ -207,7 +233,12 @@ async function lookoutRun(
       byRate[rate] = {
         ...seen,
         cpu: cpuShares,
+        nodeCpuMs,
+        nodeCpuSeconds: load.seconds + 1,
+        delivered,
         cpuUsPerMessage: round((nodeCpuMs * 1000) / delivered, 2),
+        ingestAloneCpuShare: 0,
+        feedCpuUsPerMessage: 0,
         stages: stageSummary(
           stages(load.answeredSeq, load.answeredAt, trace.flushes, trace.writes, traced),
           traced.length,
@@ -224,6 +255,14 @@ async function lookoutRun(
     }
     const feed = await node.call<{ seq: number; clients: number; backedUp: number }>('feed')
     await closeAll(procs)
+    // The same events' cost with nobody watching, for as long as each run took.
+    const ingestAlone = await ingestAloneCpu(node, loader, rates, seconds)
+    for (const rate of rates) {
+      const r = byRate[rate]
+      const feedCpuMs = Math.max(0, r.nodeCpuMs - ingestAlone[rate] * r.nodeCpuSeconds)
+      r.ingestAloneCpuShare = round(ingestAlone[rate] / 1000, 3)
+      r.feedCpuUsPerMessage = round((feedCpuMs * 1000) / r.delivered, 2)
+    }
     return {
       opened,
       snapshotBytes,
@@ -259,12 +298,14 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
   try {
     for (const count of counts) {
       const procs = await viewerProcesses(count)
+      const sample = await spawnChild('viewers-sample', 'clients/viewers.ts')
       try {
         const bare = await baselineRun(procs, count, seconds, opts)
         const lookout = await lookoutRun(
           redis.url,
           redis.pid,
           procs,
+          sample,
           count,
           rates,
           seconds,
@@ -317,6 +358,16 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
                 ? {}
                 : { target: '≤ 1.5 × bare ws', met: r.cpuUsPerMessage <= 1.5 * bare.cpuUsPerMessage }),
             })
+          if (rate >= 100)
+            rows.push({
+              figure: `${at}: the same, less the events' own cost (${round(r.ingestAloneCpuShare * 100, 1)} % of a core with no viewer)`,
+              value: r.feedCpuUsPerMessage,
+              unit: 'µs',
+              baseline: { name: 'bare ws µs/msg', value: bare.cpuUsPerMessage },
+              ...(opts.quick
+                ? {}
+                : { target: '≤ 1.5 × bare ws', met: r.feedCpuUsPerMessage <= 1.5 * bare.cpuUsPerMessage }),
+            })
           rows.push({
             figure: `${at}: p99, FeedClient viewers (${r.fullViewers})`,
             value: r.fullLatency.p99Ms,
@@ -358,7 +409,7 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
           met: lookout.rssPerViewerKb <= 1.3 * bare.rssPerViewerKb,
         })
       } finally {
-        await Promise.all(procs.map((p) => p.stop()))
+        await Promise.all([...procs, sample].map((p) => p.stop()))
       }
     }
   } finally {

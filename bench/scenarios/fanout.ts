@@ -38,7 +38,7 @@ export const FULL_PER_PROCESS = 100
 
 /**
  * Opens `count` viewers of `mode` spread over `procs`; returns how many got their first message.
- * With `sample` (feed mode), the FeedClient viewers (FULL_PER_PROCESS for each of `procs`) are all
+ * With `sample` (feed mode), the FeedClient viewers (FULL_PER_PROCESS for each of `procs`, a tenth at most) are all
  * opened there and the light ones in `procs`: applying deltas then does not hold back the light
  * viewers' reads, whose timing is the server's (bench/clients/viewers.ts).
  */
@@ -51,8 +51,17 @@ export async function openViewers(
 ): Promise<number> {
   const wsUrl = mode === 'feed' ? `${url.replace(/^http/, 'ws')}/ws` : url
   const open = (proc: Child, n: number, full: number) =>
-    proc.call<{ opened: number }>('open', { url: wsUrl, count: n, mode, full, perBatch: 25, timeoutMs: 120_000 })
-  const sampled = sample && mode === 'feed' ? Math.min(count, FULL_PER_PROCESS * procs.length) : 0
+    proc.call<{ opened: number }>('open', {
+      url: wsUrl,
+      count: n,
+      mode,
+      full,
+      perBatch: 25,
+      timeoutMs: 120_000,
+    })
+  // A tenth at most: the headline is the light viewers'.
+  const sampled =
+    sample && mode === 'feed' ? Math.min(Math.ceil(count / 10), FULL_PER_PROCESS * procs.length) : 0
   const opened = await Promise.all([
     ...shares(count - sampled, procs.length).map((n, i) => open(procs[i], n, sampled ? 0 : FULL_PER_PROCESS)),
     ...(sampled ? [open(sample!, sampled, sampled)] : []),

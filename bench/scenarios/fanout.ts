@@ -182,19 +182,20 @@ function runSeconds(rate: number, seconds: number, opts: BenchOptions): number {
 export const SEED_EVENTS = 5000
 
 /**
- * The node's CPU ms per second taking each rate's events with no viewer connected: what the events
+ * The node's CPU per event (and share of a core) taking each rate's events with no viewer: what they
  * cost it (HTTP, checks, the script's round trip, the publish) apart from delivering them, which
  * the bare broadcast it is compared with never pays.
  */
 async function ingestAloneCpu(node: Child, loader: Child, rates: number[], seconds: number) {
-  const perSecond: Record<number, number> = {}
+  const byRate: Record<number, { msPerEvent: number; share: number }> = {}
   for (const rate of rates) {
     const cpu = cpuMeter({ node })
     const load = await loader.call<RateResult>('rate', { eventsPerSecond: rate, batch: 1, seconds })
     await sleep(1000)
-    perSecond[rate] = cpu.ms().node / (load.seconds + 1)
+    const ms = cpu.ms().node
+    byRate[rate] = { msPerEvent: ms / load.events, share: ms / (load.seconds + 1) / 1000 }
   }
-  return perSecond
+  return byRate
 }
 
 async function lookoutRun(
@@ -226,7 +227,7 @@ async function lookoutRun(
         ingest: Record<string, unknown>
         cpu: Record<string, number>
         nodeCpuMs: number
-        nodeCpuSeconds: number
+        events: number
         delivered: number
         cpuUsPerMessage: number
         ingestAloneCpuShare: number
@@ -255,7 +256,7 @@ async function lookoutRun(
         ...seen,
         cpu: cpuShares,
         nodeCpuMs,
-        nodeCpuSeconds: load.seconds + 1,
+        events: load.events,
         delivered,
         cpuUsPerMessage: round((nodeCpuMs * 1000) / delivered, 2),
         ingestAloneCpuShare: 0,
@@ -276,14 +277,15 @@ async function lookoutRun(
     }
     const feed = await node.call<{ seq: number; clients: number; backedUp: number }>('feed')
     await closeAll(procs)
-    // The same events' cost with nobody watching, for as long as each run took.
+    // What the same events cost with nobody watching.
     // (CPU per message is given at 100 ev/s and more: at 1 ev/s pings and digests are most of it.)
     const cpuRates = rates.filter((rate) => rate >= 100)
     const ingestAlone = await ingestAloneCpu(node, loader, cpuRates, seconds)
     for (const rate of cpuRates) {
       const r = byRate[rate]
-      const feedCpuMs = Math.max(0, r.nodeCpuMs - ingestAlone[rate] * r.nodeCpuSeconds)
-      r.ingestAloneCpuShare = round(ingestAlone[rate] / 1000, 3)
+      // As many events as this run took (a saturated node takes fewer than the rate asks).
+      const feedCpuMs = Math.max(0, r.nodeCpuMs - ingestAlone[rate].msPerEvent * r.events)
+      r.ingestAloneCpuShare = round(ingestAlone[rate].share, 3)
       r.feedCpuUsPerMessage = round((feedCpuMs * 1000) / r.delivered, 2)
     }
     return {

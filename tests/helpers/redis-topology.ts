@@ -21,6 +21,16 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30
   }
 }
 
+/**
+ * Every node started and not yet killed, killed when the test process exits: a set-up that timed
+ * out (a cluster still forming under load when beforeAll gave up) returns no cleanup to call, and
+ * its redis-servers would otherwise outlive the run.
+ */
+const started = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const c of started) c.kill('SIGKILL')
+})
+
 /** One redis-server (or sentinel) process that a test can kill, pause and start again. */
 export class RedisNode {
   private child: ChildProcess | null = null
@@ -41,7 +51,10 @@ export class RedisNode {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', this.args, { cwd: this.dir, stdio: 'ignore' })
+    const child = spawn('redis-server', this.args, { cwd: this.dir, stdio: 'ignore' })
+    this.child = child
+    started.add(child)
+    child.once('exit', () => started.delete(child))
     await until(() => redisAnswers(this.port), `redis on ${this.port}`)
   }
 

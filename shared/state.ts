@@ -293,7 +293,9 @@ export function applyDelta(state: WallState, delta: Delta): ApplyResult {
   if (delta.from !== state.seq + 1) return 'gap'
   const compact = delta.cells ? resolveCells(state, delta.cells) : null
   if (delta.cells && !compact) return 'gap'
-  const ticker = delta.tickerRows ? delta.tickerRows.map((row) => tickerItemOf(row, delta.asOf)) : delta.ticker
+  const ticker = delta.tickerRows
+    ? delta.tickerRows.map((row) => tickerItemOf(row, delta.asOf))
+    : delta.ticker
   if (ticker?.includes(null)) return 'gap'
   const alarms = delta.alarmRefs ? resolveAlarms(state, delta.alarmRefs) : delta.alarms
   if (alarms === null) return 'gap'

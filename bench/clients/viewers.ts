@@ -200,7 +200,8 @@ serveParent({
     if (mode === 'feed' && args.answeredSeq && args.answeredAt) {
       // The headline is the light viewers' (the server's timing, as the raw viewers' is the bare
       // broadcast's); the FeedClient ones add applying each delta, and are reported apart.
-      for (const v of viewers) missed += eventToViewer(v, args.answeredSeq, args.answeredAt, v.feed ? fullLatency : latency)
+      for (const v of viewers)
+        missed += eventToViewer(v, args.answeredSeq, args.answeredAt, v.feed ? fullLatency : latency)
     }
     const byType: Record<string, number> = {}
     let maxMessages = 0

@@ -86,7 +86,9 @@ const alarm = (seq: number, town = '321283101'): Alarm => ({
 
 /** The open alarms after some are raised, some acknowledged, one changed in place; newest first, 20 at most. */
 function nextAlarms(random: () => number, held: Alarm[], seq: number): Alarm[] {
-  const kept = held.filter(() => random() < 0.85).map((a) => (random() < 0.05 ? { ...a, town: '321283102' } : a))
+  const kept = held
+    .filter(() => random() < 0.85)
+    .map((a) => (random() < 0.05 ? { ...a, town: '321283102' } : a))
   const raised = Array.from({ length: Math.floor(random() * 3) }, (_, i) => alarm(seq - i))
   return [...raised, ...kept].slice(0, 20)
 }

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { applyDelta, compactDelta, stateDigest } from '../../shared/state.ts'
+import { applyDelta, compactDelta, emptyState, stateDigest } from '../../shared/state.ts'
 import type { Cells } from '../../shared/cells.ts'
 import { mulberry32 } from '../../server/simulator/random.ts'
 import type { Delta, TickerItem, WallState } from '../../shared/protocol.ts'
@@ -146,18 +146,7 @@ test('a compact delta that names a cell the viewer does not hold is a gap: nothi
 
 test('a compact delta carries an alarm the viewer holds as its place: raising one sends one alarm', () => {
   const held = Array.from({ length: 20 }, (_, i) => alarm(100 - i))
-  const state: WallState = {
-    seq: 100,
-    day: '2026-11-29',
-    asOf: 0,
-    now: {},
-    today: {},
-    year: {},
-    daily: {},
-    ticker: [],
-    overdue: [],
-    alarms: clone(held),
-  }
+  const state: WallState = { ...emptyState('2026-11-29'), seq: 100, alarms: clone(held) }
   const raised = alarm(101)
   const delta: Delta = { type: 'delta', from: 101, seq: 101, asOf: 0, alarms: [raised, ...held.slice(0, 19)] }
   const wire = JSON.parse(JSON.stringify(compactDelta(state, delta))) as Delta

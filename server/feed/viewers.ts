@@ -84,10 +84,17 @@ export class ViewerSockets implements Iterable<FeedConnection> {
    * the same bytes for every socket instead of encoding the string again for each.
    */
   send(c: FeedConnection, message: Buffer | string, type: string): void {
-    if (c.socket.readyState !== 1) return
-    c.socket.send(message, { binary: false })
+    const bytes = this.write(c, message)
+    if (!bytes) return
     this.deps.metrics.wsMessages.inc({ type })
-    this.deps.metrics.wsBytes.inc(typeof message === 'string' ? Buffer.byteLength(message) : message.length)
+    this.deps.metrics.wsBytes.inc(bytes)
+  }
+
+  /** Writes a text message if the socket is open; the bytes written (0: it was not). No metrics. */
+  private write(c: FeedConnection, message: Buffer | string): number {
+    if (c.socket.readyState !== 1) return 0
+    c.socket.send(message, { binary: false })
+    return typeof message === 'string' ? Buffer.byteLength(message) : message.length
   }
 
   /** One message to every viewer (a status change). */
@@ -168,10 +175,7 @@ export class ViewerSockets implements Iterable<FeedConnection> {
       return 0
     }
     c.sentSeq = delta.seq
-    if (c.socket.readyState !== 1) return 0
-    const message = c.wantsKpis ? data.withKpis : data.data
-    c.socket.send(message, { binary: false })
-    return message.length
+    return this.write(c, c.wantsKpis ? data.withKpis : data.data)
   }
 
   /** Backed-up viewers: send their merged changes once they drain; close them if they never do. */
